@@ -1,0 +1,118 @@
+"""Built-in rules, each from the domain's group charters.
+
+* :class:`BanAdsAndLinks` -- no ads, links only via the owner; a poster of ads is
+  warned, and kicked on the Nth offence (seed 001 §一.2, §一.5; 004).
+* :class:`FloodLimit` -- at most N messages in T seconds per member; excess is
+  deleted and the sender muted (seed 001 §一.7, no interrupting the group).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+
+from rules.actions import Action, Delete, Kick, Mute, Warn
+from rules.events import Event, MessageForm, MessagePosted
+from rules.engine import RuleBase
+from rules.view import GroupView
+
+# Words WeChat marketing spam typically carries (加微信 add me on WeChat, 代购 proxy
+# buying, 兼职 part-time job, 优惠券 coupons, 私聊 DM me, 扫码 scan the code).
+DEFAULT_AD_KEYWORDS: tuple[str, ...] = ("加微信", "加v", "代购", "兼职", "优惠券", "私聊", "扫码", "返利", "招代理")
+
+
+class BanAdsAndLinks(RuleBase):
+    """Delete links, cards, mini-programs and keyword ads; warn, then kick on offence N."""
+
+    triggers = frozenset({MessagePosted})
+
+    def __init__(
+        self,
+        name: str = "ban_ads_and_links",
+        *,
+        kick_after: int = 2,
+        keywords: Sequence[str] = DEFAULT_AD_KEYWORDS,
+        links: bool = True,
+        cards: bool = True,
+        mini_programs: bool = True,
+        priority: int = 10,
+    ) -> None:
+        super().__init__(name, priority)
+        if kick_after < 1:
+            raise ValueError("kick_after must be at least 1")
+        self.kick_after = kick_after
+        self.keywords = tuple(k.lower() for k in keywords)
+        self.links, self.cards, self.mini_programs = links, cards, mini_programs
+        self._offences: dict[int, int] = {}
+
+    def offends(self, event: MessagePosted) -> bool:
+        m = event.message
+        if self.links and (m.has_link or m.form is MessageForm.LINK):
+            return True
+        if self.cards and (m.has_card or m.form is MessageForm.CARD):
+            return True
+        if self.mini_programs and (m.has_mini_program or m.form is MessageForm.MINI_PROGRAM):
+            return True
+        if self.keywords:
+            text = m.text.lower()
+            return any(k in text for k in self.keywords)
+        return False
+
+    def on_event(self, event: Event, view: GroupView) -> Sequence[Action]:
+        if not isinstance(event, MessagePosted) or not self.offends(event):
+            return ()
+        sender = event.message.sender
+        n = self._offences.get(sender, 0) + 1
+        self._offences[sender] = n
+        delete = Delete(self.name, sender, event.message.id)
+        if n >= self.kick_after:
+            return (delete, Kick(self.name, sender))
+        return (delete, Warn(self.name, sender, f"No ads or links here ({n}/{self.kick_after}); next time you are removed."))
+
+    def __repr__(self) -> str:
+        return f"BanAdsAndLinks(name={self.name!r}, kick_after={self.kick_after})"
+
+
+class FloodLimit(RuleBase):
+    """More than ``max_messages`` in ``window_seconds``: delete the excess and mute."""
+
+    triggers = frozenset({MessagePosted})
+
+    def __init__(
+        self,
+        name: str = "flood_limit",
+        *,
+        max_messages: int = 5,
+        window_seconds: float = 60.0,
+        mute_minutes: float = 60.0,
+        priority: int = 20,
+    ) -> None:
+        super().__init__(name, priority)
+        if max_messages < 1 or window_seconds <= 0:
+            raise ValueError("max_messages must be >= 1 and window_seconds > 0")
+        self.max_messages = max_messages
+        self.window = window_seconds / 60.0
+        self.mute_minutes = mute_minutes
+        self._recent: dict[int, deque[float]] = {}
+
+    def on_event(self, event: Event, view: GroupView) -> Sequence[Action]:
+        if not isinstance(event, MessagePosted):
+            return ()
+        m = event.message
+        times = self._recent.get(m.sender)
+        if times is None:
+            times = self._recent[m.sender] = deque()
+        cutoff = event.time - self.window
+        while times and times[0] <= cutoff:
+            times.popleft()
+        times.append(event.time)
+        if len(times) <= self.max_messages:
+            return ()
+        times.pop()  # the deleted message no longer counts against the limit
+        return (Delete(self.name, m.sender, m.id), Mute(self.name, m.sender, self.mute_minutes))
+
+    def __repr__(self) -> str:
+        return (
+            f"FloodLimit(name={self.name!r}, max_messages={self.max_messages}, "
+            f"window_seconds={self.window * 60:g})"
+        )
