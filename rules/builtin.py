@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Sequence
 
@@ -41,7 +42,9 @@ class BanAdsAndLinks(RuleBase):
         if kick_after < 1:
             raise ValueError("kick_after must be at least 1")
         self.kick_after = kick_after
-        self.keywords = tuple(k.lower() for k in keywords)
+        self.keywords = tuple(k.lower() for k in keywords if k)
+        # Literal alternation: linear-time in Python's re (no user-written pattern here).
+        self._keyword_re = re.compile("|".join(map(re.escape, self.keywords))) if self.keywords else None
         self.links, self.cards, self.mini_programs = links, cards, mini_programs
         self._offences: dict[int, int] = {}
 
@@ -53,10 +56,7 @@ class BanAdsAndLinks(RuleBase):
             return True
         if self.mini_programs and (m.has_mini_program or m.form is MessageForm.MINI_PROGRAM):
             return True
-        if self.keywords:
-            text = m.text.lower()
-            return any(k in text for k in self.keywords)
-        return False
+        return self._keyword_re is not None and self._keyword_re.search(m.text.lower()) is not None
 
     def on_event(self, event: Event, view: GroupView) -> Sequence[Action]:
         if not isinstance(event, MessagePosted) or not self.offends(event):

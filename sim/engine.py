@@ -1,0 +1,485 @@
+"""One run of one scenario with one seed: build the group, run it, summarise it.
+
+The simulation owns time (a simpy environment, in minutes), the group state
+and the agents' processes; it hands events to the rule engine and applies the
+actions that come back, at once for a bot or after the operator's delay.
+An hourly tick reviews the members who visited in the hour (vectorised), and
+a daily tick records the day and judges the outcome.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import simpy
+
+from rules import (
+    ClockTick,
+    Delete,
+    Executor,
+    Kick,
+    MemberJoined,
+    MemberLeft,
+    MessageForm,
+    MessagePosted,
+    Mute,
+    RulesetSpec,
+    Warn,
+)
+from rules.actions import Action
+from sim.agents import COMPLAINT_TEXTS, Operator, add_member, add_spammer
+from sim.clock import MINUTES_PER_DAY, DiurnalClock
+from sim.group import (
+    AD_ANNOY,
+    ADVERSARY,
+    CONFLICT_ANNOY,
+    LEAVE_THR,
+    MUTE_THR,
+    MUTED_ATTENTION,
+    MUTED_POST,
+    N_KINDS,
+    NOISE_ANNOY,
+    NOISE_TOL,
+    READ_CAP,
+    TAU,
+    Group,
+)
+from sim.messages import KIND_NAMES, MEMBER_KINDS, Kind, Message
+from sim.outcomes import Outcome, OutcomeJudge
+from sim.records import EventLog, days_table
+from sim.scenario import AdSpammerRole, MemberRole, OperatorRole, Scenario, resolve_ruleset
+from sim.streams import Streams
+
+_AD, _COMPLAINT, _CHAT = int(Kind.AD), int(Kind.COMPLAINT), int(Kind.CHAT)
+_INFORMATION = 1  # VALUE_DIMENSIONS.index("information")
+_UNMUTE_MARGIN = 0.2  # hysteresis: a muted member unmutes only well above their threshold
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced."""
+
+    summary: dict[str, Any]
+    days: list[dict[str, Any]]
+    log: EventLog
+    digest: str = field(default="")
+
+
+class Simulation:
+    """A single run. Build with a validated scenario, call :meth:`run` once."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None, run_id: str = "") -> None:
+        self.scenario = resolve_ruleset(scenario)
+        sc = self.scenario
+        assert isinstance(sc.ruleset, RulesetSpec)
+        self.seed = sc.seed if seed is None else int(seed)
+        self.run_id = run_id or f"{sc.name}#{self.seed}"
+        self.env = simpy.Environment()
+        self.streams = Streams(self.seed)
+        self.clock = DiurnalClock(sc.diurnal)
+        self.end = float(np.ceil(sc.duration_days * 24.0) * 60.0)
+        expected = sc.group.initial_members + sum(r.count or 0 for r in sc.population) + 16
+        self.g = Group(sc.group.capacity, expected)
+        self.log = EventLog()
+        self.rules = sc.ruleset.build()
+        self.executors = sc.ruleset.executors()
+        self.judge = OutcomeJudge(sc.outcomes)
+        self.traits: dict[int, dict[str, float]] = {}
+        self.procs: dict[int, simpy.Process] = {}
+        self.visits: dict[int, tuple[list[int], list[float]]] = {}
+        self.open_questions: dict[int, Message] = {}
+        self._deadlines: list[tuple[float, int]] = []
+        self.graph = nx.Graph()
+        self.operator: Operator | None = None
+        self.outcome: tuple[Outcome, float, str] | None = None
+        self.days: list[dict[str, Any]] = []
+        self.rule_stats: dict[str, dict[str, int]] = {}
+        self.ad_views = 0.0
+        self.answered = 0
+        self.questions = 0
+        self._day_counts = [0] * N_KINDS
+        self._by_post_day: dict[int, list[int]] = {}  # day -> [visible ads, visible messages]
+        self._posters: set[int] = set()
+        self._day = {"joins": 0, "leaves": 0, "kicks": 0, "deleted": 0}
+        self._members_at_day_start = 0
+        self._stop = self.env.event()
+        self._visit_chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = []
+        self._build()
+
+    # ---- building ------------------------------------------------------------
+    def _build(self) -> None:
+        sc = self.scenario
+        shares = [(k, e) for k, e in enumerate(sc.population) if e.share]
+        weights = np.array([e.share for _, e in shares], dtype=float)
+        weights = weights / weights.sum() if len(weights) else weights
+        initial: list[int] = []
+        for k, entry in enumerate(sc.population):
+            if entry.count:
+                for j in range(entry.count):
+                    initial += self._create(k, entry, j, self.streams.get("agent", k, j), 0.0)
+        if sc.group.initial_members:
+            pick = self.streams.get("initial-roles").choice(len(shares), size=sc.group.initial_members, p=weights)
+            for j, s in enumerate(pick.tolist()):
+                k, entry = shares[s]
+                initial += self._create(k, entry, j, self.streams.get("initial", j), 0.0)
+        self._build_graph([i for i in initial if self.g.reader[i]])
+        self._arrivals(shares, weights)
+        self._merge_visits()
+        if sc.group.dissolve_day is not None and sc.group.dissolve_day * MINUTES_PER_DAY < self.end:
+            self.later(sc.group.dissolve_day * MINUTES_PER_DAY, self._dissolve)
+        self.env.process(self._ticks())
+
+    def _create(self, k: int, entry: Any, j: int, rng: np.random.Generator, t0: float) -> list[int]:
+        if isinstance(entry, MemberRole):
+            return [add_member(self, k, entry, j, rng, t0)]
+        if isinstance(entry, OperatorRole):
+            if self.operator is not None:
+                raise ValueError("only one operator per group is supported")
+            self.operator = Operator(self, k, entry, rng)
+            return [self.operator.id]
+        if isinstance(entry, AdSpammerRole):
+            add_spammer(self, k, entry, j, rng)
+            return []
+        raise TypeError(f"unknown role {entry!r}")
+
+    def _build_graph(self, members: list[int]) -> None:
+        self.graph.add_nodes_from(members)
+        k = self.scenario.group.social.mean_friends
+        n = len(members)
+        if n < 3 or k < 1:
+            return
+        seed = int(self.streams.get("graph").integers(2**31))
+        sw = nx.watts_strogatz_graph(n, min(k, n - 1), self.scenario.group.social.rewire, seed=seed)
+        self.graph.add_edges_from((members[a], members[b]) for a, b in sw.edges())
+
+    def _arrivals(self, shares: list[tuple[int, Any]], weights: np.ndarray) -> None:
+        arr = self.scenario.group.arrivals
+        rng = self.streams.get("arrivals")
+        until = self.end if arr.until_day is None else min(self.end, arr.until_day * MINUTES_PER_DAY)
+        if arr.per_day:
+            chunks = [
+                self.clock.poisson_times(rng, rate, d * MINUTES_PER_DAY, min((d + 1) * MINUTES_PER_DAY, until))
+                for d, rate in enumerate(arr.per_day)
+                if d * MINUTES_PER_DAY < until
+            ]
+            times = np.concatenate(chunks) if chunks else np.empty(0)
+        else:
+            times = self.clock.poisson_times(rng, arr.rate_per_day, 0.0, until)
+        if not len(times) or not shares:
+            return
+        roles = rng.choice(len(shares), size=len(times), p=weights)
+        for n, (t, s) in enumerate(zip(times.tolist(), roles.tolist())):
+            k, entry = shares[s]
+            self._create(k, entry, n, self.streams.get("arrival", n), t)
+
+    # ---- services for agents -------------------------------------------------
+    def start(self, i: int, life: Generator[Any, Any, Any]) -> None:
+        self.procs[i] = self.env.process(life)
+
+    def later(self, delay: float, fn: Callable[[], None]) -> None:
+        """Call ``fn`` after ``delay`` minutes (no process needed)."""
+        ev = self.env.timeout(max(delay, 0.0))
+        ev.callbacks.append(lambda _ev: None if self._stopped() else fn())
+
+    def schedule_visits(self, i: int, hours: np.ndarray, u: np.ndarray) -> None:
+        """Member ``i`` visits in each of ``hours`` (one uniform each, to thin visits once muted)."""
+        if self._visit_chunks is not None:  # still building: merge all members at once later
+            self._visit_chunks.append((hours, np.full(len(hours), i, dtype=np.int64), u))
+            return
+        for h, uu in zip(hours.tolist(), u.tolist()):
+            ids, us = self.visits.setdefault(h, ([], []))
+            ids.append(i)
+            us.append(uu)
+
+    def _merge_visits(self) -> None:
+        chunks, self._visit_chunks = self._visit_chunks or [], None
+        if not chunks:
+            return
+        hours = np.concatenate([c[0] for c in chunks])
+        if not len(hours):
+            return
+        ids = np.concatenate([c[1] for c in chunks])
+        u = np.concatenate([c[2] for c in chunks])
+        order = np.lexsort((ids, hours))
+        hours, ids, u = hours[order], ids[order], u[order]
+        starts = np.flatnonzero(np.r_[True, hours[1:] != hours[:-1]])
+        bounds = np.r_[starts, len(hours)]
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            self.visits[int(hours[a])] = (ids[a:b].tolist(), u[a:b].tolist())
+
+    def _stopped(self) -> bool:
+        return self._stop.triggered
+
+    def try_join(self, i: int) -> bool:
+        g, t = self.g, self.env.now
+        if g.present[i] or self._stopped():
+            return False
+        if g.is_full():
+            self.log.add(t, "join_refused", i)
+            return False
+        g.join(i, t)
+        self._day["joins"] += 1
+        self.log.add(t, "join", i)
+        if g.reader[i] and i not in self.graph:
+            self._befriend(i)
+        if self.rules.wants(MemberJoined):
+            g.now = t
+            self._apply_all(self.rules.handle(MemberJoined(t, i), g), t)
+        return True
+
+    def _befriend(self, i: int) -> None:
+        """A newcomer befriends members already there, chosen from their own stream."""
+        self.graph.add_node(i)
+        k = self.scenario.group.social.mean_friends // 2
+        present = np.flatnonzero(self.g.present[: self.g.n] & self.g.reader[: self.g.n])
+        present = present[present != i]
+        if k and len(present):
+            rng = self.streams.get("befriend", i)
+            self.graph.add_edges_from((i, int(j)) for j in rng.choice(present, size=min(k, len(present)), replace=False))
+
+    def post(
+        self, i: int, kind: Kind, text: str, *, form: MessageForm = MessageForm.TEXT, has_link: bool = False,
+        value_dim: int = -1, value: float = 0.0, reply_to: int = -1,
+    ) -> Message:
+        g, t = self.g, self.env.now
+        m = Message(len(g.messages), t, i, kind, form, text, has_link, False, False, False, value_dim, value, reply_to)
+        g.add_message(m)
+        g.posts[i] += 1
+        self._day_counts[kind] += 1
+        day = int(t // MINUTES_PER_DAY)
+        counts = self._by_post_day.get(day)
+        if counts is None:
+            counts = self._by_post_day[day] = [0, 0]
+        counts[1] += 1
+        if kind is Kind.AD:
+            counts[0] += 1
+        self._posters.add(i)
+        self.log.add(t, "post", i, m.id, KIND_NAMES[kind])
+        if kind is Kind.QUESTION:
+            self.questions += 1
+            self.open_questions[m.id] = m
+            patience = self.traits.get(i, {}).get("question_patience_hours", 12.0) * 60.0
+            heapq.heappush(self._deadlines, (t + patience, m.id))
+            if self.operator is not None:
+                self.operator.maybe_answer(m.id, t)
+        g.now = t
+        actions = self.rules.handle(MessagePosted(t, m), g)
+        if actions:
+            self._apply_all(actions, t)
+        return m
+
+    def answer(self, i: int, text: str, *, question_id: int | None = None, value: float = 0.1) -> None:
+        """``i`` answers the given open question, or the oldest one not their own."""
+        if not self.g.present[i]:
+            return
+        if question_id is None:
+            question_id = next((q for q, m in self.open_questions.items() if m.sender != i), None)
+        q = self.open_questions.pop(question_id, None) if question_id is not None else None
+        if q is None:
+            return
+        self.answered += 1
+        self.post(i, Kind.ANSWER, text, value_dim=_INFORMATION, value=value, reply_to=q.id)
+        self.g.bump_satisfaction(q.sender, self.traits.get(q.sender, {}).get("answered_gain", 0.0), self.env.now)
+
+    def leave(self, i: int, *, kicked_by: str = "") -> None:
+        g, t = self.g, self.env.now
+        if not g.present[i]:
+            return
+        g.remove(i, t)
+        if kicked_by:
+            self._day["kicks"] += 1
+            self.log.add(t, "kick", -1, i, rule=kicked_by)
+        else:
+            self._day["leaves"] += 1
+            self.log.add(t, "leave", i)
+        proc = self.procs.get(i)
+        if proc is not None and proc.is_alive and proc is not self.env.active_process:
+            proc.interrupt(kicked_by or "left")
+        for j in list(self.graph.neighbors(i)) if i in self.graph else ():
+            if g.present[j]:
+                g.bump_satisfaction(j, -self.traits.get(j, {}).get("friend_leave_penalty", 0.0), t)
+        if self.rules.wants(MemberLeft):
+            g.now = t
+            self._apply_all(self.rules.handle(MemberLeft(t, i, bool(kicked_by)), g), t)
+
+    # ---- rule actions --------------------------------------------------------
+    def _apply_all(self, actions: list[Action], t: float) -> None:
+        for a in actions:
+            stats = self.rule_stats.setdefault(a.rule, {"actions": 0, "on_adversaries": 0, "on_legitimate": 0})
+            stats["actions"] += 1
+            stats["on_adversaries" if self.g.truth[a.member] == ADVERSARY else "on_legitimate"] += 1
+            if self.executors.get(a.rule) is Executor.OPERATOR and self.operator is not None:
+                delay = self.operator.delay(t, self.operator.params.response_delay_minutes)
+                self.later(delay, lambda a=a: self._apply(a))
+            else:
+                self._apply(a)
+
+    def _apply(self, a: Action) -> None:
+        g, t = self.g, self.env.now
+        if isinstance(a, Delete):
+            m = g.messages[a.message_id]
+            if g.delete_message(m, t):
+                self._day["deleted"] += 1
+                counts = self._by_post_day[int(m.time // MINUTES_PER_DAY)]
+                counts[1] -= 1
+                counts[0] -= m.kind is Kind.AD
+                self.log.add(t, "delete", -1, m.id, KIND_NAMES[m.kind], a.rule)
+        elif isinstance(a, Kick):
+            self.leave(a.member, kicked_by=a.rule)
+        elif isinstance(a, Warn) and g.present[a.member]:
+            g.warn_count[a.member] += 1
+            self.log.add(t, "warn", -1, a.member, rule=a.rule)
+        elif isinstance(a, Mute) and g.present[a.member]:
+            g.muted_until[a.member] = max(g.muted_until[a.member], t + a.minutes)
+            self.log.add(t, "rule_mute", -1, a.member, rule=a.rule)
+
+    # ---- ticks ---------------------------------------------------------------
+    def _ticks(self) -> Generator[Any, Any, None]:
+        hour = 0
+        while True:
+            yield self.env.timeout((hour + 1) * 60.0 - self.env.now)
+            hour += 1
+            t = self.env.now
+            self._review(hour - 1, t)
+            self._expire_questions(t)
+            if self.rules.wants(ClockTick):
+                self.g.now = t
+                self._apply_all(self.rules.handle(ClockTick(t), self.g), t)
+            if hour % 24 == 0 or t >= self.end:
+                self._end_of_day((hour - 1) // 24, t)
+            if t >= self.end and not self._stop.triggered:
+                self._stop.succeed()
+            if self._stop.triggered:
+                return
+
+    def _review(self, hour: int, t: float) -> None:
+        """Members who visited in ``hour`` read what came since their last look."""
+        visit = self.visits.pop(hour, None)
+        if visit is None:
+            return
+        g = self.g
+        ids = np.asarray(visit[0], dtype=np.int64)
+        par = g.par[ids]
+        keep = g.present[ids] & (~g.muted[ids] | (np.asarray(visit[1]) < par[:, MUTED_ATTENTION]))
+        n_keep = int(keep.sum())
+        if n_keep == 0:
+            return
+        if n_keep < len(ids):
+            ids, par = ids[keep], par[keep]
+        last = g.last_read[ids]
+        cum = np.asarray(g.cum)
+        delta = cum - g.snap[ids]
+        unseen = g.unseen_deleted(last)
+        if unseen is not None:
+            delta -= unseen
+        counts = delta[:, :N_KINDS]
+        f = np.minimum(1.0, par[:, READ_CAP] / np.maximum(counts.sum(axis=1), 1.0))
+        gain = f * (delta[:, N_KINDS:] * g.needs[ids]).sum(axis=1)
+        ads = f * counts[:, _AD]
+        annoy = par[:, AD_ANNOY] * ads + par[:, CONFLICT_ANNOY] * f * counts[:, _COMPLAINT]
+        excess_chat = f * counts[:, _CHAT] - par[:, NOISE_TOL] * ((t - last) / MINUTES_PER_DAY)
+        annoy += par[:, NOISE_ANNOY] * np.maximum(excess_chat, 0.0)
+        sat = g.sat[ids] * np.exp((g.sat_time[ids] - t) / par[:, TAU]) + gain - annoy
+        self.ad_views += float(ads.sum())
+        g.sat[ids] = sat
+        g.sat_time[ids] = t
+        g.snap[ids] = cum
+        g.last_read[ids] = t
+        was_muted = g.muted[ids]
+        below = sat < par[:, MUTE_THR]
+        muted = np.where(was_muted, sat <= par[:, MUTE_THR] + _UNMUTE_MARGIN, below)
+        g.muted[ids] = muted
+        g.engagement[ids] = np.minimum(np.maximum(sat, 0.0), 1.0) * np.where(muted, par[:, MUTED_POST], 1.0)
+        changed = muted != was_muted
+        if changed.any():
+            for i, m in zip(ids[changed].tolist(), muted[changed].tolist()):
+                self.log.add(t, "mute" if m else "unmute", i)
+        leaving = sat < par[:, LEAVE_THR]
+        if leaving.any():
+            for i in ids[leaving].tolist():
+                if self.streams_u(i) < self.traits[i]["complain_on_leave"]:
+                    self.post(i, Kind.COMPLAINT, COMPLAINT_TEXTS[i % len(COMPLAINT_TEXTS)])
+                self.leave(i)
+
+    def streams_u(self, i: int) -> float:
+        """A uniform from member ``i``'s own leave stream (rarely needed, so not pre-drawn)."""
+        return float(self.streams.get("leave", i).random())
+
+    def _expire_questions(self, t: float) -> None:
+        while self._deadlines and self._deadlines[0][0] <= t:
+            _, qid = heapq.heappop(self._deadlines)
+            q = self.open_questions.pop(qid, None)
+            if q is not None:
+                self.g.bump_satisfaction(q.sender, -self.traits.get(q.sender, {}).get("unanswered_cost", 0.0), t)
+
+    def _end_of_day(self, day: int, t: float) -> None:
+        g = self.g
+        n = g.n
+        readers = g.present[:n] & g.reader[:n]
+        ids = np.flatnonzero(readers)
+        counts = self._day_counts
+        visible_ads, visible = self._by_post_day.get(day, [0, 0])
+        row: dict[str, Any] = {
+            "day": day,
+            "members": int(g.count),
+            "active_members": int((readers & ~g.muted[:n]).sum()),
+            "posters": len(self._posters),
+            "messages": int(sum(counts)),
+            "member_messages": int(sum(counts[k] for k in MEMBER_KINDS)),
+            **{f"msgs_{name}": int(counts[k]) for k, name in enumerate(KIND_NAMES)},
+            "visible_ads": int(visible_ads),
+            "visible_messages": int(visible),
+            "ad_share": float(visible_ads / visible) if visible else 0.0,
+            "mean_satisfaction": float(g.satisfaction_now(ids, t).mean()) if len(ids) else float("nan"),
+            **self._day,
+        }
+        self.days.append(row)
+        if self.outcome is None:
+            verdict = self.judge.judge(row, self._members_at_day_start)
+            if verdict is not None:
+                outcome, reason = verdict
+                self.outcome = (outcome, day + 1.0, reason)
+                self.log.add(t, "outcome", kind=outcome.value)
+                if self.scenario.outcomes.stop_on_outcome and not self._stop.triggered:
+                    self._stop.succeed()
+        self._day_counts = [0] * N_KINDS
+        self._posters = set()
+        self._day = {"joins": 0, "leaves": 0, "kicks": 0, "deleted": 0}
+        self._members_at_day_start = int(g.count)
+        g.prune_deletions()
+
+    def _dissolve(self) -> None:
+        t = self.env.now
+        self.log.add(t, "dissolve")
+        if self.outcome is None:
+            self.outcome = (Outcome.DISSOLVED, t / MINUTES_PER_DAY, "dissolved as planned")
+            self.log.add(t, "outcome", kind=Outcome.DISSOLVED.value)
+        day = int(t // MINUTES_PER_DAY)
+        if not self.days or self.days[-1]["day"] < day:
+            self._end_of_day(day, t)
+        if not self._stop.triggered:
+            self._stop.succeed()
+
+    # ---- running -------------------------------------------------------------
+    def run(self) -> RunResult:
+        self._members_at_day_start = int(self.g.count)
+        self.env.run(until=self._stop)
+        from sim.summary import summarise
+
+        summary = summarise(self)
+        return RunResult(summary, self.days, self.log, summary["event_log_digest"])
+
+
+def run_scenario(scenario: Scenario, seed: int | None = None, run_id: str = "") -> RunResult:
+    """Build and run one replication."""
+    return Simulation(scenario, seed, run_id).run()
+
+
+def _json(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,74 @@
+"""Observation, kept apart from behaviour: the event log and the per-day series.
+
+The event log is columnar (one Python list per column, appended on the hot
+path, turned into Arrow once at the end). Its digest is a SHA-256 over the
+columns in a fixed order and a fixed binary form, so one scenario and seed
+give the same digest on any executor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+EVENT_COLUMNS = ("seq", "time", "event", "actor", "target", "kind", "rule")
+
+
+class EventLog:
+    """Append-only log of everything that happened in one run."""
+
+    __slots__ = ("time", "event", "actor", "target", "kind", "rule")
+
+    def __init__(self) -> None:
+        self.time: list[float] = []
+        self.event: list[str] = []
+        self.actor: list[int] = []
+        self.target: list[int] = []
+        self.kind: list[str] = []
+        self.rule: list[str] = []
+
+    def add(self, time: float, event: str, actor: int = -1, target: int = -1, kind: str = "", rule: str = "") -> None:
+        self.time.append(time)
+        self.event.append(event)
+        self.actor.append(actor)
+        self.target.append(target)
+        self.kind.append(kind)
+        self.rule.append(rule)
+
+    def __len__(self) -> int:
+        return len(self.time)
+
+    def table(self) -> pa.Table:
+        n = len(self.time)
+        return pa.table(
+            {
+                "seq": pa.array(np.arange(n, dtype=np.int64)),
+                "time": pa.array(np.asarray(self.time, dtype=np.float64)),
+                "event": pa.array(self.event, pa.string()).dictionary_encode(),
+                "actor": pa.array(np.asarray(self.actor, dtype=np.int64)),
+                "target": pa.array(np.asarray(self.target, dtype=np.int64)),
+                "kind": pa.array(self.kind, pa.string()).dictionary_encode(),
+                "rule": pa.array(self.rule, pa.string()).dictionary_encode(),
+            }
+        )
+
+    def digest(self) -> str:
+        """SHA-256 of the log's content in a canonical binary form."""
+        h = hashlib.sha256()
+        h.update(np.asarray(self.time, dtype="<f8").tobytes())
+        h.update(np.asarray(self.actor, dtype="<i8").tobytes())
+        h.update(np.asarray(self.target, dtype="<i8").tobytes())
+        for col in (self.event, self.kind, self.rule):
+            h.update("\x1f".join(col).encode("utf-8"))
+            h.update(b"\x1e")
+        return h.hexdigest()
+
+
+def days_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """The per-day series as Arrow (columns in a fixed order)."""
+    if not rows:
+        return pa.table({"day": pa.array([], pa.int64())})
+    return pa.Table.from_pylist(rows)

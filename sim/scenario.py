@@ -1,0 +1,321 @@
+"""The scenario file: a group design and the people in it, as a frozen, validated model.
+
+Configuration flows one way: YAML file -> :class:`Scenario` (frozen, extra fields
+forbidden) -> :func:`sim.engine.build` -> simulation. Sweeps make new validated
+scenarios with :meth:`Scenario.with_values`; nothing mutates a shared one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from rules import InputError, RulesetSpec, find_ruleset, load_model, read_yaml, validate_document
+from sim.clock import CHAT_PROFILE
+from sim.params import Dist, Param, TruncNormal
+
+VALUE_DIMENSIONS: tuple[str, ...] = ("perks", "information", "resources", "cases", "activities", "connections")
+"""The six value dimensions of seed 004: 福利 信息 资源 案例 活动 链接."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class GroupType(StrEnum):
+    """Group types of the domain (DOMAIN.md, "Group types")."""
+
+    COMMUNITY = "community"
+    FLASH = "flash"  # 快闪群
+    NEW_CUSTOMER = "new_customer"  # 新用户群
+    SUPER_USER = "super_user"  # 超级用户群
+    DELIVERY = "delivery"  # 交付群
+    TRAFFIC = "traffic"  # 引流群
+    WELFARE = "welfare"  # 福利群
+    WORD_OF_MOUTH = "word_of_mouth"  # 口碑群
+    PAID = "paid"
+
+
+class Arrivals(_Model):
+    """New members joining after the start: a Poisson process shaped by the diurnal profile."""
+
+    rate_per_day: float = Field(default=0.0, ge=0, description="Mean joins per day.")
+    per_day: list[Annotated[float, Field(ge=0)]] | None = Field(
+        default=None, description="Explicit mean joins for each day (overrides rate_per_day)."
+    )
+    until_day: float | None = Field(default=None, ge=0, description="No arrivals after this day.")
+
+
+class SocialGraph(_Model):
+    """Friendships among members (networkx Watts-Strogatz small world)."""
+
+    mean_friends: int = Field(default=4, ge=0, description="Mean friends a member has in the group.")
+    rewire: float = Field(default=0.1, ge=0, le=1, description="Watts-Strogatz rewiring probability.")
+
+
+class Group(_Model):
+    """The group itself."""
+
+    type: GroupType = GroupType.COMMUNITY
+    name: str = ""
+    capacity: int = Field(default=500, ge=1, le=100_000, description="Member cap (WeChat: 500).")
+    initial_members: int = Field(default=0, ge=0, description="Members drawn by `share` at the start.")
+    arrivals: Arrivals = Arrivals()
+    social: SocialGraph = SocialGraph()
+    dissolve_day: float | None = Field(default=None, gt=0, description="Planned dissolution (e.g. flash groups).")
+
+
+class MemberParams(_Model):
+    """Ordinary members (普通用户) and lurkers (潜水): see docs/MODEL.md, "Members"."""
+
+    post_rate: Param = Field(
+        default_factory=lambda: {"dist": "lognormal", "median": 0.02, "sigma": 2.2},
+        description="Messages per day when fully engaged.",
+    )
+    check_rate: Param = Field(default=4.0, description="Times per day the member opens the group.")
+    read_cap: Param = Field(default=80.0, description="Messages read per visit at most.")
+    question_share: Param = Field(default=0.15, description="Share of own posts that are questions.")
+    answer_propensity: Param = Field(default=0.3, description="Chance a post answers an open question.")
+    needs: dict[str, float] = Field(
+        default_factory=lambda: dict.fromkeys(VALUE_DIMENSIONS, 1.0),
+        description="Relative need weights over the six value dimensions of seed 004.",
+    )
+    needs_concentration: float = Field(default=4.0, gt=0, description="Dirichlet spread of needs across members.")
+    initial_satisfaction: Param = 1.0
+    memory_days: Param = Field(default=5.0, description="Satisfaction decay time constant tau, days.")
+    mute_threshold: Param = Field(
+        default_factory=lambda: {"dist": "truncnormal", "mean": 0.4, "sd": 0.1, "low": 0.05, "high": 0.9}
+    )
+    leave_threshold: Param = Field(
+        default_factory=lambda: {"dist": "truncnormal", "mean": 0.15, "sd": 0.05, "low": 0.0, "high": 0.4}
+    )
+    ad_annoyance: Param = Field(default=0.04, description="Satisfaction lost per ad read.")
+    conflict_annoyance: Param = Field(default=0.03, description="Satisfaction lost per complaint read.")
+    noise_tolerance: Param = Field(default=150.0, description="Chat messages a day read before chat annoys.")
+    noise_annoyance: Param = Field(default=0.003, description="Satisfaction lost per chat message above tolerance.")
+    answered_gain: Param = 0.3
+    unanswered_cost: Param = 0.2
+    question_patience_hours: Param = 12.0
+    friend_leave_penalty: Param = Field(default=0.1, description="Satisfaction lost when a friend leaves.")
+    muted_attention: Param = Field(default=0.15, description="Reading and visiting factor once muted.")
+    muted_post_factor: Param = Field(default=0.1, description="Posting factor once muted.")
+    complain_on_leave: Param = Field(default=0.05, description="Chance a leaver posts a complaint first.")
+
+
+class OperatorParams(_Model):
+    """The group's owner and operator (群主 / 社群运营): content, answers, moderation."""
+
+    content_per_day: Param = Field(default=3.0, description="Value posts a day (in working hours).")
+    content_value: Param = Field(default=1.0, description="Value units one content post carries.")
+    content_mix: dict[str, float] = Field(
+        default_factory=lambda: dict.fromkeys(VALUE_DIMENSIONS, 1.0),
+        description="Relative share of content over the value dimensions.",
+    )
+    working_hours: tuple[int, int] = Field(default=(9, 22), description="Start and end hour of work.")
+    response_delay_minutes: Param = Field(
+        default_factory=lambda: {"dist": "lognormal", "median": 20.0, "sigma": 1.0},
+        description="Delay before acting on a moderation case (executor: operator).",
+    )
+    answer_probability: Param = Field(default=0.6, description="Chance the operator answers a question.")
+    answer_delay_minutes: Param = Field(default_factory=lambda: {"dist": "lognormal", "median": 45.0, "sigma": 1.0})
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, v: tuple[int, int]) -> tuple[int, int]:
+        if not (0 <= v[0] < v[1] <= 24):
+            raise ValueError("working_hours must be (start, end) with 0 <= start < end <= 24")
+        return v
+
+
+class AdSpammerParams(_Model):
+    """Ad posters (广告手/爆粉): join, post ads, evade nothing yet (seed 001, 004)."""
+
+    join_day: Param = Field(default_factory=lambda: {"dist": "uniform", "low": 0.0, "high": 10.0})
+    ad_rate: Param = Field(default=8.0, description="Ads a day while in the group.")
+    link_share: Param = Field(default=0.5, description="Share of ads carrying a link; the rest are keyword text.")
+    stay_days: Param = Field(default=30.0, description="Days before the spammer leaves by itself.")
+
+
+class _RoleBase(_Model):
+    count: int | None = Field(default=None, ge=0, description="Exact number at the start.")
+    share: float | None = Field(default=None, ge=0, description="Weight among share roles (initial members, arrivals).")
+    name: str | None = Field(default=None, description="Label for this entry in results; defaults to the role.")
+
+    @model_validator(mode="after")
+    def _count_or_share(self) -> _RoleBase:
+        if (self.count is None) == (self.share is None):
+            raise ValueError("give exactly one of `count` or `share`")
+        if self.share is not None:
+            lists = [k for k, v in self.params if isinstance(v, list)]  # type: ignore[attr-defined]
+            if lists:
+                raise ValueError(f"per-member lists need `count`, not `share` ({', '.join(lists)})")
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.name or self.role  # type: ignore[attr-defined]
+
+
+class MemberRole(_RoleBase):
+    role: Literal["member"]
+    params: MemberParams = MemberParams()
+
+
+class OperatorRole(_RoleBase):
+    role: Literal["operator"]
+    params: OperatorParams = OperatorParams()
+
+
+class AdSpammerRole(_RoleBase):
+    role: Literal["ad_spammer"]
+    params: AdSpammerParams = AdSpammerParams()
+
+
+RoleEntry = Annotated[Union[MemberRole, OperatorRole, AdSpammerRole], Field(discriminator="role")]
+
+
+class Outcomes(_Model):
+    """Thresholds that classify a run: alive, dead, ad group, blown up or dissolved."""
+
+    dead_messages_per_day: float = Field(default=3.0, ge=0, description="Member messages a day below which a day is dead.")
+    dead_days: int = Field(default=3, ge=1, description="Consecutive dead days that make a dead group (死群).")
+    min_members: int = Field(default=3, ge=0, description="Fewer members than this is a dead group.")
+    ad_share: float = Field(default=0.5, gt=0, le=1, description="Visible ad share that makes an ad group (广告群).")
+    ad_window_days: int = Field(default=2, ge=1)
+    ad_min_messages: int = Field(default=20, ge=1, description="Messages in the window before ad share is judged.")
+    blowup_complaint_share: float = Field(default=0.3, gt=0, le=1, description="Daily complaint share of a blow-up (暴雷).")
+    blowup_min_complaints: int = Field(default=15, ge=1)
+    blowup_leave_share: float = Field(default=0.25, gt=0, le=1, description="Share of members leaving in one day.")
+    grace_days: int = Field(default=1, ge=0, description="Days at the start when no outcome is judged.")
+    stop_on_outcome: bool = Field(default=True, description="End the run once a terminal outcome happens.")
+
+
+class Scenario(_Model):
+    """A whole scenario: a group design, its population, rules and outcome thresholds."""
+
+    name: str = Field(description="What this scenario is called in results and reports.")
+    description: str = ""
+    seed: int = Field(default=0, ge=0, lt=2**63)
+    duration_days: float = Field(default=30.0, gt=0, le=3650)
+    group: Group = Group()
+    diurnal: list[Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: list(CHAT_PROFILE), min_length=24, max_length=24,
+        description="24 hourly activity weights (relative).",
+    )
+    population: list[RoleEntry] = Field(min_length=1)
+    ruleset: str | RulesetSpec = Field(default="none", description="A ruleset name (scenarios/rulesets/) or inline.")
+    outcomes: Outcomes = Outcomes()
+
+    @field_validator("diurnal")
+    @classmethod
+    def _positive(cls, v: list[float]) -> list[float]:
+        if sum(v) <= 0:
+            raise ValueError("at least one hour needs a positive weight")
+        return v
+
+    @model_validator(mode="after")
+    def _population(self) -> Scenario:
+        labels = [r.label for r in self.population]
+        dupes = sorted({x for x in labels if labels.count(x) > 1})
+        if dupes:
+            raise ValueError(f"population entries need distinct names; repeated: {', '.join(dupes)} (add `name:`)")
+        shares = sum(r.share or 0.0 for r in self.population)
+        if self.group.initial_members and shares <= 0:
+            raise ValueError("group.initial_members needs at least one population entry with a positive `share`")
+        has_arrivals = self.group.arrivals.rate_per_day > 0 or any(self.group.arrivals.per_day or [])
+        if has_arrivals and shares <= 0:
+            raise ValueError("group.arrivals needs at least one population entry with a positive `share`")
+        for entry in self.population:
+            for key, value in entry.params:
+                if isinstance(value, list) and len(value) != entry.count:
+                    raise ValueError(
+                        f"{entry.label}.params.{key}: a per-member list needs {entry.count} values, got {len(value)}"
+                    )
+        if not any(r.role == "operator" for r in self.population) and isinstance(self.ruleset, RulesetSpec):
+            if any(r.executor == "operator" for r in self.ruleset.rules):
+                raise ValueError("rules with executor: operator need an `operator` in the population")
+        return self
+
+    def content_hash(self) -> str:
+        """A stable hash of the validated content (seed included)."""
+        blob = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def with_values(self, **changes: Any) -> Scenario:
+        """A new validated scenario with top-level fields replaced."""
+        data = self.model_dump(mode="json", by_alias=True)
+        data.update(changes)
+        return Scenario.model_validate(data)
+
+
+def ruleset_search_path(scenario_file: Path | None) -> list[Path]:
+    """Folders searched for a ruleset named in a scenario file."""
+    dirs: list[Path] = []
+    if scenario_file is not None:
+        here = scenario_file.resolve().parent
+        dirs += [here / "rulesets", here, here.parent / "rulesets"]
+    dirs.append(Path(__file__).resolve().parent.parent / "scenarios" / "rulesets")
+    return dirs
+
+
+def resolve_ruleset(scenario: Scenario, scenario_file: Path | None = None) -> Scenario:
+    """The scenario with a ruleset given by name replaced by its validated contents."""
+    if isinstance(scenario.ruleset, RulesetSpec):
+        return scenario
+    name = scenario.ruleset
+    if name == "none":
+        spec = RulesetSpec(name="none")
+    else:
+        path = find_ruleset(name, ruleset_search_path(scenario_file))
+        if path is None:
+            where = str(scenario_file) if scenario_file else "<scenario>"
+            doc_line = None
+            if scenario_file is not None:
+                doc_line = read_yaml(scenario_file).line_of(("ruleset",))
+            raise InputError.single(where, doc_line, "ruleset", f"no ruleset named {name!r} (looked in scenarios/rulesets/)")
+        spec = load_model(RulesetSpec, path)
+    data = scenario.model_dump(mode="json", by_alias=True)
+    data["ruleset"] = spec.model_dump(mode="json")
+    return Scenario.model_validate(data)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, validate and resolve a scenario file; every problem is an InputError."""
+    p = Path(path)
+    doc = read_yaml(p)
+    if not isinstance(doc.data, dict):
+        raise InputError.single(p, 1, "", "a scenario file must be a mapping of fields (name:, population:, ...)")
+    scenario = validate_document(Scenario, doc)
+    return resolve_ruleset(scenario, p)
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """JSON Schema of scenario files, for editors."""
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "groupsim scenario"
+    return schema
+
+
+__all__ = [
+    "VALUE_DIMENSIONS",
+    "AdSpammerParams",
+    "Arrivals",
+    "Dist",
+    "Group",
+    "GroupType",
+    "MemberParams",
+    "OperatorParams",
+    "Outcomes",
+    "Scenario",
+    "SocialGraph",
+    "TruncNormal",
+    "load_scenario",
+    "resolve_ruleset",
+    "scenario_json_schema",
+]

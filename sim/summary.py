@@ -1,0 +1,83 @@
+"""The one-row summary of a run: outcome, lifetime and key metrics."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.clock import MINUTES_PER_DAY
+from sim.group import LEGIT
+from sim.messages import KIND_NAMES, MEMBER_KINDS, Kind
+from sim.outcomes import Outcome
+
+if TYPE_CHECKING:
+    from sim.engine import Simulation
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 equal, 1 one holds all)."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if n == 0 or x.sum() == 0:
+        return 0.0
+    cum = np.cumsum(x)
+    return float((n + 1 - 2 * (cum.sum() / cum[-1])) / n)
+
+
+def summarise(sim: Simulation) -> dict[str, Any]:
+    g = sim.g
+    n = g.n
+    t_end = sim.env.now
+    outcome, day, reason = sim.outcome or (Outcome.ALIVE, t_end / MINUTES_PER_DAY, "")
+    kinds = np.zeros(len(KIND_NAMES), dtype=np.int64)
+    deleted = np.zeros(len(KIND_NAMES), dtype=np.int64)
+    for m in g.messages:
+        kinds[m.kind] += 1
+        if m.deleted_at >= 0:
+            deleted[m.kind] += 1
+    members = g.ever_joined[:n] & g.reader[:n]
+    posts = g.posts[:n][members]
+    present_readers = np.flatnonzero(g.present[:n] & g.reader[:n])
+    total = int(kinds.sum())
+    visible = total - int(deleted.sum())
+    stats = sim.rule_stats
+    summary: dict[str, Any] = {
+        "run_id": sim.run_id,
+        "scenario": sim.scenario.name,
+        "group_type": sim.scenario.group.type.value,
+        "ruleset": sim.scenario.ruleset.name,  # type: ignore[union-attr]
+        "seed": sim.seed,
+        "outcome": outcome.value,
+        "outcome_reason": reason,
+        "lifetime_days": float(day),
+        "censored": outcome is Outcome.ALIVE,
+        "days_simulated": t_end / MINUTES_PER_DAY,
+        "final_members": int(g.count),
+        "peak_members": int(max((d["members"] for d in sim.days), default=g.count)),
+        "joins": int(sum(d["joins"] for d in sim.days)),
+        "leaves": int(sum(d["leaves"] for d in sim.days)),
+        "kicks": int(sum(d["kicks"] for d in sim.days)),
+        "messages": total,
+        "member_messages": int(sum(kinds[k] for k in MEMBER_KINDS)),
+        **{f"msgs_{name}": int(kinds[k]) for k, name in enumerate(KIND_NAMES)},
+        "ads_deleted": int(deleted[Kind.AD]),
+        "ad_share": float((kinds[Kind.AD] - deleted[Kind.AD]) / visible) if visible else 0.0,
+        "ad_exposure": float(sim.ad_views),
+        "messages_per_day": total / max(t_end / MINUTES_PER_DAY, 1e-9),
+        "poster_share": float((posts > 0).mean()) if len(posts) else 0.0,
+        "posts_gini": gini(posts),
+        "mean_satisfaction": float(g.satisfaction_now(present_readers, t_end).mean()) if len(present_readers) else float("nan"),
+        "muted_share": float(g.muted[present_readers].mean()) if len(present_readers) else 0.0,
+        "questions": sim.questions,
+        "answered_share": sim.answered / sim.questions if sim.questions else float("nan"),
+        "rule_actions": int(sum(s["actions"] for s in stats.values())),
+        "rule_actions_on_adversaries": int(sum(s["on_adversaries"] for s in stats.values())),
+        "rule_actions_on_legitimate": int(sum(s["on_legitimate"] for s in stats.values())),
+        "legitimate_kicked": int(sum(1 for e, tg, r in zip(sim.log.event, sim.log.target, sim.log.rule) if e == "kick" and g.truth[tg] == LEGIT)),
+        "rules_json": json.dumps(stats, sort_keys=True),
+        "events": len(sim.log),
+        "event_log_digest": sim.log.digest(),
+    }
+    return summary
