@@ -57,7 +57,7 @@ class ObservedMessage(Protocol):
     def has_image(self) -> bool: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MessagePosted:
     """A message appeared in the group."""
 

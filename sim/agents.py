@@ -37,71 +37,93 @@ def _one(param: object, rng: np.random.Generator) -> float:
     return float(sample(param, rng, 1)[0])  # type: ignore[arg-type]
 
 
-def _dirichlet(weights: dict[str, float], concentration: float, rng: np.random.Generator) -> np.ndarray:
+def _dirichlet(weights: dict[str, float], concentration: float, rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` need profiles over the value dimensions, each summing to 1, spread around ``weights``."""
     base = np.array([max(weights.get(d, 0.0), 0.0) for d in VALUE_DIMENSIONS])
+    out = np.zeros((n, len(VALUE_DIMENSIONS)))
     if base.sum() <= 0:
-        return np.zeros(len(VALUE_DIMENSIONS))
+        return out
     alpha = base / base.sum() * concentration * len(VALUE_DIMENSIONS)
-    out = np.zeros(len(VALUE_DIMENSIONS))
     pos = alpha > 0
-    out[pos] = rng.dirichlet(alpha[pos])
+    out[:, pos] = rng.dirichlet(alpha[pos], size=n)
     return out
 
 
-_PLAN_CACHE: dict[int, list[tuple[str, object]]] = {}
+StreamFor = Callable[[str], np.random.Generator]
+_SKIP = ("needs", "needs_concentration")
 
 
-def _member_values(entry: MemberRole, index: int, rng: np.random.Generator) -> dict[str, float]:
-    """Draw one member's scalar parameters (a per-member list gives its ``index``-th value).
+def _member_columns(entry: MemberRole, first: int, n: int, stream: StreamFor) -> dict[str, np.ndarray]:
+    """Draw ``n`` members' parameters, one stream per parameter (member j takes the j-th value).
 
-    Constants are copied, lists indexed, and only true distributions touch the
-    member's stream, in the fixed order of the parameter model's fields.
+    Keyed streams make member j's values independent of how many members come
+    after it, so adding a member changes nobody else's draws.
     """
-    plan = _PLAN_CACHE.get(id(entry.params))
-    if plan is None:
-        plan = [(k, v) for k, v in entry.params if k not in ("needs", "needs_concentration")]
-        _PLAN_CACHE[id(entry.params)] = plan
-    out: dict[str, float] = {}
-    for key, value in plan:
+    out: dict[str, np.ndarray] = {}
+    for key, value in entry.params:
+        if key in _SKIP:
+            continue
         if isinstance(value, (int, float)):
-            out[key] = float(value)
+            out[key] = np.full(n, float(value))
         elif isinstance(value, list):
-            out[key] = float(value[index])
+            out[key] = np.asarray(value[first : first + n], dtype=float)
         else:
-            out[key] = float(value.sample(rng, 1)[0])  # type: ignore[attr-defined]
+            out[key] = sample(value, stream(key), n)
     return out
 
 
-# ---- members -------------------------------------------------------------------
-def add_member(sim: Simulation, entry_idx: int, entry: MemberRole, index: int, rng: np.random.Generator, t0: float) -> int:
-    """Create a member and start their life at ``t0``; returns their id."""
+def _event_times(clock: DiurnalClock, rng: np.random.Generator, rates: np.ndarray, t0: float, end: float) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson event times for many agents at once: (owner index per event, times), sorted per owner."""
+    w0, w1 = float(clock.effective(t0)), float(clock.effective(end))
+    counts = rng.poisson(np.maximum(rates, 0.0) * max(w1 - w0, 0.0) / 1440.0)
+    owner = np.repeat(np.arange(len(rates)), counts)
+    w = rng.uniform(w0, w1, int(counts.sum()))
+    order = np.lexsort((w, owner))
+    return owner[order], np.clip(clock.real(w[order]), t0, end)
+
+
+def add_members(sim: Simulation, entry_idx: int, entry: MemberRole, first: int, n: int, t0: float, stream: StreamFor) -> list[int]:
+    """Create ``n`` members of one population entry, joining at ``t0``; returns their ids."""
+    if n <= 0:
+        return []
     g = sim.g
-    p = _member_values(entry, index, rng)
-    i = g.new_agent(entry_idx, LEGIT, MEMBER)
-    g.reader[i] = True
-    g.sat[i] = p["initial_satisfaction"]
-    g.par[i] = (
-        max(p["memory_days"], 1e-3) * 1440.0,
-        p["mute_threshold"],
-        min(p["leave_threshold"], p["mute_threshold"]),
-        max(p["read_cap"], 1.0),
-        p["ad_annoyance"],
-        p["conflict_annoyance"],
-        p["noise_tolerance"],
-        p["noise_annoyance"],
-        min(max(p["muted_attention"], 0.0), 1.0),
-        min(max(p["muted_post_factor"], 0.0), 1.0),
+    cols = _member_columns(entry, first, n, stream)
+    ids = [g.new_agent(entry_idx, LEGIT, MEMBER) for _ in range(n)]
+    sl = slice(ids[0], ids[-1] + 1)
+    g.reader[sl] = True
+    g.sat[sl] = cols["initial_satisfaction"]
+    g.par[sl] = np.column_stack(
+        (
+            np.maximum(cols["memory_days"], 1e-3) * 1440.0,
+            cols["mute_threshold"],
+            np.minimum(cols["leave_threshold"], cols["mute_threshold"]),
+            np.maximum(cols["read_cap"], 1.0),
+            cols["ad_annoyance"],
+            cols["conflict_annoyance"],
+            cols["noise_tolerance"],
+            cols["noise_annoyance"],
+            np.clip(cols["muted_attention"], 0.0, 1.0),
+            np.clip(cols["muted_post_factor"], 0.0, 1.0),
+        )
     )
-    g.needs[i] = _dirichlet(entry.params.needs, entry.params.needs_concentration, rng)
-    g.engagement[i] = min(max(g.sat[i], 0.0), 1.0)
-    sim.traits[i] = p
-    visits = sim.clock.poisson_times(rng, max(p["check_rate"], 0.0), t0, sim.end)
-    hours = np.unique((visits // 60.0).astype(np.int64))  # several looks in one hour are one visit
-    sim.schedule_visits(i, hours, rng.random(len(hours)))
-    posts = sim.clock.poisson_times(rng, max(p["post_rate"], 0.0), t0, sim.end)
-    draws = rng.random((len(posts), 3))
-    sim.start(i, member_life(sim, i, t0, posts.tolist(), draws.tolist(), p))
-    return i
+    g.needs[sl] = _dirichlet(entry.params.needs, entry.params.needs_concentration, stream("needs"), n)
+    eng = np.clip(cols["initial_satisfaction"], 0.0, 1.0).tolist()
+    traits = [dict(zip(cols, row)) for row in zip(*(c.tolist() for c in cols.values()))]
+    # visits: several looks within one hour count as one visit
+    owner, times = _event_times(sim.clock, stream("visits"), cols["check_rate"], t0, sim.end)
+    key = np.unique(owner * 1_000_000 + (times // 60.0).astype(np.int64))
+    v_owner, v_hour = np.divmod(key, 1_000_000)
+    sim.schedule_visits(np.asarray(ids)[v_owner], v_hour, stream("visit-thinning").random(len(key)))
+    owner, times = _event_times(sim.clock, stream("posts"), cols["post_rate"], t0, sim.end)
+    draws = stream("post-draws").random((len(times), 3))
+    bounds = np.searchsorted(owner, np.arange(n + 1)).tolist()
+    times_l, draws_l = times.tolist(), draws.tolist()
+    for j, i in enumerate(ids):
+        g.eng[i] = eng[j]
+        sim.traits[i] = traits[j]
+        a, b = bounds[j], bounds[j + 1]
+        sim.start(i, member_life(sim, i, t0, times_l[a:b], draws_l[a:b], traits[j]))
+    return ids
 
 
 def member_life(sim: Simulation, i: int, t0: float, posts: list[float], draws: list[list[float]], p: dict[str, float]):  # noqa: ANN201
@@ -114,21 +136,24 @@ def member_life(sim: Simulation, i: int, t0: float, posts: list[float], draws: l
             return
         answer_p = p["answer_propensity"]
         question_p = answer_p + p["question_share"]
+        eng, muted_until, timeout = g.eng, g.muted_until, env.timeout
         for t, (u_accept, u_kind, u_text) in zip(posts, draws):
-            yield env.timeout(t - env.now)
-            if u_accept >= g.engagement[i] or g.muted_until[i] > t:
+            yield timeout(t - env.now)
+            if u_accept >= eng[i] or muted_until[i] > t:
                 continue
             if u_kind < answer_p and sim.open_questions:
                 sim.answer(i, ANSWER_TEXTS[int(u_text * len(ANSWER_TEXTS))])
             elif u_kind < question_p:
                 sim.post(i, Kind.QUESTION, QUESTION_TEXTS[int(u_text * len(QUESTION_TEXTS))])
             else:
-                sim.post(i, Kind.CHAT, CHAT_TEXTS[int(u_text * len(CHAT_TEXTS))], value_dim=_CONNECTIONS, value=0.02)
+                sim.post(i, Kind.CHAT, CHAT_TEXTS[int(u_text * len(CHAT_TEXTS))], value_dim=_CONNECTIONS, value=CHAT_VALUE)
     except simpy.Interrupt:
         return
 
 
 _CONNECTIONS = VALUE_DIMENSIONS.index("connections")
+CHAT_VALUE = 0.005  # a chat line's value to readers (connections); small: chat alone keeps no group
+ANSWER_VALUE = 0.05  # a member's answer, to readers other than the asker (information)
 _INFORMATION = VALUE_DIMENSIONS.index("information")
 
 

@@ -33,7 +33,7 @@ from rules import (
     Warn,
 )
 from rules.actions import Action
-from sim.agents import COMPLAINT_TEXTS, Operator, add_member, add_spammer
+from sim.agents import ANSWER_VALUE, COMPLAINT_TEXTS, Operator, add_members, add_spammer
 from sim.clock import MINUTES_PER_DAY, DiurnalClock
 from sim.group import (
     AD_ANNOY,
@@ -104,7 +104,9 @@ class Simulation:
         self.answered = 0
         self.questions = 0
         self._day_counts = [0] * N_KINDS
-        self._by_post_day: dict[int, list[int]] = {}  # day -> [visible ads, visible messages]
+        self._posted_by_day: list[list[int]] = []  # per finished day: messages posted, per kind
+        self._deleted_by_day: dict[int, list[int]] = {}  # post day -> [ads deleted, messages deleted]
+        self._rules_on_post = self.rules.wants(MessagePosted)
         self._posters: set[int] = set()
         self._day = {"joins": 0, "leaves": 0, "kicks": 0, "deleted": 0}
         self._members_at_day_start = 0
@@ -121,13 +123,12 @@ class Simulation:
         initial: list[int] = []
         for k, entry in enumerate(sc.population):
             if entry.count:
-                for j in range(entry.count):
-                    initial += self._create(k, entry, j, self.streams.get("agent", k, j), 0.0)
+                initial += self._create(k, entry, 0, entry.count, 0.0, self._entry_streams(k, "count"))
         if sc.group.initial_members:
             pick = self.streams.get("initial-roles").choice(len(shares), size=sc.group.initial_members, p=weights)
-            for j, s in enumerate(pick.tolist()):
-                k, entry = shares[s]
-                initial += self._create(k, entry, j, self.streams.get("initial", j), 0.0)
+            for s, (k, entry) in enumerate(shares):
+                n = int((pick == s).sum())
+                initial += self._create(k, entry, 0, n, 0.0, self._entry_streams(k, "share"))
         self._build_graph([i for i in initial if self.g.reader[i]])
         self._arrivals(shares, weights)
         self._merge_visits()
@@ -135,16 +136,27 @@ class Simulation:
             self.later(sc.group.dissolve_day * MINUTES_PER_DAY, self._dissolve)
         self.env.process(self._ticks())
 
-    def _create(self, k: int, entry: Any, j: int, rng: np.random.Generator, t0: float) -> list[int]:
+    def _entry_streams(self, k: int, how: str) -> Callable[[str], np.random.Generator]:
+        """Streams for population entry ``k``, keyed by purpose (see docs/MODEL.md, "Randomness")."""
+        label = self.scenario.population[k].label
+        return lambda purpose: self.streams.get(f"{how}:{label}:{purpose}")
+
+    def _create(
+        self, k: int, entry: Any, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]
+    ) -> list[int]:
         if isinstance(entry, MemberRole):
-            return [add_member(self, k, entry, j, rng, t0)]
+            return add_members(self, k, entry, first, n, t0, stream)
         if isinstance(entry, OperatorRole):
-            if self.operator is not None:
-                raise ValueError("only one operator per group is supported")
-            self.operator = Operator(self, k, entry, rng)
-            return [self.operator.id]
+            out = []
+            for j in range(first, first + n):
+                if self.operator is not None:
+                    raise ValueError("only one operator per group is supported")
+                self.operator = Operator(self, k, entry, stream(f"operator-{j}"))
+                out.append(self.operator.id)
+            return out
         if isinstance(entry, AdSpammerRole):
-            add_spammer(self, k, entry, j, rng)
+            for j in range(first, first + n):
+                add_spammer(self, k, entry, j, stream(f"spammer-{j}"))
             return []
         raise TypeError(f"unknown role {entry!r}")
 
@@ -176,7 +188,7 @@ class Simulation:
         roles = rng.choice(len(shares), size=len(times), p=weights)
         for n, (t, s) in enumerate(zip(times.tolist(), roles.tolist())):
             k, entry = shares[s]
-            self._create(k, entry, n, self.streams.get("arrival", n), t)
+            self._create(k, entry, 0, 1, t, lambda purpose, n=n: self.streams.get(f"arrival:{n}:{purpose}"))
 
     # ---- services for agents -------------------------------------------------
     def start(self, i: int, life: Generator[Any, Any, Any]) -> None:
@@ -187,14 +199,14 @@ class Simulation:
         ev = self.env.timeout(max(delay, 0.0))
         ev.callbacks.append(lambda _ev: None if self._stopped() else fn())
 
-    def schedule_visits(self, i: int, hours: np.ndarray, u: np.ndarray) -> None:
-        """Member ``i`` visits in each of ``hours`` (one uniform each, to thin visits once muted)."""
+    def schedule_visits(self, ids: np.ndarray, hours: np.ndarray, u: np.ndarray) -> None:
+        """Members ``ids[k]`` visit in hour ``hours[k]`` (``u[k]`` thins visits once muted)."""
         if self._visit_chunks is not None:  # still building: merge all members at once later
-            self._visit_chunks.append((hours, np.full(len(hours), i, dtype=np.int64), u))
+            self._visit_chunks.append((hours, ids, u))
             return
-        for h, uu in zip(hours.tolist(), u.tolist()):
-            ids, us = self.visits.setdefault(h, ([], []))
-            ids.append(i)
+        for i, h, uu in zip(ids.tolist(), hours.tolist(), u.tolist()):
+            vids, us = self.visits.setdefault(h, ([], []))
+            vids.append(i)
             us.append(uu)
 
     def _merge_visits(self) -> None:
@@ -247,34 +259,39 @@ class Simulation:
         self, i: int, kind: Kind, text: str, *, form: MessageForm = MessageForm.TEXT, has_link: bool = False,
         value_dim: int = -1, value: float = 0.0, reply_to: int = -1,
     ) -> Message:
+        """``i`` posts a message now; the rules judge it at once (the hot path)."""
         g, t = self.g, self.env.now
-        m = Message(len(g.messages), t, i, kind, form, text, has_link, False, False, False, value_dim, value, reply_to)
-        g.add_message(m)
+        messages = g.messages
+        m = Message(
+            len(messages), next(self.log.counter), t, i, kind, form, text, has_link, False, False, False,
+            value_dim, value, reply_to,
+        )
+        messages.append(m)
+        cum = g.cum
+        cum[kind] += 1.0
+        if value_dim >= 0:
+            cum[N_KINDS + value_dim] += value
         g.posts[i] += 1
         self._day_counts[kind] += 1
-        day = int(t // MINUTES_PER_DAY)
-        counts = self._by_post_day.get(day)
-        if counts is None:
-            counts = self._by_post_day[day] = [0, 0]
-        counts[1] += 1
-        if kind is Kind.AD:
-            counts[0] += 1
         self._posters.add(i)
-        self.log.add(t, "post", i, m.id, KIND_NAMES[kind])
         if kind is Kind.QUESTION:
-            self.questions += 1
-            self.open_questions[m.id] = m
-            patience = self.traits.get(i, {}).get("question_patience_hours", 12.0) * 60.0
-            heapq.heappush(self._deadlines, (t + patience, m.id))
-            if self.operator is not None:
-                self.operator.maybe_answer(m.id, t)
-        g.now = t
-        actions = self.rules.handle(MessagePosted(t, m), g)
-        if actions:
-            self._apply_all(actions, t)
+            self._open_question(m)
+        if self._rules_on_post:
+            g.now = t
+            actions = self.rules.handle(MessagePosted(t, m), g)
+            if actions:
+                self._apply_all(actions, t)
         return m
 
-    def answer(self, i: int, text: str, *, question_id: int | None = None, value: float = 0.1) -> None:
+    def _open_question(self, m: Message) -> None:
+        self.questions += 1
+        self.open_questions[m.id] = m
+        patience = self.traits.get(m.sender, {}).get("question_patience_hours", 12.0) * 60.0
+        heapq.heappush(self._deadlines, (m.time + patience, m.id))
+        if self.operator is not None:
+            self.operator.maybe_answer(m.id, m.time)
+
+    def answer(self, i: int, text: str, *, question_id: int | None = None, value: float = ANSWER_VALUE) -> None:
         """``i`` answers the given open question, or the oldest one not their own."""
         if not self.g.present[i]:
             return
@@ -326,9 +343,9 @@ class Simulation:
             m = g.messages[a.message_id]
             if g.delete_message(m, t):
                 self._day["deleted"] += 1
-                counts = self._by_post_day[int(m.time // MINUTES_PER_DAY)]
-                counts[1] -= 1
-                counts[0] -= m.kind is Kind.AD
+                gone = self._deleted_by_day.setdefault(int(m.time // MINUTES_PER_DAY), [0, 0])
+                gone[0] += m.kind is Kind.AD
+                gone[1] += 1
                 self.log.add(t, "delete", -1, m.id, KIND_NAMES[m.kind], a.rule)
         elif isinstance(a, Kick):
             self.leave(a.member, kicked_by=a.rule)
@@ -336,7 +353,7 @@ class Simulation:
             g.warn_count[a.member] += 1
             self.log.add(t, "warn", -1, a.member, rule=a.rule)
         elif isinstance(a, Mute) and g.present[a.member]:
-            g.muted_until[a.member] = max(g.muted_until[a.member], t + a.minutes)
+            g.muted_until[a.member] = max(g.muted_until[a.member], t + float(a.minutes))
             self.log.add(t, "rule_mute", -1, a.member, rule=a.rule)
 
     # ---- ticks ---------------------------------------------------------------
@@ -395,7 +412,10 @@ class Simulation:
         below = sat < par[:, MUTE_THR]
         muted = np.where(was_muted, sat <= par[:, MUTE_THR] + _UNMUTE_MARGIN, below)
         g.muted[ids] = muted
-        g.engagement[ids] = np.minimum(np.maximum(sat, 0.0), 1.0) * np.where(muted, par[:, MUTED_POST], 1.0)
+        eng = np.minimum(np.maximum(sat, 0.0), 1.0) * np.where(muted, par[:, MUTED_POST], 1.0)
+        g_eng = g.eng
+        for i, e in zip(ids.tolist(), eng.tolist()):
+            g_eng[i] = e
         changed = muted != was_muted
         if changed.any():
             for i, m in zip(ids[changed].tolist(), muted[changed].tolist()):
@@ -424,7 +444,8 @@ class Simulation:
         readers = g.present[:n] & g.reader[:n]
         ids = np.flatnonzero(readers)
         counts = self._day_counts
-        visible_ads, visible = self._by_post_day.get(day, [0, 0])
+        gone = self._deleted_by_day.get(day, [0, 0])
+        visible_ads, visible = counts[_AD] - gone[0], sum(counts) - gone[1]
         row: dict[str, Any] = {
             "day": day,
             "members": int(g.count),
@@ -448,6 +469,7 @@ class Simulation:
                 self.log.add(t, "outcome", kind=outcome.value)
                 if self.scenario.outcomes.stop_on_outcome and not self._stop.triggered:
                     self._stop.succeed()
+        self._posted_by_day.append(counts)
         self._day_counts = [0] * N_KINDS
         self._posters = set()
         self._day = {"joins": 0, "leaves": 0, "kicks": 0, "deleted": 0}
@@ -472,6 +494,7 @@ class Simulation:
         self.env.run(until=self._stop)
         from sim.summary import summarise
 
+        self.log.attach_messages(self.g.messages, KIND_NAMES)
         summary = summarise(self)
         return RunResult(summary, self.days, self.log, summary["event_log_digest"])
 

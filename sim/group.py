@@ -44,6 +44,10 @@ class Group:
         self.n = 0  # agents ever created; ids are 0..n-1
         self.count = 0  # members present now
         self.messages: list[Message] = []
+        # Hot-path scalars as Python lists (cheaper to index than numpy one by one).
+        self.posts: list[int] = []
+        self.eng: list[float] = []  # posting engagement, refreshed at each review
+        self.muted_until: list[float] = []  # a rule's mute (禁言) ends then
         self.cum = [0.0] * N_FEATURES  # what was ever posted, per kind count and value dim
         self._del_tpost: list[float] = []
         self._del_feat: list[np.ndarray] = []
@@ -68,14 +72,11 @@ class Group:
         grow("entry", np.int16, -1)
         grow("reader", bool, False)
         grow("warn_count", np.int32, 0)
-        grow("muted_until", float, -1.0)
-        grow("posts", np.int64, 0)
         # satisfaction and reading (readers only)
         grow("sat", float, 0.0)
         grow("sat_time", float, 0.0)
         grow("par", float, 1.0, (N_PAR,))
         grow("muted", bool, False)
-        grow("engagement", float, 0.0)
         grow("last_read", float, 0.0)
         grow("needs", float, 0.0, (N_DIMS,))
         grow("snap", float, 0.0, (N_FEATURES,))
@@ -87,6 +88,9 @@ class Group:
             self._grow(self._size * 2)
         i = self.n
         self.n += 1
+        self.posts.append(0)
+        self.eng.append(0.0)
+        self.muted_until.append(-1.0)
         self.entry[i] = entry
         self.truth[i] = truth
         self.visible[i] = visible
@@ -113,12 +117,6 @@ class Group:
         self.count -= 1
 
     # ---- messages ------------------------------------------------------------
-    def add_message(self, m: Message) -> None:
-        self.messages.append(m)
-        cum = self.cum
-        cum[m.kind] += 1.0
-        if m.value_dim >= 0:
-            cum[N_KINDS + m.value_dim] += m.value
 
     def delete_message(self, m: Message, t: float) -> bool:
         """Mark ``m`` deleted at ``t``; False if it already was."""

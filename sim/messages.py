@@ -38,6 +38,7 @@ class Message:
     """One message in the group."""
 
     id: int
+    seq: int  # position in the run's event log
     time: float
     sender: int
     kind: Kind

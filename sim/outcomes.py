@@ -40,8 +40,9 @@ class OutcomeJudge:
         complaints = day["msgs_complaint"]
         if complaints >= t.blowup_min_complaints and complaints >= t.blowup_complaint_share * max(day["messages"], 1):
             return Outcome.BLOWN_UP, f"{complaints} complaints were {complaints / max(day['messages'], 1):.0%} of the day's messages"
-        if members_at_start > 0 and day["leaves"] >= t.blowup_leave_share * members_at_start and day["leaves"] >= 5:
-            return Outcome.BLOWN_UP, f"{day['leaves']} of {members_at_start} members left in one day"
+        exodus = members_at_start > 0 and day["leaves"] >= max(t.blowup_leave_share * members_at_start, 5)
+        if exodus and complaints >= t.blowup_min_complaints / 2:
+            return Outcome.BLOWN_UP, f"{day['leaves']} of {members_at_start} members left in one day, {complaints} complaining"
         ads = sum(a for a, _ in self._ads)
         total = sum(m for _, m in self._ads)
         if len(self._ads) == t.ad_window_days and total >= t.ad_min_messages and ads >= t.ad_share * total:

@@ -9,6 +9,7 @@ give the same digest on any executor.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from typing import Any
 
 import numpy as np
@@ -18,11 +19,19 @@ EVENT_COLUMNS = ("seq", "time", "event", "actor", "target", "kind", "rule")
 
 
 class EventLog:
-    """Append-only log of everything that happened in one run."""
+    """Append-only log of everything that happened in one run.
 
-    __slots__ = ("time", "event", "actor", "target", "kind", "rule")
+    Posts are not appended here on the hot path: the run's message list already
+    holds them, each with its ``seq`` in the log, and :meth:`attach_messages`
+    merges them in when the run ends. Every other event takes the next ``seq``.
+    """
+
+    __slots__ = ("seq", "time", "event", "actor", "target", "kind", "rule", "counter", "_messages")
 
     def __init__(self) -> None:
+        self.counter = itertools.count()
+        self._messages: list[Any] | None = None
+        self.seq: list[int] = []
         self.time: list[float] = []
         self.event: list[str] = []
         self.actor: list[int] = []
@@ -31,6 +40,7 @@ class EventLog:
         self.rule: list[str] = []
 
     def add(self, time: float, event: str, actor: int = -1, target: int = -1, kind: str = "", rule: str = "") -> None:
+        self.seq.append(next(self.counter))
         self.time.append(time)
         self.event.append(event)
         self.actor.append(actor)
@@ -38,14 +48,37 @@ class EventLog:
         self.kind.append(kind)
         self.rule.append(rule)
 
+    def attach_messages(self, messages: list[Any], kind_names: tuple[str, ...]) -> None:
+        """Merge the run's posts (each a message with ``seq``) into the log, in seq order."""
+        if not messages:
+            return
+        cols = (self.seq, self.time, self.event, self.actor, self.target, self.kind, self.rule)
+        old = [list(c) for c in cols]
+        for c in cols:
+            c.clear()
+        k, n_old = 0, len(old[0])
+        for m in messages:
+            while k < n_old and old[0][k] < m.seq:
+                for c, o in zip(cols, old):
+                    c.append(o[k])
+                k += 1
+            self.seq.append(m.seq)
+            self.time.append(m.time)
+            self.event.append("post")
+            self.actor.append(m.sender)
+            self.target.append(m.id)
+            self.kind.append(kind_names[m.kind])
+            self.rule.append("")
+        for c, o in zip(cols, old):
+            c.extend(o[k:])
+
     def __len__(self) -> int:
         return len(self.time)
 
     def table(self) -> pa.Table:
-        n = len(self.time)
         return pa.table(
             {
-                "seq": pa.array(np.arange(n, dtype=np.int64)),
+                "seq": pa.array(np.asarray(self.seq, dtype=np.int64)),
                 "time": pa.array(np.asarray(self.time, dtype=np.float64)),
                 "event": pa.array(self.event, pa.string()).dictionary_encode(),
                 "actor": pa.array(np.asarray(self.actor, dtype=np.int64)),
@@ -58,6 +91,7 @@ class EventLog:
     def digest(self) -> str:
         """SHA-256 of the log's content in a canonical binary form."""
         h = hashlib.sha256()
+        h.update(np.asarray(self.seq, dtype="<i8").tobytes())
         h.update(np.asarray(self.time, dtype="<f8").tobytes())
         h.update(np.asarray(self.actor, dtype="<i8").tobytes())
         h.update(np.asarray(self.target, dtype="<i8").tobytes())

@@ -94,7 +94,7 @@ class MemberParams(_Model):
     leave_threshold: Param = Field(
         default_factory=lambda: {"dist": "truncnormal", "mean": 0.15, "sd": 0.05, "low": 0.0, "high": 0.4}
     )
-    ad_annoyance: Param = Field(default=0.04, description="Satisfaction lost per ad read.")
+    ad_annoyance: Param = Field(default=0.01, description="Satisfaction lost per ad read.")
     conflict_annoyance: Param = Field(default=0.03, description="Satisfaction lost per complaint read.")
     noise_tolerance: Param = Field(default=150.0, description="Chat messages a day read before chat annoys.")
     noise_annoyance: Param = Field(default=0.003, description="Satisfaction lost per chat message above tolerance.")
@@ -104,7 +104,7 @@ class MemberParams(_Model):
     friend_leave_penalty: Param = Field(default=0.1, description="Satisfaction lost when a friend leaves.")
     muted_attention: Param = Field(default=0.15, description="Reading and visiting factor once muted.")
     muted_post_factor: Param = Field(default=0.1, description="Posting factor once muted.")
-    complain_on_leave: Param = Field(default=0.05, description="Chance a leaver posts a complaint first.")
+    complain_on_leave: Param = Field(default=0.02, description="Chance a leaver posts a complaint first.")
 
 
 class OperatorParams(_Model):
@@ -189,8 +189,10 @@ class Outcomes(_Model):
     ad_window_days: int = Field(default=2, ge=1)
     ad_min_messages: int = Field(default=20, ge=1, description="Messages in the window before ad share is judged.")
     blowup_complaint_share: float = Field(default=0.3, gt=0, le=1, description="Daily complaint share of a blow-up (暴雷).")
-    blowup_min_complaints: int = Field(default=15, ge=1)
-    blowup_leave_share: float = Field(default=0.25, gt=0, le=1, description="Share of members leaving in one day.")
+    blowup_min_complaints: int = Field(default=20, ge=1)
+    blowup_leave_share: float = Field(
+        default=0.25, gt=0, le=1, description="Share of members leaving in one day, with complaints, that is a blow-up."
+    )
     grace_days: int = Field(default=1, ge=0, description="Days at the start when no outcome is judged.")
     stop_on_outcome: bool = Field(default=True, description="End the run once a terminal outcome happens.")
 

@@ -38,7 +38,7 @@ def summarise(sim: Simulation) -> dict[str, Any]:
         if m.deleted_at >= 0:
             deleted[m.kind] += 1
     members = g.ever_joined[:n] & g.reader[:n]
-    posts = g.posts[:n][members]
+    posts = np.asarray(g.posts, dtype=np.int64)[members]
     present_readers = np.flatnonzero(g.present[:n] & g.reader[:n])
     total = int(kinds.sum())
     visible = total - int(deleted.sum())
