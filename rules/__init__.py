@@ -48,6 +48,7 @@ __all__ = [
     "RuleEngine",
     "RuleSpec",
     "RulesetSpec",
+    "VisibleRole",
     "Warn",
     "YamlDocument",
     "find_ruleset",

@@ -147,6 +147,8 @@ def member_life(sim: Simulation, i: int, t0: float, posts: list[float], draws: l
                 sim.post(i, Kind.QUESTION, QUESTION_TEXTS[int(u_text * len(QUESTION_TEXTS))])
             else:
                 sim.post(i, Kind.CHAT, CHAT_TEXTS[int(u_text * len(CHAT_TEXTS))], value_dim=_CONNECTIONS, value=CHAT_VALUE)
+            if not g.present[i]:  # removed by a bot while posting: no interrupt reaches the poster itself
+                return
     except simpy.Interrupt:
         return
 
@@ -180,7 +182,8 @@ class Operator:
 
     def life(self, times: list[float], dims: list[int], values: list[float]):  # noqa: ANN201
         env, sim = self.sim.env, self.sim
-        sim.try_join(self.id)
+        if not sim.try_join(self.id):
+            return
         for t, d, v in zip(times, dims, values):
             yield env.timeout(t - env.now)
             sim.post(self.id, Kind.CONTENT, f"今日干货：{VALUE_DIMENSIONS[d]}", value_dim=d, value=v)
@@ -236,6 +239,8 @@ def spammer_life(sim: Simulation, i: int, join_t: float, end: float, times: list
                 sim.post(i, Kind.AD, AD_LINK_TEXTS[int(u_text * len(AD_LINK_TEXTS))], form=MessageForm.LINK, has_link=True)
             else:
                 sim.post(i, Kind.AD, AD_TEXTS[int(u_text * len(AD_TEXTS))])
+            if not g.present[i]:  # kicked by a bot while posting
+                return
         yield env.timeout(max(end - env.now, 0.0))
         sim.leave(i)
     except simpy.Interrupt:
