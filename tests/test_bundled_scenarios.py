@@ -1,0 +1,60 @@
+"""Every bundled scenario validates, runs with its own seed, and matches its golden summary.
+
+Regenerate the golden files after an intended model change with
+``GROUPSIM_UPDATE_GOLDEN=1 pytest tests/test_bundled_scenarios.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import pytest
+
+from sim.engine import run_scenario
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+GOLDEN_FIELDS = (
+    "outcome", "lifetime_days", "final_members", "messages", "member_messages", "msgs_ad", "ads_deleted",
+    "kicks", "leaves", "joins", "event_log_digest",
+)
+# What each bundled scenario is documented to show (its opening comment says so).
+EXPECTED = {
+    "new_customer_well_run.yaml": "alive",
+    "unmoderated_spam.yaml": "ad_group",
+    "no_value_dead.yaml": "dead",
+}
+
+
+def test_there_are_bundled_scenarios() -> None:
+    assert {p.name for p in SCENARIOS} >= set(EXPECTED)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_bundled_scenario_opens_with_a_comment_citing_a_seed(path: Path) -> None:
+    head = path.read_text(encoding="utf-8").splitlines()[:8]
+    assert head and head[0].startswith("#")
+    assert any("seed 0" in line for line in head), "the opening comment must cite the seed article it follows"
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_bundled_scenario_runs_and_matches_golden(path: Path) -> None:
+    scenario = load_scenario(path)
+    summary = run_scenario(scenario).summary
+    if path.name in EXPECTED:
+        assert summary["outcome"] == EXPECTED[path.name], summary["outcome_reason"]
+    got = {k: summary[k] for k in GOLDEN_FIELDS}
+    golden = GOLDEN / f"{path.stem}.json"
+    if os.environ.get("GROUPSIM_UPDATE_GOLDEN") or not golden.exists():
+        golden.write_text(json.dumps(got, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    want = json.loads(golden.read_text(encoding="utf-8"))
+    for key in GOLDEN_FIELDS:
+        if isinstance(want[key], float):
+            assert math.isclose(got[key], want[key], rel_tol=1e-9), key
+        else:
+            assert got[key] == want[key], f"{key}: {got[key]!r} != golden {want[key]!r}"
