@@ -210,13 +210,64 @@ def read_yaml(path: str | Path) -> YamlDocument:
 def _problems(exc: ValidationError, doc: YamlDocument, prefix: Path_) -> Iterator[Problem]:
     for err in exc.errors(include_url=False):
         loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
-        path: Path_ = (*prefix, *(x for x in loc if isinstance(x, (str, int))))
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown field (check the spelling; `groupsim schema` lists the fields)"
-        # pydantic tags union members by their class name; users never wrote those.
-        shown = tuple(p for p in path if not (isinstance(p, str) and p[:1].isupper()))
+        shown = _user_path(doc.data, prefix, loc)
         yield Problem(doc.line_of(shown), _dotted(shown), msg)
+
+
+_TYPE_NAMES = frozenset({"float", "int", "str", "bool", "list", "dict", "none"})
+
+
+def _is_union_tag(part: str, node: Any) -> bool:
+    """A location part pydantic adds for a union branch (never a key in the file)."""
+    if part[:1].isupper() or "[" in part or part in _TYPE_NAMES:
+        return True
+    return isinstance(node, dict) and part in (node.get("role"), node.get("dist"), node.get("use"))
+
+
+def _drop_branch_noise(problems: list[Problem]) -> list[Problem]:
+    """Of a union's branch errors, keep the specific ones (a wrong type in another branch is noise)."""
+    def mismatch(p: Problem) -> bool:
+        return p.message.startswith("Input should be a valid")
+
+    kept = []
+    for p in problems:
+        if mismatch(p) and any(q is not p and not mismatch(q) and q.field.startswith(p.field) for q in problems):
+            continue
+        if p not in kept:
+            kept.append(p)
+    return kept
+
+
+def _user_path(data: Any, prefix: Path_, loc: tuple[Any, ...]) -> Path_:
+    """The part of pydantic's error location that the user wrote.
+
+    pydantic puts union tags (a discriminator value, a class name) into error
+    locations; those are not keys in the file, so they are dropped by walking
+    the data alongside the location.
+    """
+    node = data
+    for part in prefix:
+        node = node[part] if isinstance(node, (dict, list)) else None
+    out: list[str | int] = list(prefix)
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+            out.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            out.append(part)
+        elif isinstance(part, str) and _is_union_tag(part, node):
+            continue
+        elif isinstance(part, (str, int)) and not isinstance(node, (dict, list)):
+            out.append(part)
+            node = None
+        elif isinstance(part, str) and isinstance(node, dict):
+            out.append(part)  # a missing or unknown key: name it
+            node = None
+    return tuple(out)
 
 
 def validate_document(model: type[M], doc: YamlDocument, *, at: Path_ = (), context: dict[str, Any] | None = None) -> M:
@@ -227,7 +278,7 @@ def validate_document(model: type[M], doc: YamlDocument, *, at: Path_ = (), cont
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise InputError(doc.file, list(_problems(exc, doc, at))) from None
+        raise InputError(doc.file, _drop_branch_noise(list(_problems(exc, doc, at)))) from None
 
 
 def load_model(model: type[M], path: str | Path, *, context: dict[str, Any] | None = None) -> M:

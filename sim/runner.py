@@ -1,0 +1,148 @@
+"""Replications of one scenario: run them (in worker processes when there are several),
+and write what they produced as files a program can read.
+
+A replication is named by its seed: replication *k* of a run with base seed
+``B`` uses seed ``B + k``, so any single run can be repeated exactly with
+``groupsim run SCENARIO --seed B+k --seeds 1``.
+
+Files written to the output folder (each written to a temporary name and moved
+into place, so an interrupted run never leaves a half-written file):
+
+* ``summary.parquet`` -- one row per run (outcome, lifetime, key metrics);
+* ``days.parquet`` -- the per-day series of every run, with ``run_id`` and ``seed``;
+* ``events.parquet`` -- the event log of every run;
+* ``manifest.json`` -- scenario hash, seeds, package versions, event-log digests.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import json
+import multiprocessing as mp
+import os
+import platform
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.engine import RunResult, run_scenario
+from sim.scenario import Scenario
+
+_VERSIONED = ("groupsim", "simpy", "numpy", "networkx", "pydantic", "pyarrow", "scipy")
+
+
+@dataclass(frozen=True, slots=True)
+class RunTables:
+    """One run's results as Arrow tables (what crosses a process boundary)."""
+
+    summary: dict[str, Any]
+    days: pa.Table
+    events: pa.Table
+
+
+def run_one(scenario: Scenario, seed: int) -> RunTables:
+    """Run one replication and turn its results into tables tagged with run id and seed."""
+    result: RunResult = run_scenario(scenario, seed)
+    s = result.summary
+    days = _tag(pa.Table.from_pylist(result.days) if result.days else pa.table({"day": pa.array([], pa.int64())}), s)
+    return RunTables(s, days, _tag(result.log.table(), s))
+
+
+def _tag(table: pa.Table, summary: dict[str, Any]) -> pa.Table:
+    n = table.num_rows
+    table = table.add_column(0, "seed", pa.array([summary["seed"]] * n, pa.int64()))
+    return table.add_column(0, "run_id", pa.array([summary["run_id"]] * n, pa.string()))
+
+
+def _run_data(data: dict[str, Any], seed: int) -> RunTables:
+    return run_one(Scenario.model_validate(data), seed)
+
+
+def replicate(
+    scenario: Scenario,
+    seeds: Sequence[int],
+    *,
+    workers: int | None = None,
+    on_done: Callable[[RunTables], None] | None = None,
+) -> list[RunTables]:
+    """Run ``scenario`` once per seed; results come back in seed order.
+
+    With more than one seed and more than one worker, runs go to a process pool
+    (``spawn`` start method, so workers share nothing with this process). Results
+    are identical either way: each run depends only on the scenario and its seed.
+    """
+    workers = min(len(seeds), workers or os.cpu_count() or 1)
+    out: dict[int, RunTables] = {}
+    if workers <= 1:
+        for s in seeds:
+            out[s] = run_one(scenario, s)
+            if on_done:
+                on_done(out[s])
+    else:
+        data = scenario.model_dump(mode="json", by_alias=True)
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+            futures = {pool.submit(_run_data, data, s): s for s in seeds}
+            for fut in _as_completed(futures):
+                out[futures[fut]] = fut.result()
+                if on_done:
+                    on_done(out[futures[fut]])
+    return [out[s] for s in seeds]
+
+
+def _as_completed(futures: dict[Any, int]) -> Iterator[Any]:
+    from concurrent.futures import as_completed
+
+    return as_completed(futures)
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            versions[name] = md.version(name)
+        except md.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_results(out: Path, scenario: Scenario, runs: Sequence[RunTables], *, source: str = "") -> dict[str, Any]:
+    """Write the Parquet files and the manifest for ``runs``; returns the manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    summary = pa.Table.from_pylist([r.summary for r in runs])
+    days = pa.concat_tables([r.days for r in runs], promote_options="default")
+    events = pa.concat_tables([r.events for r in runs], promote_options="default")
+    for name, table in (("summary", summary), ("days", days), ("events", events)):
+        _atomic_write(out / f"{name}.parquet", lambda p, t=table: pq.write_table(t, p))
+    manifest = {
+        "scenario": scenario.name,
+        "scenario_file": source,
+        "scenario_hash": scenario.content_hash(),
+        "seeds": [r.summary["seed"] for r in runs],
+        "runs": [
+            {"run_id": r.summary["run_id"], "seed": r.summary["seed"], "event_log_digest": r.summary["event_log_digest"]}
+            for r in runs
+        ],
+        "versions": package_versions(),
+        "files": ["summary.parquet", "days.parquet", "events.parquet"],
+    }
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    _atomic_write(out / "manifest.json", lambda p: p.write_text(text, encoding="utf-8"))
+    return manifest
+
+
+__all__ = ["RunTables", "package_versions", "replicate", "run_one", "write_results"]

@@ -1,0 +1,114 @@
+"""The `groupsim` command: run, validate, schema; clean errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+def _small(tmp_path: Path) -> Path:
+    text = (ROOT / "scenarios" / "new_customer_well_run.yaml").read_text(encoding="utf-8")
+    text = text.replace("duration_days: 30", "duration_days: 3").replace("initial_members: 300", "initial_members: 60")
+    path = tmp_path / "small.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_run_writes_results_and_a_table(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    res = runner.invoke(app, ["run", str(_small(tmp_path)), "--seeds", "3", "--seed", "10", "--out", str(out), "-q", "-j", "1"])
+    assert res.exit_code == 0, res.output
+    assert "alive" in res.output and "95% interval" in res.output
+    summary = pq.read_table(out / "summary.parquet").to_pylist()
+    assert [s["seed"] for s in summary] == [10, 11, 12]
+    days = pq.read_table(out / "days.parquet")
+    assert set(days.column("seed").to_pylist()) == {10, 11, 12}
+    events = pq.read_table(out / "events.parquet")
+    assert events.num_rows == sum(s["events"] for s in summary)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["seeds"] == [10, 11, 12]
+    assert [r["event_log_digest"] for r in manifest["runs"]] == [s["event_log_digest"] for s in summary]
+    assert manifest["versions"]["simpy"]
+
+
+def test_pool_and_in_process_give_the_same_runs(tmp_path: Path) -> None:
+    path = _small(tmp_path)
+    a = runner.invoke(app, ["run", str(path), "--seeds", "2", "--out", str(tmp_path / "a"), "-q", "-j", "1"])
+    b = runner.invoke(app, ["run", str(path), "--seeds", "2", "--out", str(tmp_path / "b"), "-q", "-j", "2"])
+    assert a.exit_code == b.exit_code == 0
+    da = json.loads((tmp_path / "a" / "manifest.json").read_text())["runs"]
+    db = json.loads((tmp_path / "b" / "manifest.json").read_text())["runs"]
+    assert da == db
+
+
+def test_validate_names_file_line_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\npopulation:\n  - role: member\n    shar: 1\n", encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(bad)])
+    assert res.exit_code == 2
+    assert f"{bad}:4: population[0].shar: unknown field" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_validate_accepts_bundled_scenarios() -> None:
+    files = sorted(str(p) for p in (ROOT / "scenarios").glob("*.yaml"))
+    res = runner.invoke(app, ["validate", *files])
+    assert res.exit_code == 0, res.output
+
+
+def test_schema_is_json_schema() -> None:
+    res = runner.invoke(app, ["schema"])
+    schema = json.loads(res.stdout)
+    assert schema["title"] == "groupsim scenario" and "population" in schema["properties"]
+
+
+def test_missing_file_is_a_clean_error() -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", "does-not-exist.yaml"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert res.returncode == 2
+    assert "does-not-exist.yaml: file not found" in res.stderr and "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "schema"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    res = runner.invoke(app, [command, "--help"])
+    assert res.exit_code == 0 and "Example" in res.output
+
+
+_yaml_text = st.one_of(
+    st.text(max_size=200),
+    st.lists(
+        st.sampled_from(
+            ["name: x", "population:", "  - role: member", "    share: 1", "    count: -1", "seed: -5", "group: {capacity: 0}",
+             "duration_days: abc", "  - role: ad_spammer", "    params: {ad_rate: {dist: pareto}}", "ruleset: nope", ": :",
+             "!!python/object:os.system {}", "&a [*a]", "diurnal: [1, 2]", "\t- x", "population: 3"]
+        ),
+        max_size=12,
+    ).map("\n".join),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_yaml_text)
+def test_malformed_scenarios_give_a_clean_error(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(path)])
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    assert res.exit_code in (0, 2)
+    if res.exit_code == 2:
+        assert str(path) in res.output
