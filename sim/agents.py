@@ -116,41 +116,23 @@ def add_members(sim: Simulation, entry_idx: int, entry: MemberRole, first: int, 
     sim.schedule_visits(np.asarray(ids)[v_owner], v_hour, stream("visit-thinning").random(len(key)))
     owner, times = _event_times(sim.clock, stream("posts"), cols["post_rate"], t0, sim.end)
     draws = stream("post-draws").random((len(times), 3))
-    bounds = np.searchsorted(owner, np.arange(n + 1)).tolist()
-    times_l, draws_l = times.tolist(), draws.tolist()
+    sim.add_posts(np.asarray(ids)[owner], times, draws)
+    answer_p = cols["answer_propensity"].tolist()
+    question_p = (cols["answer_propensity"] + cols["question_share"]).tolist()
     for j, i in enumerate(ids):
-        g.eng[i] = eng[j]
+        sim._join_eng[i] = eng[j]
+        g.answer_p[i], g.question_p[i] = answer_p[j], question_p[j]
         sim.traits[i] = traits[j]
-        a, b = bounds[j], bounds[j + 1]
-        sim.start(i, member_life(sim, i, t0, times_l[a:b], draws_l[a:b], traits[j]))
+        sim.start(i, member_life(sim, i, t0))
     return ids
 
 
-def member_life(sim: Simulation, i: int, t0: float, posts: list[float], draws: list[list[float]], p: dict[str, float]):  # noqa: ANN201
-    """A member joins at ``t0`` and posts at thinned candidate times until they leave."""
-    env, g = sim.env, sim.g
-    try:
-        if t0 > env.now:
-            yield env.timeout(t0 - env.now)
-        if not sim.try_join(i):
-            return
-        answer_p = p["answer_propensity"]
-        question_p = answer_p + p["question_share"]
-        eng, muted_until, timeout = g.eng, g.muted_until, env.timeout
-        for t, (u_accept, u_kind, u_text) in zip(posts, draws):
-            yield timeout(t - env.now)
-            if u_accept >= eng[i] or muted_until[i] > t:
-                continue
-            if u_kind < answer_p and sim.open_questions:
-                sim.answer(i, ANSWER_TEXTS[int(u_text * len(ANSWER_TEXTS))])
-            elif u_kind < question_p:
-                sim.post(i, Kind.QUESTION, QUESTION_TEXTS[int(u_text * len(QUESTION_TEXTS))])
-            else:
-                sim.post(i, Kind.CHAT, CHAT_TEXTS[int(u_text * len(CHAT_TEXTS))], value_dim=_CONNECTIONS, value=CHAT_VALUE)
-            if not g.present[i]:  # removed by a bot while posting: no interrupt reaches the poster itself
-                return
-    except simpy.Interrupt:
-        return
+def member_life(sim: Simulation, i: int, t0: float):  # noqa: ANN201
+    """A member joins at ``t0``; their posts come from the merged posting process (Simulation._chatter)."""
+    env = sim.env
+    if t0 > env.now:
+        yield env.timeout(t0 - env.now)
+    sim.try_join(i)
 
 
 _CONNECTIONS = VALUE_DIMENSIONS.index("connections")
@@ -203,7 +185,7 @@ class Operator:
     def maybe_answer(self, question_id: int, t: float) -> None:
         if self.rng.random() < self.answer_p:
             when = self.delay(t, self.params.answer_delay_minutes)
-            self.sim.later(when, lambda: self.sim.answer(self.id, "已解答，请看公告", question_id=question_id, value=0.2))
+            self.sim.at(t + when, lambda: self.sim.answer(self.id, "已解答，请看公告", question_id=question_id, value=0.2))
 
 
 # ---- ad spammers ---------------------------------------------------------------

@@ -19,21 +19,10 @@ import networkx as nx
 import numpy as np
 import simpy
 
-from rules import (
-    ClockTick,
-    Delete,
-    Executor,
-    Kick,
-    MemberJoined,
-    MemberLeft,
-    MessageForm,
-    MessagePosted,
-    Mute,
-    RulesetSpec,
-    Warn,
-)
+from rules import ClockTick, MemberJoined, MemberLeft, MessageForm, MessagePosted, RulesetSpec
 from rules.actions import Action
-from sim.agents import ANSWER_VALUE, COMPLAINT_TEXTS, Operator, add_members, add_spammer
+from sim.agents import ANSWER_TEXTS, ANSWER_VALUE, CHAT_TEXTS, CHAT_VALUE, COMPLAINT_TEXTS, QUESTION_TEXTS
+from sim.agents import Operator, add_members, add_spammer
 from sim.clock import MINUTES_PER_DAY, DiurnalClock
 from sim.group import (
     AD_ANNOY,
@@ -51,6 +40,7 @@ from sim.group import (
     Group,
 )
 from sim.messages import KIND_NAMES, MEMBER_KINDS, Kind, Message
+from sim.moderation import Moderation
 from sim.outcomes import Outcome, OutcomeJudge
 from sim.records import EventLog, days_table
 from sim.scenario import AdSpammerRole, MemberRole, OperatorRole, Scenario, resolve_ruleset
@@ -58,6 +48,7 @@ from sim.streams import Streams
 
 _AD, _COMPLAINT, _CHAT = int(Kind.AD), int(Kind.COMPLAINT), int(Kind.CHAT)
 _INFORMATION = 1  # VALUE_DIMENSIONS.index("information")
+_CONNECTIONS = 5  # VALUE_DIMENSIONS.index("connections")
 _UNMUTE_MARGIN = 0.2  # hysteresis: a muted member unmutes only well above their threshold
 
 
@@ -88,10 +79,16 @@ class Simulation:
         self.g = Group(sc.group.capacity, expected)
         self.log = EventLog()
         self.rules = sc.ruleset.build()
-        self.executors = sc.ruleset.executors()
         self.judge = OutcomeJudge(sc.outcomes)
         self.traits: dict[int, dict[str, float]] = {}
         self.procs: dict[int, simpy.Process] = {}
+        # Members' candidate posts, merged over all members (see _chatter): chunks while
+        # building, then one time-sorted set of columns; late additions go to a heap.
+        self._post_chunks: list[tuple[np.ndarray, ...]] | None = []
+        self._posts: tuple[list[Any], ...] = ([], [], [], [], [])
+        self._late_posts: list[tuple[float, int, float, float, float]] = []
+        self.horizon = 0.0  # the time of the next simpy event (inline processing stops there)
+        self._join_eng: dict[int, float] = {}  # a member's posting engagement once they join
         self.visits: dict[int, tuple[list[int], list[float]]] = {}
         self.open_questions: dict[int, Message] = {}
         self._deadlines: list[tuple[float, int]] = []
@@ -99,19 +96,19 @@ class Simulation:
         self.operator: Operator | None = None
         self.outcome: tuple[Outcome, float, str] | None = None
         self.days: list[dict[str, Any]] = []
-        self.rule_stats: dict[str, dict[str, int]] = {}
         self.ad_views = 0.0
         self.answered = 0
         self.questions = 0
         self._day_counts = [0] * N_KINDS
         self._posted_by_day: list[list[int]] = []  # per finished day: messages posted, per kind
-        self._deleted_by_day: dict[int, list[int]] = {}  # post day -> [ads deleted, messages deleted]
+        self.deleted_by_day: dict[int, list[int]] = {}  # post day -> [ads deleted, messages deleted]
         self._rules_on_post = self.rules.wants(MessagePosted)
         self._posters: set[int] = set()
-        self._day = {"joins": 0, "leaves": 0, "kicks": 0, "deleted": 0}
+        self.day_counts = {"joins": 0, "leaves": 0, "kicks": 0, "deleted": 0}
         self._members_at_day_start = 0
         self._stop = self.env.event()
         self._visit_chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = []
+        self.moderation = Moderation(self)
         self._build()
 
     # ---- building ------------------------------------------------------------
@@ -132,9 +129,11 @@ class Simulation:
         self._build_graph([i for i in initial if self.g.reader[i]])
         self._arrivals(shares, weights)
         self._merge_visits()
+        self._merge_posts()
         if sc.group.dissolve_day is not None and sc.group.dissolve_day * MINUTES_PER_DAY < self.end:
-            self.later(sc.group.dissolve_day * MINUTES_PER_DAY, self._dissolve)
+            self.at(sc.group.dissolve_day * MINUTES_PER_DAY, self._dissolve)
         self.env.process(self._ticks())
+        self.env.process(self._chatter())
 
     def _entry_streams(self, k: int, how: str) -> Callable[[str], np.random.Generator]:
         """Streams for population entry ``k``, keyed by purpose (see docs/MODEL.md, "Randomness")."""
@@ -194,10 +193,37 @@ class Simulation:
     def start(self, i: int, life: Generator[Any, Any, Any]) -> None:
         self.procs[i] = self.env.process(life)
 
-    def later(self, delay: float, fn: Callable[[], None]) -> None:
-        """Call ``fn`` after ``delay`` minutes (no process needed)."""
-        ev = self.env.timeout(max(delay, 0.0))
+    def at(self, when: float, fn: Callable[[], None]) -> None:
+        """Call ``fn`` at simulated time ``when`` (absolute minutes; no process needed).
+
+        ``when`` may lie ahead of ``env.now`` while the chatter processes posts
+        inline, so every scheduling goes through here and lowers the horizon.
+        """
+        when = max(when, self.env.now)
+        ev = self.env.timeout(when - self.env.now)
         ev.callbacks.append(lambda _ev: None if self._stopped() else fn())
+        if when < self.horizon:
+            self.horizon = when
+
+    def add_posts(self, ids: np.ndarray, times: np.ndarray, draws: np.ndarray) -> None:
+        """Members ``ids[k]`` may post at ``times[k]``; ``draws[k]`` = (accept, kind, text) uniforms."""
+        if self._post_chunks is not None:  # still building: merge all members at once later
+            self._post_chunks.append((times, ids, draws))
+            return
+        for rec in zip(times.tolist(), ids.tolist(), *draws.T.tolist()):
+            heapq.heappush(self._late_posts, rec)
+        self.horizon = min(self.horizon, float(times.min())) if len(times) else self.horizon
+
+    def _merge_posts(self) -> None:
+        chunks, self._post_chunks = self._post_chunks or [], None
+        if not chunks:
+            return
+        times = np.concatenate([c[0] for c in chunks])
+        ids = np.concatenate([c[1] for c in chunks])
+        draws = np.concatenate([c[2] for c in chunks])
+        order = np.lexsort((ids, times))
+        d = draws[order]
+        self._posts = (times[order].tolist(), ids[order].tolist(), d[:, 0].tolist(), d[:, 1].tolist(), d[:, 2].tolist())
 
     def schedule_visits(self, ids: np.ndarray, hours: np.ndarray, u: np.ndarray) -> None:
         """Members ``ids[k]`` visit in hour ``hours[k]`` (``u[k]`` thins visits once muted)."""
@@ -228,21 +254,24 @@ class Simulation:
     def _stopped(self) -> bool:
         return self._stop.triggered
 
-    def try_join(self, i: int) -> bool:
-        g, t = self.g, self.env.now
+    def try_join(self, i: int, t: float | None = None) -> bool:
+        g = self.g
+        t = self.env.now if t is None else t
         if g.present[i] or self._stopped():
             return False
         if g.is_full():
             self.log.add(t, "join_refused", i)
             return False
         g.join(i, t)
-        self._day["joins"] += 1
+        if g.reader[i]:
+            g.eng[i] = self._join_eng.pop(i, g.eng[i])
+        self.day_counts["joins"] += 1
         self.log.add(t, "join", i)
         if g.reader[i] and i not in self.graph:
             self._befriend(i)
         if self.rules.wants(MemberJoined):
             g.now = t
-            self._apply_all(self.rules.handle(MemberJoined(t, i), g), t)
+            self.moderation.apply_all(self.rules.handle(MemberJoined(t, i), g), t)
         return True
 
     def _befriend(self, i: int) -> None:
@@ -255,12 +284,56 @@ class Simulation:
             rng = self.streams.get("befriend", i)
             self.graph.add_edges_from((i, int(j)) for j in rng.choice(present, size=min(k, len(present)), replace=False))
 
+    def _chatter(self) -> Generator[Any, Any, None]:
+        """All members' posting, as one process over their merged candidate times.
+
+        Between two simpy events nothing else can happen, so candidates that fall
+        before the next scheduled event (``horizon``) are handled inline, at their
+        own time, without a simpy event each; the result is the same as one
+        timeout per candidate, in the same order. A candidate becomes a post with
+        probability ``engagement`` (0 for anyone not in the group, so leavers and
+        refused joiners never post), and not while a rule's mute lasts.
+        """
+        env, g = self.env, self.g
+        times, ids, u_accept, u_kind, u_text = self._posts
+        late = self._late_posts
+        eng, muted_until = g.eng, g.muted_until
+        answer_p, question_p = g.answer_p, g.question_p
+        open_q = self.open_questions
+        post, answer = self.post, self.answer
+        n, k = len(times), 0
+        n_chat, n_q, n_a = len(CHAT_TEXTS), len(QUESTION_TEXTS), len(ANSWER_TEXTS)
+        chat, question = Kind.CHAT, Kind.QUESTION
+        while True:
+            if late and (k >= n or late[0][0] < times[k]):
+                t, i, ua, uk, ut = heapq.heappop(late)
+            elif k < n:
+                t, i, ua, uk, ut = times[k], ids[k], u_accept[k], u_kind[k], u_text[k]
+                k += 1
+            else:
+                return
+            if t >= self.horizon:  # another event comes first: let simpy order it
+                yield env.timeout(t - env.now)
+                if self._stop.triggered:
+                    return
+                self.horizon = env.peek()
+            if ua >= eng[i] or muted_until[i] > t:
+                continue
+            if uk < answer_p[i] and open_q:
+                answer(i, ANSWER_TEXTS[int(ut * n_a)], t)
+            elif uk < question_p[i]:
+                post(i, question, QUESTION_TEXTS[int(ut * n_q)], t)
+            else:
+                post(i, chat, CHAT_TEXTS[int(ut * n_chat)], t, value_dim=_CONNECTIONS, value=CHAT_VALUE)
+
     def post(
-        self, i: int, kind: Kind, text: str, *, form: MessageForm = MessageForm.TEXT, has_link: bool = False,
-        value_dim: int = -1, value: float = 0.0, reply_to: int = -1,
+        self, i: int, kind: Kind, text: str, t: float | None = None, *, form: MessageForm = MessageForm.TEXT,
+        has_link: bool = False, value_dim: int = -1, value: float = 0.0, reply_to: int = -1,
     ) -> Message:
-        """``i`` posts a message now; the rules judge it at once (the hot path)."""
-        g, t = self.g, self.env.now
+        """``i`` posts a message at ``t`` (default now); the rules judge it at once (the hot path)."""
+        g = self.g
+        if t is None:
+            t = self.env.now
         messages = g.messages
         m = Message(
             len(messages), next(self.log.counter), t, i, kind, form, text, has_link, False, False, False,
@@ -280,7 +353,7 @@ class Simulation:
             g.now = t
             actions = self.rules.handle(MessagePosted(t, m), g)
             if actions:
-                self._apply_all(actions, t)
+                self.moderation.apply_all(actions, t)
         return m
 
     def _open_question(self, m: Message) -> None:
@@ -291,70 +364,47 @@ class Simulation:
         if self.operator is not None:
             self.operator.maybe_answer(m.id, m.time)
 
-    def answer(self, i: int, text: str, *, question_id: int | None = None, value: float = ANSWER_VALUE) -> None:
+    def answer(
+        self, i: int, text: str, t: float | None = None, *, question_id: int | None = None, value: float = ANSWER_VALUE
+    ) -> None:
         """``i`` answers the given open question, or the oldest one not their own."""
         if not self.g.present[i]:
             return
+        if t is None:
+            t = self.env.now
         if question_id is None:
             question_id = next((q for q, m in self.open_questions.items() if m.sender != i), None)
         q = self.open_questions.pop(question_id, None) if question_id is not None else None
         if q is None:
             return
         self.answered += 1
-        self.post(i, Kind.ANSWER, text, value_dim=_INFORMATION, value=value, reply_to=q.id)
-        self.g.bump_satisfaction(q.sender, self.traits.get(q.sender, {}).get("answered_gain", 0.0), self.env.now)
+        self.post(i, Kind.ANSWER, text, t, value_dim=_INFORMATION, value=value, reply_to=q.id)
+        self.g.bump_satisfaction(q.sender, self.traits.get(q.sender, {}).get("answered_gain", 0.0), t)
 
-    def leave(self, i: int, *, kicked_by: str = "") -> None:
-        g, t = self.g, self.env.now
+    def leave(self, i: int, t: float | None = None, *, kicked_by: str = "") -> None:
+        g = self.g
+        if t is None:
+            t = self.env.now
         if not g.present[i]:
             return
         g.remove(i, t)
+        g.eng[i] = 0.0  # no more posts from the merged posting process
         if kicked_by:
-            self._day["kicks"] += 1
+            self.day_counts["kicks"] += 1
             self.log.add(t, "kick", -1, i, rule=kicked_by)
         else:
-            self._day["leaves"] += 1
+            self.day_counts["leaves"] += 1
             self.log.add(t, "leave", i)
         proc = self.procs.get(i)
         if proc is not None and proc.is_alive and proc is not self.env.active_process:
             proc.interrupt(kicked_by or "left")
+            self.horizon = self.env.now  # the interrupt is an event now: stop inline processing
         for j in list(self.graph.neighbors(i)) if i in self.graph else ():
             if g.present[j]:
                 g.bump_satisfaction(j, -self.traits.get(j, {}).get("friend_leave_penalty", 0.0), t)
         if self.rules.wants(MemberLeft):
             g.now = t
-            self._apply_all(self.rules.handle(MemberLeft(t, i, bool(kicked_by)), g), t)
-
-    # ---- rule actions --------------------------------------------------------
-    def _apply_all(self, actions: list[Action], t: float) -> None:
-        for a in actions:
-            stats = self.rule_stats.setdefault(a.rule, {"actions": 0, "on_adversaries": 0, "on_legitimate": 0})
-            stats["actions"] += 1
-            stats["on_adversaries" if self.g.truth[a.member] == ADVERSARY else "on_legitimate"] += 1
-            if self.executors.get(a.rule) is Executor.OPERATOR and self.operator is not None:
-                delay = self.operator.delay(t, self.operator.params.response_delay_minutes)
-                self.later(delay, lambda a=a: self._apply(a))
-            else:
-                self._apply(a)
-
-    def _apply(self, a: Action) -> None:
-        g, t = self.g, self.env.now
-        if isinstance(a, Delete):
-            m = g.messages[a.message_id]
-            if g.delete_message(m, t):
-                self._day["deleted"] += 1
-                gone = self._deleted_by_day.setdefault(int(m.time // MINUTES_PER_DAY), [0, 0])
-                gone[0] += m.kind is Kind.AD
-                gone[1] += 1
-                self.log.add(t, "delete", -1, m.id, KIND_NAMES[m.kind], a.rule)
-        elif isinstance(a, Kick):
-            self.leave(a.member, kicked_by=a.rule)
-        elif isinstance(a, Warn) and g.present[a.member]:
-            g.warn_count[a.member] += 1
-            self.log.add(t, "warn", -1, a.member, rule=a.rule)
-        elif isinstance(a, Mute) and g.present[a.member]:
-            g.muted_until[a.member] = max(g.muted_until[a.member], t + float(a.minutes))
-            self.log.add(t, "rule_mute", -1, a.member, rule=a.rule)
+            self.moderation.apply_all(self.rules.handle(MemberLeft(t, i, bool(kicked_by)), g), t)
 
     # ---- ticks ---------------------------------------------------------------
     def _ticks(self) -> Generator[Any, Any, None]:
@@ -367,7 +417,7 @@ class Simulation:
             self._expire_questions(t)
             if self.rules.wants(ClockTick):
                 self.g.now = t
-                self._apply_all(self.rules.handle(ClockTick(t), self.g), t)
+                self.moderation.apply_all(self.rules.handle(ClockTick(t), self.g), t)
             if hour % 24 == 0 or t >= self.end:
                 self._end_of_day((hour - 1) // 24, t)
             if t >= self.end and not self._stop.triggered:
@@ -444,7 +494,7 @@ class Simulation:
         readers = g.present[:n] & g.reader[:n]
         ids = np.flatnonzero(readers)
         counts = self._day_counts
-        gone = self._deleted_by_day.get(day, [0, 0])
+        gone = self.deleted_by_day.get(day, [0, 0])
         visible_ads, visible = counts[_AD] - gone[0], sum(counts) - gone[1]
         row: dict[str, Any] = {
             "day": day,
@@ -458,7 +508,7 @@ class Simulation:
             "visible_messages": int(visible),
             "ad_share": float(visible_ads / visible) if visible else 0.0,
             "mean_satisfaction": float(g.satisfaction_now(ids, t).mean()) if len(ids) else float("nan"),
-            **self._day,
+            **self.day_counts,
         }
         self.days.append(row)
         if self.outcome is None:
@@ -472,7 +522,7 @@ class Simulation:
         self._posted_by_day.append(counts)
         self._day_counts = [0] * N_KINDS
         self._posters = set()
-        self._day = {"joins": 0, "leaves": 0, "kicks": 0, "deleted": 0}
+        self.day_counts = {"joins": 0, "leaves": 0, "kicks": 0, "deleted": 0}
         self._members_at_day_start = int(g.count)
         g.prune_deletions()
 

@@ -48,6 +48,8 @@ class Group:
         self.posts: list[int] = []
         self.eng: list[float] = []  # posting engagement, refreshed at each review
         self.muted_until: list[float] = []  # a rule's mute (禁言) ends then
+        self.answer_p: list[float] = []  # chance a post answers an open question
+        self.question_p: list[float] = []  # answer_p + chance a post is a question
         self.cum = [0.0] * N_FEATURES  # what was ever posted, per kind count and value dim
         self._del_tpost: list[float] = []
         self._del_feat: list[np.ndarray] = []
@@ -91,6 +93,8 @@ class Group:
         self.posts.append(0)
         self.eng.append(0.0)
         self.muted_until.append(-1.0)
+        self.answer_p.append(0.0)
+        self.question_p.append(0.0)
         self.entry[i] = entry
         self.truth[i] = truth
         self.visible[i] = visible

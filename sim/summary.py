@@ -42,7 +42,7 @@ def summarise(sim: Simulation) -> dict[str, Any]:
     present_readers = np.flatnonzero(g.present[:n] & g.reader[:n])
     total = int(kinds.sum())
     visible = total - int(deleted.sum())
-    stats = sim.rule_stats
+    stats = sim.moderation.stats
     summary: dict[str, Any] = {
         "run_id": sim.run_id,
         "scenario": sim.scenario.name,
