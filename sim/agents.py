@@ -10,7 +10,7 @@ the per-message path free of generator calls.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
@@ -19,7 +19,7 @@ from rules import MessageForm
 from sim.clock import DiurnalClock
 from sim.group import ADVERSARY, LEGIT, MEMBER, OWNER, STAFF
 from sim.messages import Kind
-from sim.params import sample
+from sim.params import Uniform, sample
 from sim.scenario import VALUE_DIMENSIONS, AdSpammerRole, MemberRole, OperatorRole
 
 if TYPE_CHECKING:
@@ -141,12 +141,16 @@ ANSWER_VALUE = 0.05  # a member's answer, to readers other than the asker (infor
 _INFORMATION = VALUE_DIMENSIONS.index("information")
 
 
+_UNIFORM = Uniform(dist="uniform", low=0.0, high=1.0)
+
+
 # ---- operator ------------------------------------------------------------------
 class Operator:
     """The owner/operator (群主, 社群运营): posts content, answers, enforces rules by hand."""
 
     def __init__(self, sim: Simulation, entry_idx: int, entry: OperatorRole, rng: np.random.Generator) -> None:
         self.sim, self.rng, self.params = sim, rng, entry.params
+        self._buffers: dict[int, list[Any]] = {}
         self.id = sim.g.new_agent(entry_idx, STAFF, OWNER)
         start, end = entry.params.working_hours
         mask = np.array([1.0 if start <= h < end else 0.0 for h in range(24)])
@@ -178,12 +182,28 @@ class Operator:
             return t
         return day * 1440.0 + start if minute < start else (day + 1) * 1440.0 + start
 
+    def draw(self, param: object) -> float:
+        """The next value of ``param`` from this operator's stream, drawn in blocks of 256.
+
+        Questions and cases come one at a time on the hot path; a numpy call per
+        value would cost more than the rest of the message, so values are drawn
+        ahead, in order, per parameter (the sequence is the same as one by one).
+        """
+        key = id(param)
+        buf = self._buffers.get(key)
+        if buf is None or buf[1] >= len(buf[0]):
+            block = sample(param, self.rng, 256)  # type: ignore[arg-type]
+            buf = self._buffers[key] = [block.tolist(), 0]
+        value = buf[0][buf[1]]
+        buf[1] += 1
+        return value
+
     def delay(self, t: float, param: object) -> float:
         """When a case raised at ``t`` gets handled, given a delay distribution."""
-        return self.next_working_time(t + max(_one(param, self.rng), 0.0)) - t
+        return self.next_working_time(t + max(self.draw(param), 0.0)) - t
 
     def maybe_answer(self, question_id: int, t: float) -> None:
-        if self.rng.random() < self.answer_p:
+        if self.draw(_UNIFORM) < self.answer_p:
             when = self.delay(t, self.params.answer_delay_minutes)
             self.sim.at(t + when, lambda: self.sim.answer(self.id, "已解答，请看公告", question_id=question_id, value=0.2))
 

@@ -89,7 +89,7 @@ class Simulation:
         self._late_posts: list[tuple[float, int, float, float, float]] = []
         self.horizon = 0.0  # the time of the next simpy event (inline processing stops there)
         self._join_eng: dict[int, float] = {}  # a member's posting engagement once they join
-        self.visits: dict[int, tuple[list[int], list[float]]] = {}
+        self.visits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.open_questions: dict[int, Message] = {}
         self._deadlines: list[tuple[float, int]] = []
         self.graph = nx.Graph()
@@ -99,11 +99,12 @@ class Simulation:
         self.ad_views = 0.0
         self.answered = 0
         self.questions = 0
-        self._day_counts = [0] * N_KINDS
-        self._posted_by_day: list[list[int]] = []  # per finished day: messages posted, per kind
+        # Day totals are differences of cumulative counters taken at the day's start,
+        # so the per-message path updates nothing per day.
+        self._cum_at_day_start = [0.0] * N_KINDS
+        self._posts_at_day_start = np.zeros(0, dtype=np.int64)
         self.deleted_by_day: dict[int, list[int]] = {}  # post day -> [ads deleted, messages deleted]
         self._rules_on_post = self.rules.wants(MessagePosted)
-        self._posters: set[int] = set()
         self.day_counts = {"joins": 0, "leaves": 0, "kicks": 0, "deleted": 0}
         self._members_at_day_start = 0
         self._stop = self.env.event()
@@ -230,10 +231,10 @@ class Simulation:
         if self._visit_chunks is not None:  # still building: merge all members at once later
             self._visit_chunks.append((hours, ids, u))
             return
-        for i, h, uu in zip(ids.tolist(), hours.tolist(), u.tolist()):
-            vids, us = self.visits.setdefault(h, ([], []))
-            vids.append(i)
-            us.append(uu)
+        for h in np.unique(hours).tolist():
+            pick = hours == h
+            old_ids, old_u = self.visits.get(h, (np.empty(0, np.int64), np.empty(0)))
+            self.visits[h] = (np.concatenate([old_ids, ids[pick]]), np.concatenate([old_u, u[pick]]))
 
     def _merge_visits(self) -> None:
         chunks, self._visit_chunks = self._visit_chunks or [], None
@@ -249,7 +250,7 @@ class Simulation:
         starts = np.flatnonzero(np.r_[True, hours[1:] != hours[:-1]])
         bounds = np.r_[starts, len(hours)]
         for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-            self.visits[int(hours[a])] = (ids[a:b].tolist(), u[a:b].tolist())
+            self.visits[int(hours[a])] = (ids[a:b], u[a:b])
 
     def _stopped(self) -> bool:
         return self._stop.triggered
@@ -345,8 +346,6 @@ class Simulation:
         if value_dim >= 0:
             cum[N_KINDS + value_dim] += value
         g.posts[i] += 1
-        self._day_counts[kind] += 1
-        self._posters.add(i)
         if kind is Kind.QUESTION:
             self._open_question(m)
         if self._rules_on_post:
@@ -493,14 +492,17 @@ class Simulation:
         n = g.n
         readers = g.present[:n] & g.reader[:n]
         ids = np.flatnonzero(readers)
-        counts = self._day_counts
+        counts = [int(round(c - c0)) for c, c0 in zip(g.cum[:N_KINDS], self._cum_at_day_start)]
+        posts = np.asarray(g.posts, dtype=np.int64)
+        posters = int(np.count_nonzero(posts[: len(self._posts_at_day_start)] - self._posts_at_day_start))
+        posters += int(np.count_nonzero(posts[len(self._posts_at_day_start) :]))
         gone = self.deleted_by_day.get(day, [0, 0])
         visible_ads, visible = counts[_AD] - gone[0], sum(counts) - gone[1]
         row: dict[str, Any] = {
             "day": day,
             "members": int(g.count),
             "active_members": int((readers & ~g.muted[:n]).sum()),
-            "posters": len(self._posters),
+            "posters": posters,
             "messages": int(sum(counts)),
             "member_messages": int(sum(counts[k] for k in MEMBER_KINDS)),
             **{f"msgs_{name}": int(counts[k]) for k, name in enumerate(KIND_NAMES)},
@@ -519,9 +521,8 @@ class Simulation:
                 self.log.add(t, "outcome", kind=outcome.value)
                 if self.scenario.outcomes.stop_on_outcome and not self._stop.triggered:
                     self._stop.succeed()
-        self._posted_by_day.append(counts)
-        self._day_counts = [0] * N_KINDS
-        self._posters = set()
+        self._cum_at_day_start = g.cum[:N_KINDS]
+        self._posts_at_day_start = posts
         self.day_counts = {"joins": 0, "leaves": 0, "kicks": 0, "deleted": 0}
         self._members_at_day_start = int(g.count)
         g.prune_deletions()

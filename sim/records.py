@@ -52,25 +52,23 @@ class EventLog:
         """Merge the run's posts (each a message with ``seq``) into the log, in seq order."""
         if not messages:
             return
-        cols = (self.seq, self.time, self.event, self.actor, self.target, self.kind, self.rule)
-        old = [list(c) for c in cols]
-        for c in cols:
-            c.clear()
-        k, n_old = 0, len(old[0])
-        for m in messages:
-            while k < n_old and old[0][k] < m.seq:
-                for c, o in zip(cols, old):
-                    c.append(o[k])
-                k += 1
-            self.seq.append(m.seq)
-            self.time.append(m.time)
-            self.event.append("post")
-            self.actor.append(m.sender)
-            self.target.append(m.id)
-            self.kind.append(kind_names[m.kind])
-            self.rule.append("")
-        for c, o in zip(cols, old):
-            c.extend(o[k:])
+        n = len(messages)
+        m_seq = np.fromiter((m.seq for m in messages), np.int64, n)
+        seq = np.concatenate([np.asarray(self.seq, dtype=np.int64), m_seq])
+        order = np.argsort(seq, kind="stable").tolist()
+        kinds = [kind_names[m.kind] for m in messages]
+
+        def merged(old: list[Any], new: list[Any]) -> list[Any]:
+            both = old + new
+            return [both[k] for k in order]
+
+        self.seq = seq[order].tolist()
+        self.time = merged(self.time, [m.time for m in messages])
+        self.event = merged(self.event, ["post"] * n)
+        self.actor = merged(self.actor, [m.sender for m in messages])
+        self.target = merged(self.target, [m.id for m in messages])
+        self.kind = merged(self.kind, kinds)
+        self.rule = merged(self.rule, [""] * n)
 
     def __len__(self) -> int:
         return len(self.time)
