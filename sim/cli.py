@@ -131,10 +131,12 @@ def run(
     workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summaries as JSON instead of a table.")] = False,
+    report: Annotated[bool, typer.Option("--report", help="Also write a report (HTML, Markdown, figures) to OUT/report.")] = False,
 ) -> None:
     """Run replications of a scenario; print how they ended and write result files.
 
-    Writes summary.parquet, days.parquet, events.parquet and manifest.json.
+    Writes summary.parquet, days.parquet, events.parquet and manifest.json
+    (and with --report, OUT/report/report.html, summary.md and figures/).
 
     Example:
 
@@ -163,6 +165,10 @@ def run(
     for reason in reasons[:5]:
         out_console.print(f"  · {reason}", highlight=False)
     out_console.print(f"results: {out}/ (summary.parquet, days.parquet, events.parquet, manifest.json)")
+    if report:
+        from reports.cli import report as write_report
+
+        write_report([out], out=out / "report", title="")
 
 
 @app.command()

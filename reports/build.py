@@ -1,0 +1,184 @@
+"""Assemble a report: figures as PNG and SVG, one self-contained HTML file, a Markdown summary.
+
+The HTML file embeds its figures (PNG as data URIs) and its style, loads
+nothing from the network and runs no script, so it can be mailed or opened
+offline. Every string that came from a user file (scenario and rule names,
+outcome reasons, chat text) is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+
+from reports import figures as F
+from reports.fonts import MISSING_FONT_WARNING, setup_fonts
+from reports.narrative import comparison_text, design_text
+from reports.results import Design
+
+COMPARED = (("messages_per_day", "messages/day"), ("final_members", "final members"),
+            ("mean_satisfaction", "satisfaction"), ("ad_exposure", "ad views"), ("kicks", "kicks"))
+TIMELINES = (("members", "members"), ("active_members", "active members"), ("ad_share", "ad share"),
+             ("mean_satisfaction", "mean satisfaction"))
+
+
+@dataclass
+class Figure:
+    """One figure of the report: a file stem, a caption, and the files written."""
+
+    stem: str
+    caption: str
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    """What :func:`build_report` wrote."""
+
+    html: Path
+    markdown: Path
+    figures: list[Figure]
+    warnings: list[str]
+
+
+def _save(out: Path, stem: str, caption: str, draw: Callable[[Axes], None], size: tuple[float, float]) -> Figure:
+    fig, ax = plt.subplots(figsize=size, layout="constrained")
+    try:
+        draw(ax)
+        fig_files = {}
+        for ext in ("png", "svg"):
+            path = out / f"{stem}.{ext}"
+            tmp = path.with_name(f".{path.name}.tmp")
+            fig.savefig(tmp, format=ext, dpi=110)
+            os.replace(tmp, path)
+            fig_files[ext] = path
+    finally:
+        plt.close(fig)
+    return Figure(stem, caption, fig_files)
+
+
+def render_figures(designs: Sequence[Design], out: Path, extra: Sequence[tuple[str, str, Callable[[Axes], None]]] = ()) -> list[Figure]:
+    """Draw every figure that the results support into ``out`` (PNG and SVG)."""
+    out.mkdir(parents=True, exist_ok=True)
+    figs = [
+        _save(out, "outcomes", "How the groups ended, per design.", lambda ax: F.outcome_breakdown(ax, designs),
+              (8, 1.8 + 0.6 * len(designs))),
+        _save(out, "survival", "Share of groups still alive by day (Kaplan-Meier with 95% band).",
+              lambda ax: F.survival(ax, designs), (8, 4.5)),
+    ]
+    for key, label in TIMELINES:
+        figs.append(_save(out, f"timeline_{key}", f"{label.capitalize()} per day.",
+                          lambda ax, key=key, label=label: F.timeline(ax, designs, key, label), (8, 4)))
+    if len(designs) > 1:
+        figs.append(_save(out, "comparison", "Each design against the first, with 95% intervals.",
+                          lambda ax: F.comparison(ax, designs, COMPARED), (8, 1.5 + 0.45 * len(COMPARED) * (len(designs) - 1))))
+    for k, d in enumerate(designs):
+        figs.append(_save(out, f"messages_{k}", f"Messages by kind: {d.name}.", lambda ax, d=d: F.messages_by_kind(ax, d), (8, 4)))
+        n_rules = max(len(d.rule_stats()), 1)
+        figs.append(_save(out, f"rules_{k}", f"Rule effectiveness: {d.name}.", lambda ax, d=d: F.rule_effectiveness(ax, d),
+                          (8, 1.6 + 0.5 * n_rules)))
+        if d.agents:
+            last = max(r["lifetime_days"] for r in d.runs if r["run_id"] == d.runs[0]["run_id"])
+            for day in sorted({0.0, round(last / 2, 1), float(last)}):
+                figs.append(_save(out, f"graph_{k}_day{day:g}", f"Social graph on day {day:g}: {d.name}.",
+                                  lambda ax, d=d, day=day: F.social_graph(ax, d, day), (6.5, 6)))
+    figs.append(_save(out, "adversary_roi", "Adversaries' return on investment.", lambda ax: F.adversary_roi(ax, designs), (8, 4)))
+    for stem, caption, draw in extra:
+        figs.append(_save(out, stem, caption, draw, (8, 4.5)))
+    return figs
+
+
+def _e(s: Any) -> str:
+    return html.escape(str(s), quote=True)
+
+
+def _table_rows(designs: Sequence[Design]) -> list[list[str]]:
+    rows = []
+    for d in designs:
+        n = len(d.runs)
+        alive = sum(r["outcome"] in ("alive", "dissolved") for r in d.runs)
+        col = d.column("messages_per_day")
+        sat = d.column("mean_satisfaction")
+        rows.append([d.name, str(n), f"{alive / n:.0%}", f"{float(col[col == col].mean()) if (col == col).any() else float('nan'):,.1f}",
+                     f"{float(sat[sat == sat].mean()) if (sat == sat).any() else float('nan'):.2f}"])
+    return rows
+
+
+_CSS = """body{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:960px;margin:2em auto;
+padding:0 1em;color:#222;line-height:1.5}h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}
+figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}td:first-child,th:first-child{text-align:left}
+.warn{background:#fff3e0;border-left:4px solid #fb8c00;padding:.5em 1em}"""
+
+
+def build_report(
+    designs: Sequence[Design], out: Path, *, title: str = "", extra_figures: Sequence[tuple[str, str, Callable[[Axes], None]]] = (),
+    extra_text: Sequence[str] = (),
+) -> Report:
+    """Write ``report.html``, ``summary.md`` and ``figures/`` into ``out``."""
+    font = setup_fonts()
+    warnings = [] if font else [MISSING_FONT_WARNING]
+    out.mkdir(parents=True, exist_ok=True)
+    figs = render_figures(designs, out / "figures", extra_figures)
+    title = title or ("groupsim report: " + " vs ".join(d.name for d in designs))
+    texts = {d.name: design_text(d) for d in designs}
+    compare = comparison_text(designs)
+    headers = ["design", "runs", "alive", "messages/day", "satisfaction"]
+    rows = _table_rows(designs)
+
+    md = [f"# {title}", ""]
+    md += [f"> {w}" for w in warnings]
+    md += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    md += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+    for name, paras in texts.items():
+        md += ["", f"## {name}", "", *paras]
+    if compare or extra_text:
+        md += ["", "## Comparison", "", *compare, *extra_text]
+    md += ["", "## Figures", ""] + [f"- {f.caption} (`figures/{f.stem}.png`, `figures/{f.stem}.svg`)" for f in figs]
+    md_path = out / "summary.md"
+    _write(md_path, "\n".join(md) + "\n")
+
+    body = [f"<h1>{_e(title)}</h1>"]
+    body += [f'<p class="warn">{_e(w)}</p>' for w in warnings]
+    body.append("<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in headers) + "</tr>")
+    body += ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows]
+    body.append("</table>")
+    for name, paras in texts.items():
+        body.append(f"<h2>{_e(name)}</h2>")
+        body += [f"<p>{_e(p)}</p>" for p in paras]
+    if compare or extra_text:
+        body.append("<h2>Comparison</h2>")
+        body += [f"<p>{_e(p)}</p>" for p in (*compare, *extra_text)]
+    body.append("<h2>Figures</h2>")
+    for f in figs:
+        data = base64.b64encode(f.files["png"].read_bytes()).decode("ascii")
+        body.append(f'<figure><img alt="{_e(f.caption)}" src="data:image/png;base64,{data}">'
+                    f"<figcaption>{_e(f.caption)}</figcaption></figure>")
+    sources = [{"design": d.name, "folder": str(d.folder), "seeds": d.seeds} for d in designs]
+    body.append(f"<h2>Sources</h2><pre>{_e(json.dumps(sources, ensure_ascii=False, indent=1))}</pre>")
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+    html_path = out / "report.html"
+    _write(html_path, page)
+    return Report(html_path, md_path, figs, warnings)
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+__all__ = ["Figure", "Report", "build_report", "render_figures"]

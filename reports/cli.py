@@ -1,0 +1,47 @@
+"""``groupsim report``: turn result folders into a report a strategist can hand on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reports.build import build_report
+from reports.results import ResultsError, load_designs
+
+
+def report(
+    results: Annotated[list[Path], typer.Argument(help="Result folders (one per design).", show_default=False)],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Report folder (default: FIRST_RESULTS/report).")] = None,
+    title: Annotated[str, typer.Option("--title", help="Report title.")] = "",
+) -> None:
+    """Write report.html (self-contained), summary.md and figures (PNG, SVG) from result folders.
+
+    With several folders, the first is the baseline the others are compared with.
+
+    Example:
+
+        groupsim report results/new_customer_well_run results/unmoderated_spam --out reports/today
+    """
+    from sim.cli import err_console, fail, out_console
+
+    try:
+        designs = load_designs(results)
+    except ResultsError as exc:
+        raise fail(str(exc)) from None
+    target = out or results[0] / "report"
+    with err_console.status("drawing figures"):
+        rep = build_report(designs, target, title=title)
+    for w in rep.warnings:
+        err_console.print(f"[yellow]warning:[/] {w}")
+    out_console.print(f"report: {rep.html}", highlight=False)
+    out_console.print(f"summary: {rep.markdown}; figures: {target / 'figures'} ({len(rep.figures)} as PNG and SVG)", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report`` to the ``groupsim`` command."""
+    app.command("report")(report)
+
+
+__all__ = ["register", "report"]

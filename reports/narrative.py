@@ -1,0 +1,160 @@
+"""Text a person can act on: how the groups ended, why, and which design is better.
+
+For one design the text names the main failure mode, when it happened and the
+three per-day metrics that moved most in the days before it (compared with the
+first days of the same runs). For several designs it names the winner on
+survival and on activity, with the size of the difference in plain words and
+its 95% interval.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from reports.results import Design
+from reports.stats import paired_or_welch, survival_difference
+
+OUTCOME_WORDS = {
+    "alive": "alive",
+    "dissolved": "dissolved as planned",
+    "dead": "dead (死群)",
+    "ad_group": "an ad group (广告群)",
+    "blown_up": "blown up (暴雷)",
+}
+OUTCOME_LABELS = {
+    "alive": "alive",
+    "dissolved": "dissolved as planned",
+    "dead": "dead 死群",
+    "ad_group": "ad group 广告群",
+    "blown_up": "blown up 暴雷",
+}
+FAILURES = ("dead", "ad_group", "blown_up")
+WATCHED = (
+    ("members", "members"),
+    ("active_members", "active members"),
+    ("member_messages", "member messages a day"),
+    ("posters", "members posting a day"),
+    ("ad_share", "ad share"),
+    ("mean_satisfaction", "mean satisfaction"),
+    ("msgs_complaint", "complaints a day"),
+    ("leaves", "leaves a day"),
+    ("kicks", "kicks a day"),
+)
+
+
+def _num(x: float) -> str:
+    if not math.isfinite(x):
+        return "n/a"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 1:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def outcome_counts(design: Design) -> str:
+    counts = Counter(r["outcome"] for r in design.runs)
+    n = len(design.runs)
+    parts = [f"{c} {OUTCOME_LABELS.get(o, o)} ({c / n:.0%})" for o, c in counts.most_common()]
+    return f"{n} runs: " + ", ".join(parts) + "."
+
+
+def movers(design: Design, outcome: str, top: int = 3) -> list[tuple[str, float, float]]:
+    """The metrics that moved most before ``outcome``: (label, at the start, just before)."""
+    failed = [k for k, r in enumerate(design.runs) if r["outcome"] == outcome]
+    scored = []
+    for key, label in WATCHED:
+        _, values = design.series(key)
+        if values.size == 0:
+            continue
+        starts, befores = [], []
+        for k in failed:
+            end = int(math.ceil(design.runs[k]["lifetime_days"])) - 1
+            row = values[k]
+            if end < 1 or np.isnan(row[: end + 1]).all():
+                continue
+            starts.append(np.nanmean(row[: min(2, end)]))
+            befores.append(np.nanmean(row[max(end - 2, 0) : end + 1]))
+        if not starts:
+            continue
+        a, b = float(np.mean(starts)), float(np.mean(befores))
+        spread = float(np.nanstd(values)) if np.isfinite(values).any() else 0.0
+        scale = max(abs(a), spread, 1e-9)
+        scored.append((abs(b - a) / scale, label, a, b))
+    scored.sort(key=lambda s: -s[0])
+    return [(label, a, b) for score, label, a, b in scored[:top] if score > 0]
+
+
+def design_text(design: Design) -> list[str]:
+    """Paragraphs about one design."""
+    out = [outcome_counts(design)]
+    counts = Counter(r["outcome"] for r in design.runs if r["outcome"] in FAILURES)
+    if not counts:
+        days = max((r["lifetime_days"] for r in design.runs), default=0)
+        out.append(f"No group failed within {days:g} days.")
+        return out
+    mode, n_mode = counts.most_common(1)[0]
+    days = np.asarray([r["lifetime_days"] for r in design.runs if r["outcome"] == mode])
+    reasons = Counter(r.get("outcome_reason", "") for r in design.runs if r["outcome"] == mode)
+    reason = reasons.most_common(1)[0][0]
+    out.append(
+        f"The main failure mode is becoming {OUTCOME_WORDS[mode]}: {n_mode} of {len(design.runs)} runs, "
+        f"on day {np.median(days):g} typically (range {days.min():g} to {days.max():g})"
+        + (f"; typical reason: {reason}." if reason else ".")
+    )
+    moved = movers(design, mode)
+    if moved:
+        words = []
+        for label, a, b in moved:
+            verb = "rose" if b > a else "fell"
+            words.append(f"{label} {verb} from {_num(a)} to {_num(b)}")
+        out.append("In the days before it, what moved most: " + "; ".join(words) + ".")
+    return out
+
+
+def comparison_text(designs: Sequence[Design]) -> list[str]:
+    """Paragraphs comparing each design with the first one."""
+    if len(designs) < 2:
+        return []
+    base = designs[0]
+    out = []
+    for other in designs[1:]:
+        res = survival_difference(base, other)
+        a, b = res["base"], res["other"]
+        how = f"exact McNemar test on {res['n']} paired seeds" if res["paired"] else "Fisher's exact test"
+        if res["lo"] > 0 or res["hi"] < 0:
+            winner, loser, wa, wl = (other, base, b, a) if res["diff"] > 0 else (base, other, a, b)
+            lo, hi = sorted((abs(res["lo"]), abs(res["hi"])))
+            out.append(
+                f"On survival, {winner.name} wins: {wa:.0%} of its groups stayed alive against {wl:.0%} for "
+                f"{loser.name}, a difference of {abs(res['diff']) * 100:.0f} percentage points "
+                f"(95% CI {lo * 100:.0f} to {hi * 100:.0f}; {how}, p = {res['p']:.2g})."
+            )
+        else:
+            out.append(
+                f"On survival there is no clear winner between {base.name} ({a:.0%} alive) and {other.name} "
+                f"({b:.0%}): the 95% CI of the difference, {res['lo'] * 100:+.0f} to {res['hi'] * 100:+.0f} points, "
+                f"includes zero ({how})."
+            )
+        for key, label in (("messages_per_day", "messages a day"), ("mean_satisfaction", "mean satisfaction")):
+            r2 = paired_or_welch(base, other, key)
+            if r2 is None or not math.isfinite(r2["diff"]) or r2["base_mean"] == 0:
+                continue
+            rel = r2["diff"] / abs(r2["base_mean"])
+            if r2["lo"] > 0 or r2["hi"] < 0:
+                more = "higher" if rel > 0 else "lower"
+                out.append(
+                    f"{other.name} had {abs(rel):.0%} {more} {label} than {base.name} "
+                    f"({_num(r2['base_mean'] + r2['diff'])} against {_num(r2['base_mean'])}; 95% CI of the difference "
+                    f"{_num(r2['lo'])} to {_num(r2['hi'])})."
+                )
+            else:
+                out.append(f"On {label}, {other.name} and {base.name} do not differ clearly (95% CI {_num(r2['lo'])} to {_num(r2['hi'])}).")
+    return out
+
+
+__all__ = ["comparison_text", "design_text", "movers", "outcome_counts"]

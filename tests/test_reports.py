@@ -1,0 +1,194 @@
+"""Reports from result folders: figures, text, HTML safety, CJK fonts, and a real browser."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.image as mpimg  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from reports import figures as F  # noqa: E402
+from reports.build import build_report  # noqa: E402
+from reports.fonts import setup_fonts  # noqa: E402
+from reports.narrative import comparison_text, design_text  # noqa: E402
+from reports.results import Design, load_design, load_designs  # noqa: E402
+from sim.cli import app  # noqa: E402
+from sim.runner import replicate, write_results  # noqa: E402
+from sim.scenario import Scenario, load_scenario  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = [1, 2, 3, 4]
+
+
+def _shrunk(name: str, **group: object) -> Scenario:
+    data = load_scenario(ROOT / "scenarios" / name).model_dump(mode="json", by_alias=True)
+    data["duration_days"] = 8
+    data["group"].update(group)
+    return Scenario.model_validate(data)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("results")
+    designs = {
+        "good": _shrunk("new_customer_well_run.yaml", initial_members=80),
+        "spam": _shrunk("unmoderated_spam.yaml", initial_members=60),
+    }
+    folders = {}
+    for key, sc in designs.items():
+        folders[key] = out / key
+        write_results(folders[key], sc, replicate(sc, SEEDS, workers=1))
+    return folders
+
+
+def _png_has_content(path: Path) -> bool:
+    img = mpimg.imread(path)
+    return img.ndim == 3 and float(img[..., :3].std()) > 0.01
+
+
+def test_report_renders_all_files(results: dict[str, Path], tmp_path: Path) -> None:
+    rep = build_report(load_designs([results["good"], results["spam"]]), tmp_path / "rep")
+    assert rep.html.exists() and rep.markdown.exists()
+    stems = {f.stem for f in rep.figures}
+    assert {"outcomes", "survival", "timeline_members", "comparison", "rules_0", "adversary_roi"} <= stems
+    for f in rep.figures:
+        assert f.files["png"].stat().st_size > 2000 and _png_has_content(f.files["png"]), f.stem
+        assert f.files["svg"].read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    page = rep.html.read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") == len(rep.figures)
+    assert "http://" not in page.replace("http://www.w3.org", "") and "src=\"http" not in page and "<script" not in page
+
+
+def test_figures_differ_between_designs_that_differ(results: dict[str, Path]) -> None:
+    good, spam = load_design(results["good"]), load_design(results["spam"])
+    lines = []
+    for d in (good, spam):
+        fig, ax = plt.subplots()
+        F.timeline(ax, [d], "ad_share", "ad share")
+        lines.append(np.asarray(ax.lines[0].get_ydata(), dtype=float))
+        plt.close(fig)
+    n = min(len(lines[0]), len(lines[1]))
+    assert not np.allclose(lines[0][:n], lines[1][:n])
+    assert np.nanmax(lines[1]) > np.nanmax(lines[0])  # the unmoderated group shows more ads
+
+
+def test_every_figure_function_draws_something(results: dict[str, Path]) -> None:
+    designs = load_designs([results["good"], results["spam"]])
+    draws = [
+        lambda ax: F.survival(ax, designs),
+        lambda ax: F.outcome_breakdown(ax, designs),
+        lambda ax: F.comparison(ax, designs, [("messages_per_day", "messages/day")]),
+        lambda ax: F.messages_by_kind(ax, designs[0]),
+        lambda ax: F.rule_effectiveness(ax, designs[0]),
+        lambda ax: F.sensitivity(ax, [{"factor": "ad_rate", "S1": 0.4, "S1_conf": 0.1, "ST": 0.5, "ST_conf": 0.1}], "alive"),
+        lambda ax: F.pareto(ax, [{"a": 1.0, "b": 3.0}, {"a": 2.0, "b": 1.0}, {"a": 3.0, "b": 3.0}],
+                            [{"a": 1.0, "b": 3.0}, {"a": 2.0, "b": 1.0}], "a", "b"),
+    ]
+    for draw in draws:
+        fig, ax = plt.subplots()
+        draw(ax)
+        assert ax.has_data() or ax.texts, draw
+        plt.close(fig)
+
+
+def test_text_names_the_failure_mode_and_the_winner(results: dict[str, Path]) -> None:
+    good, spam = load_design(results["good"]), load_design(results["spam"])
+    spam_text = " ".join(design_text(spam))
+    assert "ad group (广告群)" in spam_text and "on day" in spam_text
+    assert "ad share rose" in spam_text
+    compare = " ".join(comparison_text([spam, good]))
+    assert f"On survival, {good.name} wins" in compare and "percentage points" in compare
+
+
+def test_chinese_text_renders_with_a_cjk_font(tmp_path: Path) -> None:
+    font = setup_fonts()
+    assert font is not None, "no CJK font: install noto-cjk-sans-otc"
+    fig, ax = plt.subplots()
+    ax.set_title("新用户群 死群 广告群 暴雷 禁止广告")
+    fig.savefig(tmp_path / "cjk.png")  # a missing glyph would warn, and warnings are errors here
+    plt.close(fig)
+
+
+def _renamed(folder: Path, dest: Path, name: str) -> Path:
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    shutil.copytree(folder, dest)
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    manifest["scenario"] = name
+    (dest / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    table = pq.read_table(dest / "summary.parquet")
+    table = table.set_column(table.schema.get_field_index("scenario"), "scenario", pa.array([name] * table.num_rows))
+    table = table.set_column(
+        table.schema.get_field_index("outcome_reason"), "outcome_reason", pa.array([name] * table.num_rows)
+    )
+    pq.write_table(table, dest / "summary.parquet")
+    return dest
+
+
+EVIL = "<script>alert(1)</script>"
+
+
+def test_user_strings_are_escaped_in_html(results: dict[str, Path], tmp_path: Path) -> None:
+    evil = _renamed(results["spam"], tmp_path / "evil", EVIL)
+    rep = build_report(load_designs([results["good"], evil]), tmp_path / "rep")
+    page = rep.html.read_text(encoding="utf-8")
+    assert EVIL not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_report_opens_in_headless_chromium_without_errors(results: dict[str, Path], tmp_path: Path) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("headless Chromium is not installed (Debian package `chromium`; .ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    evil = _renamed(results["spam"], tmp_path / "evil", EVIL)
+    rep = build_report(load_designs([results["good"], evil]), tmp_path / "rep")
+    problems: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--disable-quic", "--no-first-run"],
+        )
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+            page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+            page.goto(rep.html.as_uri(), wait_until="load")
+            assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            assert page.evaluate("document.images.length") == len(rep.figures)
+            assert EVIL in page.inner_text("body")  # shown as text, not run
+        finally:
+            browser.close()
+    assert problems == []
+
+
+def test_cli_report_and_errors(results: dict[str, Path], tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(app, ["report", str(results["good"]), "--out", str(tmp_path / "r")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "r" / "report.html").exists()
+    bad = runner.invoke(app, ["report", str(tmp_path / "nowhere")])
+    assert bad.exit_code == 2 and "not a results folder" in bad.output
+    assert "Example" in runner.invoke(app, ["report", "--help"]).output
+
+
+def test_design_series_pads_ended_runs_with_nan(results: dict[str, Path]) -> None:
+    d: Design = load_design(results["spam"])
+    days, values = d.series("members")
+    assert values.shape == (len(SEEDS), len(days))
+    ended = [k for k, r in enumerate(d.runs) if r["lifetime_days"] < len(days) - 1]
+    for k in ended:
+        assert np.isnan(values[k, -1])
