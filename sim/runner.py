@@ -11,6 +11,8 @@ into place, so an interrupted run never leaves a half-written file):
 * ``summary.parquet`` -- one row per run (outcome, lifetime, key metrics);
 * ``days.parquet`` -- the per-day series of every run, with ``run_id`` and ``seed``;
 * ``events.parquet`` -- the event log of every run;
+* ``agents.parquet`` -- every agent: role, visible role, ground truth, when they joined and left;
+* ``graph.parquet`` -- the friendship graph's edges;
 * ``manifest.json`` -- scenario hash, seeds, package versions, event-log digests.
 """
 
@@ -21,16 +23,17 @@ import json
 import multiprocessing as mp
 import os
 import platform
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.engine import RunResult, run_scenario
+from sim.engine import RunResult, Simulation
 from sim.scenario import Scenario
 
 _VERSIONED = ("groupsim", "simpy", "numpy", "networkx", "pydantic", "pyarrow", "scipy")
@@ -43,14 +46,45 @@ class RunTables:
     summary: dict[str, Any]
     days: pa.Table
     events: pa.Table
+    agents: pa.Table
+    graph: pa.Table
+
+
+def agents_table(sim: Simulation) -> pa.Table:
+    """Every agent of a run: population entry, role, visible role, ground truth, when in the group."""
+    g = sim.g
+    n = g.n
+    entries = sim.scenario.population
+    entry = g.entry[:n].tolist()
+    kicked = {t for e, t in zip(sim.log.event, sim.log.target) if e == "kick"}
+    return pa.table(
+        {
+            "agent": pa.array(range(n), pa.int64()),
+            "entry": pa.array([entries[e].label if 0 <= e < len(entries) else "" for e in entry], pa.string()),
+            "role": pa.array([entries[e].role if 0 <= e < len(entries) else "" for e in entry], pa.string()),
+            "visible_role": pa.array([("owner", "admin", "member")[v] for v in g.visible[:n].tolist()], pa.string()),
+            "truth": pa.array([("legitimate", "staff", "adversary")[t] for t in g.truth[:n].tolist()], pa.string()),
+            "joined_at": pa.array(g.joined_at[:n], pa.float64()),
+            "left_at": pa.array(g.left_at[:n], pa.float64()),
+            "kicked": pa.array([i in kicked for i in range(n)], pa.bool_()),
+            "posts": pa.array(np.asarray(g.posts[:n], dtype=np.int64)),
+        }
+    )
+
+
+def graph_table(sim: Simulation) -> pa.Table:
+    """The friendship graph's edges (a < b), in a fixed order."""
+    edges = sorted((min(a, b), max(a, b)) for a, b in sim.graph.edges())
+    return pa.table({"a": pa.array([e[0] for e in edges], pa.int64()), "b": pa.array([e[1] for e in edges], pa.int64())})
 
 
 def run_one(scenario: Scenario, seed: int) -> RunTables:
     """Run one replication and turn its results into tables tagged with run id and seed."""
-    result: RunResult = run_scenario(scenario, seed)
+    sim = Simulation(scenario, seed)
+    result: RunResult = sim.run()
     s = result.summary
     days = _tag(pa.Table.from_pylist(result.days) if result.days else pa.table({"day": pa.array([], pa.int64())}), s)
-    return RunTables(s, days, _tag(result.log.table(), s))
+    return RunTables(s, days, _tag(result.log.table(), s), _tag(agents_table(sim), s), _tag(graph_table(sim), s))
 
 
 def _tag(table: pa.Table, summary: dict[str, Any]) -> pa.Table:
@@ -87,17 +121,11 @@ def replicate(
         data = scenario.model_dump(mode="json", by_alias=True)
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
             futures = {pool.submit(_run_data, data, s): s for s in seeds}
-            for fut in _as_completed(futures):
+            for fut in as_completed(futures):
                 out[futures[fut]] = fut.result()
                 if on_done:
                     on_done(out[futures[fut]])
     return [out[s] for s in seeds]
-
-
-def _as_completed(futures: dict[Any, int]) -> Iterator[Any]:
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)
 
 
 def package_versions() -> dict[str, str]:
@@ -126,7 +154,10 @@ def write_results(out: Path, scenario: Scenario, runs: Sequence[RunTables], *, s
     summary = pa.Table.from_pylist([r.summary for r in runs])
     days = pa.concat_tables([r.days for r in runs], promote_options="default")
     events = pa.concat_tables([r.events for r in runs], promote_options="default")
-    for name, table in (("summary", summary), ("days", days), ("events", events)):
+    agents = pa.concat_tables([r.agents for r in runs], promote_options="default")
+    graph = pa.concat_tables([r.graph for r in runs], promote_options="default")
+    tables = (("summary", summary), ("days", days), ("events", events), ("agents", agents), ("graph", graph))
+    for name, table in tables:
         _atomic_write(out / f"{name}.parquet", lambda p, t=table: pq.write_table(t, p))
     manifest = {
         "scenario": scenario.name,
@@ -138,11 +169,11 @@ def write_results(out: Path, scenario: Scenario, runs: Sequence[RunTables], *, s
             for r in runs
         ],
         "versions": package_versions(),
-        "files": ["summary.parquet", "days.parquet", "events.parquet"],
+        "files": [f"{name}.parquet" for name, _ in tables],
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     _atomic_write(out / "manifest.json", lambda p: p.write_text(text, encoding="utf-8"))
     return manifest
 
 
-__all__ = ["RunTables", "package_versions", "replicate", "run_one", "write_results"]
+__all__ = ["RunTables", "agents_table", "graph_table", "package_versions", "replicate", "run_one", "write_results"]
