@@ -1,4 +1,4 @@
-"""The cast of the foundation: members, the operator and ad spammers, as simpy processes.
+"""Members and the operator, as simpy processes (the rest of the cast is in sim/roles/).
 
 Each role is a builder (draws the agent's parameters from the agent's own
 random stream and registers it with the group) plus a plain generator that is
@@ -13,14 +13,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import simpy
 
-from rules import MessageForm
 from sim.clock import DiurnalClock
-from sim.group import ADVERSARY, LEGIT, MEMBER, OWNER, STAFF
+from sim.group import LEGIT, MEMBER, OWNER, STAFF
 from sim.messages import Kind
 from sim.params import Uniform, sample
-from sim.scenario import VALUE_DIMENSIONS, AdSpammerRole, MemberRole, OperatorRole
+from sim.roles.members import priority_list_times, schedule_referrals
+from sim.scenario import VALUE_DIMENSIONS, MemberRole, OperatorRole
 
 if TYPE_CHECKING:
     from sim.engine import Simulation
@@ -28,8 +27,6 @@ if TYPE_CHECKING:
 CHAT_TEXTS = ("哈哈", "同意", "今天天气不错", "谢谢分享", "收到", "有道理", "早上好", "学到了", "👍", "这个怎么用？")
 QUESTION_TEXTS = ("请问这个怎么退款？", "发货一般要几天？", "有优惠吗？", "怎么使用优惠码？", "课程在哪里看？")
 ANSWER_TEXTS = ("可以在订单页申请", "一般两三天", "看公告", "我也是这样解决的", "联系客服就行")
-AD_TEXTS = ("加微信领优惠券", "兼职日结，私聊", "代购正品，扫码进群", "招代理，返利高", "加v送资料")
-AD_LINK_TEXTS = ("点击领取 https://t.cn/xyz", "限时福利 http://bit.ly/abc")
 COMPLAINT_TEXTS = ("这群天天广告，退了", "说好的福利呢？", "质量太差了，要求退款")
 
 
@@ -50,7 +47,7 @@ def _dirichlet(weights: dict[str, float], concentration: float, rng: np.random.G
 
 
 StreamFor = Callable[[str], np.random.Generator]
-_SKIP = ("needs", "needs_concentration")
+_SKIP = ("needs", "needs_concentration", "tier")
 
 
 def _member_columns(entry: MemberRole, first: int, n: int, stream: StreamFor) -> dict[str, np.ndarray]:
@@ -114,16 +111,28 @@ def add_members(sim: Simulation, entry_idx: int, entry: MemberRole, first: int, 
     key = np.unique(owner * 1_000_000 + (times // 60.0).astype(np.int64))
     v_owner, v_hour = np.divmod(key, 1_000_000)
     sim.schedule_visits(np.asarray(ids)[v_owner], v_hour, stream("visit-thinning").random(len(key)))
-    owner, times = _event_times(sim.clock, stream("posts"), cols["post_rate"], t0, sim.end)
+    greed = np.clip(cols["priority_greed"], 0.0, 1.0 - 1e-6)
+    bursty = greed > 0
+    owner, times = _event_times(sim.clock, stream("posts"), np.where(bursty, 0.0, cols["post_rate"]), t0, sim.end)
+    if bursty.any():  # bursty timing from a priority list (sim/roles/members.py)
+        b_owner, b_times = priority_list_times(sim.clock, stream, first, np.where(bursty, cols["post_rate"], 0.0), greed, t0, sim.end)
+        owner, times = np.concatenate([owner, b_owner]), np.concatenate([times, b_times])
     draws = stream("post-draws").random((len(times), 3))
     sim.add_posts(np.asarray(ids)[owner], times, draws)
+    g.thr_leave[sl] = cols["leave_cascade_threshold"]
+    g.thr_complain[sl] = cols["complain_cascade_threshold"]
+    g.exposure_loss[sl] = cols["exposure_trust_loss"]
+    g.imitation[sl] = cols["imitation"]
+    g.chilling[sl] = cols["chilling"]
     answer_p = cols["answer_propensity"].tolist()
     question_p = (cols["answer_propensity"] + cols["question_share"]).tolist()
+    expert_p = (cols["answer_propensity"] + cols["question_share"] + cols["expert_share"]).tolist()
     for j, i in enumerate(ids):
         sim._join_eng[i] = eng[j]
-        g.answer_p[i], g.question_p[i] = answer_p[j], question_p[j]
+        g.answer_p[i], g.question_p[i], g.expert_p[i] = answer_p[j], question_p[j], expert_p[j]
         sim.traits[i] = traits[j]
         sim.start(i, member_life(sim, i, t0))
+    schedule_referrals(sim, entry_idx, ids, cols["referral_rate"], t0, stream)
     return ids
 
 
@@ -208,42 +217,12 @@ class Operator:
             self.sim.at(t + when, lambda: self.sim.answer(self.id, "已解答，请看公告", question_id=question_id, value=0.2))
 
 
-# ---- ad spammers ---------------------------------------------------------------
-def add_spammer(sim: Simulation, entry_idx: int, entry: AdSpammerRole, index: int, rng: np.random.Generator) -> int:
-    """An ad poster (广告手) who joins, posts ads at a rate, and leaves or gets kicked."""
-    p = entry.params
-    pick: Callable[[object], float] = (
-        lambda v: float(v[index]) if isinstance(v, list) else _one(v, rng)  # type: ignore[index]
-    )
-    join_t = max(pick(p.join_day), 0.0) * 1440.0
-    stay = max(pick(p.stay_days), 0.0) * 1440.0
-    rate = max(pick(p.ad_rate), 0.0)
-    link_share = pick(p.link_share)
-    i = sim.g.new_agent(entry_idx, ADVERSARY, MEMBER)
-    end = min(join_t + stay, sim.end)
-    times = sim.clock.poisson_times(rng, rate, join_t, end)
-    draws = rng.random((len(times), 2))
-    sim.start(i, spammer_life(sim, i, join_t, end, times.tolist(), draws.tolist(), link_share))
-    return i
-
-
-def spammer_life(sim: Simulation, i: int, join_t: float, end: float, times: list[float], draws: list[list[float]], link_share: float):  # noqa: ANN201
-    env, g = sim.env, sim.g
-    try:
-        yield env.timeout(join_t - env.now)
-        if not sim.try_join(i):
-            return
-        for t, (u_link, u_text) in zip(times, draws):
-            yield env.timeout(t - env.now)
-            if g.muted_until[i] > t:
-                continue
-            if u_link < link_share:
-                sim.post(i, Kind.AD, AD_LINK_TEXTS[int(u_text * len(AD_LINK_TEXTS))], form=MessageForm.LINK, has_link=True)
-            else:
-                sim.post(i, Kind.AD, AD_TEXTS[int(u_text * len(AD_TEXTS))])
-            if not g.present[i]:  # kicked by a bot while posting
-                return
-        yield env.timeout(max(end - env.now, 0.0))
-        sim.leave(i)
-    except simpy.Interrupt:
-        return
+def add_operators(sim: Simulation, entry_idx: int, entry: OperatorRole, first: int, n: int, t0: float, stream: StreamFor) -> list[int]:
+    """The group's one operator (a second raises: multi-group attention is not modelled yet)."""
+    out = []
+    for j in range(first, first + n):
+        if sim.operator is not None:
+            raise ValueError("only one operator per group is supported")
+        sim.operator = Operator(sim, entry_idx, entry, stream(f"operator-{j}"))
+        out.append(sim.operator.id)
+    return out

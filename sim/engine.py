@@ -22,11 +22,12 @@ import simpy
 from rules import ClockTick, MemberJoined, MemberLeft, MessageForm, MessagePosted, RulesetSpec
 from rules.actions import Action
 from sim.agents import ANSWER_TEXTS, ANSWER_VALUE, CHAT_TEXTS, CHAT_VALUE, COMPLAINT_TEXTS, QUESTION_TEXTS
-from sim.agents import Operator, add_members, add_spammer
+from sim.agents import Operator
 from sim.clock import MINUTES_PER_DAY, DiurnalClock
 from sim.group import (
     AD_ANNOY,
     ADVERSARY,
+    LEGIT,
     CONFLICT_ANNOY,
     LEAVE_THR,
     MUTE_THR,
@@ -43,7 +44,10 @@ from sim.messages import KIND_NAMES, MEMBER_KINDS, Kind, Message
 from sim.moderation import Moderation
 from sim.outcomes import Outcome, OutcomeJudge
 from sim.records import EventLog, days_table
-from sim.scenario import AdSpammerRole, MemberRole, OperatorRole, Scenario, resolve_ruleset
+from sim.roles.cascades import CascadeModel, engagement_factor
+from sim.roles.registry import builder_for
+from sim.roles.staff import CALLOUT_TEXTS, promote_volunteers
+from sim.scenario import Scenario, resolve_ruleset
 from sim.streams import Streams
 
 _AD, _COMPLAINT, _CHAT = int(Kind.AD), int(Kind.COMPLAINT), int(Kind.CHAT)
@@ -99,6 +103,16 @@ class Simulation:
         self.ad_views = 0.0
         self.answered = 0
         self.questions = 0
+        # the cast beyond members (sim/roles/): ledgers, answerers, counters for the summary
+        self.ledgers: list[Any] = []
+        self.answerers: list[Any] = []
+        self.reports: list[Any] = []
+        self.review_times: list[float] = []  # hourly reviews and how many members looked at each
+        self.review_counts: list[int] = []
+        self._inviter: dict[int, int] = {}
+        self.poached = self.brigade_complaints = self.grievance_complaints = 0
+        self.shill_exposures = self.referrals = 0
+        self.compensation_paid = 0.0
         # Day totals are differences of cumulative counters taken at the day's start,
         # so the per-message path updates nothing per day.
         self._cum_at_day_start = [0.0] * N_KINDS
@@ -110,6 +124,10 @@ class Simulation:
         self._stop = self.env.event()
         self._visit_chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = []
         self.moderation = Moderation(self)
+        self.cascades = CascadeModel(self)
+        self._behaviour = any(
+            getattr(e.params, "imitation", 0.0) != 0.0 or getattr(e.params, "chilling", 0.0) != 0.0 for e in sc.population
+        )
         self._build()
 
     # ---- building ------------------------------------------------------------
@@ -144,21 +162,19 @@ class Simulation:
     def _create(
         self, k: int, entry: Any, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]
     ) -> list[int]:
-        if isinstance(entry, MemberRole):
-            return add_members(self, k, entry, first, n, t0, stream)
-        if isinstance(entry, OperatorRole):
-            out = []
-            for j in range(first, first + n):
-                if self.operator is not None:
-                    raise ValueError("only one operator per group is supported")
-                self.operator = Operator(self, k, entry, stream(f"operator-{j}"))
-                out.append(self.operator.id)
-            return out
-        if isinstance(entry, AdSpammerRole):
-            for j in range(first, first + n):
-                add_spammer(self, k, entry, j, stream(f"spammer-{j}"))
-            return []
-        raise TypeError(f"unknown role {entry!r}")
+        """Build ``n`` agents of population entry ``k`` with its role's builder (sim/roles/registry.py)."""
+        build, as_built = builder_for(entry)
+        return build(self, k, as_built, first, n, t0, stream)
+
+    def invite(self, k: int, inviter: int) -> None:
+        """``inviter`` brings a friend of role entry ``k`` into the group now (转介绍; seed 000, 001)."""
+        n = self.referrals
+        self.referrals += 1
+        t = self.env.now
+        ids = self._create(k, self.scenario.population[k], 0, 1, t, lambda purpose: self.streams.get(f"referral:{n}:{purpose}"))
+        for i in ids:
+            self._inviter[i] = inviter
+            self.graph.add_edge(i, inviter)
 
     def _build_graph(self, members: list[int]) -> None:
         self.graph.add_nodes_from(members)
@@ -256,6 +272,7 @@ class Simulation:
         return self._stop.triggered
 
     def try_join(self, i: int, t: float | None = None) -> bool:
+        """``i`` joins at ``t`` unless the group is full or over; rules see the join."""
         g = self.g
         t = self.env.now if t is None else t
         if g.present[i] or self._stopped():
@@ -272,7 +289,7 @@ class Simulation:
             self._befriend(i)
         if self.rules.wants(MemberJoined):
             g.now = t
-            self.moderation.apply_all(self.rules.handle(MemberJoined(t, i), g), t)
+            self.moderation.apply_all(self.rules.handle(MemberJoined(t, i, self._inviter.pop(i, None)), g), t)
         return True
 
     def _befriend(self, i: int) -> None:
@@ -299,7 +316,9 @@ class Simulation:
         times, ids, u_accept, u_kind, u_text = self._posts
         late = self._late_posts
         eng, muted_until = g.eng, g.muted_until
-        answer_p, question_p = g.answer_p, g.question_p
+        answer_p, question_p, expert_p = g.answer_p, g.question_p, g.expert_p
+        experts = any(getattr(e.params, "expert_share", 0.0) != 0.0 for e in self.scenario.population)
+        traits = self.traits
         open_q = self.open_questions
         post, answer = self.post, self.answer
         n, k = len(times), 0
@@ -324,12 +343,15 @@ class Simulation:
                 answer(i, ANSWER_TEXTS[int(ut * n_a)], t)
             elif uk < question_p[i]:
                 post(i, question, QUESTION_TEXTS[int(ut * n_q)], t)
+            elif experts and uk < expert_p[i]:  # a KOL's expert sharing
+                post(i, Kind.CONTENT, "经验分享", t, value_dim=_INFORMATION, value=traits[i]["expert_value"])
             else:
                 post(i, chat, CHAT_TEXTS[int(ut * n_chat)], t, value_dim=_CONNECTIONS, value=CHAT_VALUE)
 
     def post(
         self, i: int, kind: Kind, text: str, t: float | None = None, *, form: MessageForm = MessageForm.TEXT,
         has_link: bool = False, value_dim: int = -1, value: float = 0.0, reply_to: int = -1,
+        has_card: bool = False, has_mini_program: bool = False, has_image: bool = False,
     ) -> Message:
         """``i`` posts a message at ``t`` (default now); the rules judge it at once (the hot path)."""
         g = self.g
@@ -337,7 +359,7 @@ class Simulation:
             t = self.env.now
         messages = g.messages
         m = Message(
-            len(messages), next(self.log.counter), t, i, kind, form, text, has_link, False, False, False,
+            len(messages), next(self.log.counter), t, i, kind, form, text, has_link, has_card, has_mini_program, has_image,
             value_dim, value, reply_to,
         )
         messages.append(m)
@@ -362,6 +384,30 @@ class Simulation:
         heapq.heappush(self._deadlines, (m.time + patience, m.id))
         if self.operator is not None:
             self.operator.maybe_answer(m.id, m.time)
+        for staff in self.answerers:
+            staff.maybe_answer(m.id, m.time)
+
+    def complain(self, i: int, text: str, t: float) -> Message:
+        """``i`` posts a complaint; each friend counts it with weight w (sim/roles/cascades.py)."""
+        m = self.post(i, Kind.COMPLAINT, text, t)
+        if i in self.graph:
+            fc = self.g.friend_complaints
+            for j in self.graph.neighbors(i):
+                fc[j] += 1.0
+        return m
+
+    def expose(self, i: int, t: float, *, callout: bool = True) -> None:
+        """Staged behaviour by ``i`` is seen through: trust loss for every later reader (seed 000)."""
+        g = self.g
+        g.cum_exposures += 1.0
+        self.shill_exposures += 1
+        self.log.add(t, "exposed", -1, i)
+        if callout:
+            n = g.n
+            legit = np.flatnonzero(g.present[:n] & g.reader[:n] & (g.truth[:n] == LEGIT))
+            if len(legit):
+                j = int(legit[int(self.streams.get("callout", self.shill_exposures).integers(len(legit)))])
+                self.complain(j, CALLOUT_TEXTS[self.shill_exposures % len(CALLOUT_TEXTS)], t)
 
     def answer(
         self, i: int, text: str, t: float | None = None, *, question_id: int | None = None, value: float = ANSWER_VALUE
@@ -380,25 +426,30 @@ class Simulation:
         self.post(i, Kind.ANSWER, text, t, value_dim=_INFORMATION, value=value, reply_to=q.id)
         self.g.bump_satisfaction(q.sender, self.traits.get(q.sender, {}).get("answered_gain", 0.0), t)
 
-    def leave(self, i: int, t: float | None = None, *, kicked_by: str = "") -> None:
+    def leave(self, i: int, t: float | None = None, *, kicked_by: str = "", reason: str = "") -> None:
+        """``i`` leaves (or is kicked by rule ``kicked_by``); ``reason`` goes in the log's kind column."""
         g = self.g
         if t is None:
             t = self.env.now
         if not g.present[i]:
             return
         g.remove(i, t)
+        g.cum_leaves += 1.0
+        if kicked_by:
+            g.cum_punish += 1.0
         g.eng[i] = 0.0  # no more posts from the merged posting process
         if kicked_by:
             self.day_counts["kicks"] += 1
             self.log.add(t, "kick", -1, i, rule=kicked_by)
         else:
             self.day_counts["leaves"] += 1
-            self.log.add(t, "leave", i)
+            self.log.add(t, "leave", i, kind=reason)
         proc = self.procs.get(i)
         if proc is not None and proc.is_alive and proc is not self.env.active_process:
             proc.interrupt(kicked_by or "left")
             self.horizon = self.env.now  # the interrupt is an event now: stop inline processing
         for j in list(self.graph.neighbors(i)) if i in self.graph else ():
+            g.friend_leaves[j] += 1.0
             if g.present[j]:
                 g.bump_satisfaction(j, -self.traits.get(j, {}).get("friend_leave_penalty", 0.0), t)
         if self.rules.wants(MemberLeft):
@@ -438,6 +489,8 @@ class Simulation:
             return
         if n_keep < len(ids):
             ids, par = ids[keep], par[keep]
+        self.review_times.append(t)
+        self.review_counts.append(n_keep)
         last = g.last_read[ids]
         cum = np.asarray(g.cum)
         delta = cum - g.snap[ids]
@@ -451,6 +504,9 @@ class Simulation:
         annoy = par[:, AD_ANNOY] * ads + par[:, CONFLICT_ANNOY] * f * counts[:, _COMPLAINT]
         excess_chat = f * counts[:, _CHAT] - par[:, NOISE_TOL] * ((t - last) / MINUTES_PER_DAY)
         annoy += par[:, NOISE_ANNOY] * np.maximum(excess_chat, 0.0)
+        if g.cum_exposures:  # staged shows seen through since the last look (sim/roles/staff.py)
+            annoy += g.exposure_loss[ids] * (g.cum_exposures - g.snap_exposures[ids])
+            g.snap_exposures[ids] = g.cum_exposures
         sat = g.sat[ids] * np.exp((g.sat_time[ids] - t) / par[:, TAU]) + gain - annoy
         self.ad_views += float(ads.sum())
         g.sat[ids] = sat
@@ -462,6 +518,9 @@ class Simulation:
         muted = np.where(was_muted, sat <= par[:, MUTE_THR] + _UNMUTE_MARGIN, below)
         g.muted[ids] = muted
         eng = np.minimum(np.maximum(sat, 0.0), 1.0) * np.where(muted, par[:, MUTED_POST], 1.0)
+        if self._behaviour:  # imitation and chilling (sim/roles/cascades.py)
+            talk = f * (counts[:, _CHAT] + counts[:, int(Kind.QUESTION)] + counts[:, int(Kind.ANSWER)])
+            eng = np.clip(eng * engagement_factor(self, ids, talk, (t - last) / MINUTES_PER_DAY), 0.0, 1.0)
         g_eng = g.eng
         for i, e in zip(ids.tolist(), eng.tolist()):
             g_eng[i] = e
@@ -473,8 +532,10 @@ class Simulation:
         if leaving.any():
             for i in ids[leaving].tolist():
                 if self.streams_u(i) < self.traits[i]["complain_on_leave"]:
-                    self.post(i, Kind.COMPLAINT, COMPLAINT_TEXTS[i % len(COMPLAINT_TEXTS)])
+                    self.complain(i, COMPLAINT_TEXTS[i % len(COMPLAINT_TEXTS)], t)
                 self.leave(i)
+        if self.cascades.active and not self.cascades.sync:
+            self.cascades.check_async(ids, t)
 
     def streams_u(self, i: int) -> float:
         """A uniform from member ``i``'s own leave stream (rarely needed, so not pre-drawn)."""
@@ -513,6 +574,8 @@ class Simulation:
             **self.day_counts,
         }
         self.days.append(row)
+        if self.scenario.group.volunteer_admins.max_admins:
+            promote_volunteers(self, t)
         if self.outcome is None:
             verdict = self.judge.judge(row, self._members_at_day_start)
             if verdict is not None:

@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from rules import VisibleRole
-from sim.messages import N_KINDS, Message
+from sim.messages import N_KINDS, Kind, Message
 from sim.scenario import VALUE_DIMENSIONS
 
 N_DIMS = len(VALUE_DIMENSIONS)
@@ -50,7 +50,13 @@ class Group:
         self.muted_until: list[float] = []  # a rule's mute (禁言) ends then
         self.answer_p: list[float] = []  # chance a post answers an open question
         self.question_p: list[float] = []  # answer_p + chance a post is a question
+        self.expert_p: list[float] = []  # question_p + chance a post is expert content (KOL)
         self.cum = [0.0] * N_FEATURES  # what was ever posted, per kind count and value dim
+        # Cascade accumulators (docs/MODEL.md, "Cascades"): departures, shill exposures
+        # and punishments (deletions, kicks) ever seen in the group.
+        self.cum_leaves = 0.0
+        self.cum_exposures = 0.0
+        self.cum_punish = 0.0
         self._del_tpost: list[float] = []
         self._del_feat: list[np.ndarray] = []
         self._del_cache: tuple[np.ndarray, np.ndarray] | None = None
@@ -74,6 +80,8 @@ class Group:
         grow("entry", np.int16, -1)
         grow("reader", bool, False)
         grow("warn_count", np.int32, 0)
+        grow("paid_flag", bool, False)  # paid a fee or a pay-to-post red packet (rules see it)
+        grow("inviter", np.int64, -1)  # who invited the member, -1 if nobody (rules see it)
         # satisfaction and reading (readers only)
         grow("sat", float, 0.0)
         grow("sat_time", float, 0.0)
@@ -82,6 +90,21 @@ class Group:
         grow("last_read", float, 0.0)
         grow("needs", float, 0.0, (N_DIMS,))
         grow("snap", float, 0.0, (N_FEATURES,))
+        # cascades: counts at joining, friends' share of them, thresholds (docs/MODEL.md)
+        grow("base_leaves", float, 0.0)
+        grow("base_complaints", float, 0.0)
+        grow("friend_leaves", float, 0.0)
+        grow("friend_complaints", float, 0.0)
+        grow("crowd", float, 1.0)
+        grow("thr_leave", float, 1e9)
+        grow("thr_complain", float, 1e9)
+        grow("cascaded", bool, False)
+        grow("volunteer", bool, False)
+        grow("snap_exposures", float, 0.0)
+        grow("snap_punish", float, 0.0)
+        grow("exposure_loss", float, 0.0)
+        grow("imitation", float, 0.0)
+        grow("chilling", float, 0.0)
         self._size = size
 
     def new_agent(self, entry: int, truth: int, visible: int = MEMBER) -> int:
@@ -95,6 +118,7 @@ class Group:
         self.muted_until.append(-1.0)
         self.answer_p.append(0.0)
         self.question_p.append(0.0)
+        self.expert_p.append(0.0)
         self.entry[i] = entry
         self.truth[i] = truth
         self.visible[i] = visible
@@ -114,6 +138,11 @@ class Group:
             self.snap[i] = self.cum
             self.last_read[i] = t
             self.sat_time[i] = t
+            self.base_leaves[i] = self.cum_leaves
+            self.base_complaints[i] = self.cum[Kind.COMPLAINT]
+            self.crowd[i] = max(self.count, 1)
+            self.snap_exposures[i] = self.cum_exposures
+            self.snap_punish[i] = self.cum_punish
 
     def remove(self, i: int, t: float) -> None:
         self.present[i] = False
@@ -127,6 +156,7 @@ class Group:
         if m.deleted_at >= 0:
             return False
         m.deleted_at = t
+        self.cum_punish += 1.0
         feat = np.zeros(N_FEATURES)
         feat[m.kind] = 1.0
         if m.value_dim >= 0:
@@ -183,8 +213,19 @@ class Group:
         return _VISIBLE[self.visible[member]]
 
     def tenure(self, member: int) -> float:
-        joined = self.joined_at[member]
-        return 0.0 if np.isnan(joined) else self.now - float(joined)
+        joined = float(self.joined_at[member])
+        return 0.0 if joined != joined else self.now - joined  # NaN: never joined
 
     def warnings(self, member: int) -> int:
         return int(self.warn_count[member])
+
+    def members(self) -> list[int]:
+        """Present members, in id order."""
+        return np.flatnonzero(self.present[: self.n]).tolist()  # type: ignore[no-any-return]
+
+    def paid(self, member: int) -> bool:
+        return bool(self.paid_flag[member])
+
+    def invited_by(self, member: int) -> int | None:
+        inviter = int(self.inviter[member])
+        return None if inviter < 0 else inviter

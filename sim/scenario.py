@@ -13,9 +13,23 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
-from rules import InputError, RulesetSpec, find_ruleset, load_model, read_yaml, validate_document
+from rules import InputError, RulesetSpec, find_ruleset, load_ruleset, read_yaml, validate_document
+from rules.ruleset import resolve_extends
+from sim.cast_params import (
+    NEVER,
+    TIER_DEFAULTS,
+    BrigadeParams,
+    Cascades,
+    IncidentParams,
+    PoacherParams,
+    ShillParams,
+    SpammerEconomics,
+    StaffParams,
+    Tier,
+    VolunteerAdmins,
+)
 from sim.clock import CHAT_PROFILE
 from sim.params import Dist, Param, TruncNormal
 
@@ -68,10 +82,18 @@ class Group(_Model):
     arrivals: Arrivals = Arrivals()
     social: SocialGraph = SocialGraph()
     dissolve_day: float | None = Field(default=None, gt=0, description="Planned dissolution (e.g. flash groups).")
+    cascades: Cascades = Cascades()
+    volunteer_admins: VolunteerAdmins = VolunteerAdmins()
 
 
 class MemberParams(_Model):
-    """Ordinary members (普通用户) and lurkers (潜水): see docs/MODEL.md, "Members"."""
+    """Members by tier: lurkers (潜水), ordinary (普通用户), core, super users, KOLs.
+
+    See docs/MODEL.md, "Members". A ``tier`` fills the fields a scenario leaves
+    out with that tier's defaults (:data:`sim.cast_params.TIER_DEFAULTS`).
+    """
+
+    tier: Tier | None = Field(default=None, description="lurker, ordinary, core, super or kol: sets defaults.")
 
     post_rate: Param = Field(
         default_factory=lambda: {"dist": "lognormal", "median": 0.02, "sigma": 2.2},
@@ -105,6 +127,24 @@ class MemberParams(_Model):
     muted_attention: Param = Field(default=0.15, description="Reading and visiting factor once muted.")
     muted_post_factor: Param = Field(default=0.1, description="Posting factor once muted.")
     complain_on_leave: Param = Field(default=0.02, description="Chance a leaver posts a complaint first.")
+    priority_greed: Param = Field(
+        default=0.0, description="p of the priority-list model: 0 Poisson timing, near 1 bursty."
+    )
+    expert_share: Param = Field(default=0.0, description="Share of posts that are expert content (KOL).")
+    expert_value: Param = Field(default=0.5, description="Information value of one expert post.")
+    leave_cascade_threshold: Param = Field(default=NEVER, description="Departures seen that make the member leave.")
+    complain_cascade_threshold: Param = Field(default=NEVER, description="Complaints seen that make the member complain.")
+    exposure_trust_loss: Param = Field(default=0.1, description="Satisfaction lost per shill exposure seen (seed 000).")
+    imitation: Param = Field(default=0.0, description="Engagement gained per 100 member messages seen a day.")
+    chilling: Param = Field(default=0.0, description="Engagement lost (log scale) per punishment seen.")
+    referral_rate: Param = Field(default=0.0, description="Friends invited a day while satisfied (转介绍).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tier_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("tier") in TIER_DEFAULTS:
+            data = {**TIER_DEFAULTS[data["tier"]], **data}
+        return data
 
 
 class OperatorParams(_Model):
@@ -133,12 +173,23 @@ class OperatorParams(_Model):
 
 
 class AdSpammerParams(_Model):
-    """Ad posters (广告手/爆粉): join, post ads, evade nothing yet (seed 001, 004)."""
+    """Ad posters (广告手/爆粉): hit-and-run, sleeper, evasive, returning (seed 001, 002, 004)."""
 
     join_day: Param = Field(default_factory=lambda: {"dist": "uniform", "low": 0.0, "high": 10.0})
     ad_rate: Param = Field(default=8.0, description="Ads a day while in the group.")
     link_share: Param = Field(default=0.5, description="Share of ads carrying a link; the rest are keyword text.")
     stay_days: Param = Field(default=30.0, description="Days before the spammer leaves by itself.")
+    sleep_days: Param = Field(default=0.0, description="Days a sleeper waits after joining before the first ad.")
+    evasion: Param = Field(default=0.0, description="Share of ads made evasive from the start (obfuscated, image...).")
+    evasive_forms: dict[str, float] = Field(
+        default_factory=lambda: {"obfuscated": 0.5, "image": 0.3, "card": 0.1, "mini_program": 0.1},
+        description="Weights of evasive forms: obfuscated text, image, card, mini_program.",
+    )
+    min_gap_minutes: Param = Field(default=0.0, description="Minutes kept between ads (stays under flood limits).")
+    adaptive: bool = Field(default=False, description="Chooses comply / plain / evade / leave by expected return.")
+    max_returns: Param = Field(default=0.0, description="New accounts after kicks at most (each costs account_cost).")
+    return_delay_days: Param = Field(default=1.0, description="Days before coming back with a new account.")
+    economics: SpammerEconomics = SpammerEconomics()
 
 
 class _RoleBase(_Model):
@@ -151,10 +202,15 @@ class _RoleBase(_Model):
         if (self.count is None) == (self.share is None):
             raise ValueError("give exactly one of `count` or `share`")
         if self.share is not None:
-            lists = [k for k, v in self.params if isinstance(v, list)]  # type: ignore[attr-defined]
+            lists = [k for k, v in self.param_items() if isinstance(v, list)]
             if lists:
                 raise ValueError(f"per-member lists need `count`, not `share` ({', '.join(lists)})")
         return self
+
+    def param_items(self) -> list[tuple[str, Any]]:
+        """(name, value) of this entry's parameters."""
+        params = self.params  # type: ignore[attr-defined]
+        return list(params.items()) if isinstance(params, dict) else list(params)
 
     @property
     def label(self) -> str:
@@ -176,7 +232,78 @@ class AdSpammerRole(_RoleBase):
     params: AdSpammerParams = AdSpammerParams()
 
 
-RoleEntry = Annotated[Union[MemberRole, OperatorRole, AdSpammerRole], Field(discriminator="role")]
+class AdminRole(_RoleBase):
+    """Admins (管理), visible as admins: 1-3 per group (seed 001)."""
+
+    role: Literal["admin"]
+    params: StaffParams = StaffParams()
+
+
+class KolRole(_RoleBase):
+    """Brand KOL / expert (专家) posting high-value content, visible as a member (seed 001, 003)."""
+
+    role: Literal["kol"]
+    params: StaffParams = StaffParams(content_per_day=2.0, content_value=2.0, answer_probability=0.7)
+
+
+class ShillRole(_RoleBase):
+    """Warm-up crew / shill (气氛组 / 托儿), visible as a member (seed 001 §九.2, seed 000)."""
+
+    role: Literal["shill"]
+    params: ShillParams = ShillParams()
+
+
+class PoacherRole(_RoleBase):
+    """Poacher (盗粉), invisible to in-group rules (seed 001 §八.1, §九.2)."""
+
+    role: Literal["poacher"]
+    params: PoacherParams = PoacherParams()
+
+
+class BrigadeRole(_RoleBase):
+    """A competitor brigade (竞对): ``count`` members acting together (seed 000)."""
+
+    role: Literal["brigade"]
+    params: BrigadeParams = BrigadeParams()
+
+
+class IncidentRole(_RoleBase):
+    """A product or delivery incident that starts a complaint wave (群诉; seed 000, 001 §九.5)."""
+
+    role: Literal["incident"]
+    params: IncidentParams = IncidentParams()
+
+
+class PluginRole(_RoleBase):
+    """A role from a plugin (entry-point group ``groupsim.roles``); its params are checked when built."""
+
+    role: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+BUILTIN_ROLE_NAMES = ("member", "operator", "ad_spammer", "admin", "kol", "shill", "poacher", "brigade", "incident")
+
+
+def _role_tag(v: Any) -> str:
+    role = v.get("role") if isinstance(v, dict) else getattr(v, "role", None)
+    return role if role in BUILTIN_ROLE_NAMES else "plugin"
+
+
+RoleEntry = Annotated[
+    Union[
+        Annotated[MemberRole, Tag("member")],
+        Annotated[OperatorRole, Tag("operator")],
+        Annotated[AdSpammerRole, Tag("ad_spammer")],
+        Annotated[AdminRole, Tag("admin")],
+        Annotated[KolRole, Tag("kol")],
+        Annotated[ShillRole, Tag("shill")],
+        Annotated[PoacherRole, Tag("poacher")],
+        Annotated[BrigadeRole, Tag("brigade")],
+        Annotated[IncidentRole, Tag("incident")],
+        Annotated[PluginRole, Tag("plugin")],
+    ],
+    Discriminator(_role_tag),
+]
 
 
 class Outcomes(_Model):
@@ -233,7 +360,7 @@ class Scenario(_Model):
         if has_arrivals and shares <= 0:
             raise ValueError("group.arrivals needs at least one population entry with a positive `share`")
         for entry in self.population:
-            for key, value in entry.params:
+            for key, value in entry.param_items():
                 if isinstance(value, list) and len(value) != entry.count:
                     raise ValueError(
                         f"{entry.label}.params.{key}: a per-member list needs {entry.count} values, got {len(value)}"
@@ -268,7 +395,13 @@ def ruleset_search_path(scenario_file: Path | None) -> list[Path]:
 def resolve_ruleset(scenario: Scenario, scenario_file: Path | None = None) -> Scenario:
     """The scenario with a ruleset given by name replaced by its validated contents."""
     if isinstance(scenario.ruleset, RulesetSpec):
-        return scenario
+        if scenario.ruleset.extends is None:
+            return scenario
+        search = ruleset_search_path(scenario_file)
+        spec = resolve_extends(scenario.ruleset, search, str(scenario_file or "<scenario>"))
+        data = scenario.model_dump(mode="json", by_alias=True)
+        data["ruleset"] = spec.model_dump(mode="json", by_alias=True) | {"extends": None}
+        return Scenario.model_validate(data)
     name = scenario.ruleset
     if name == "none":
         spec = RulesetSpec(name="none")
@@ -280,9 +413,9 @@ def resolve_ruleset(scenario: Scenario, scenario_file: Path | None = None) -> Sc
             if scenario_file is not None:
                 doc_line = read_yaml(scenario_file).line_of(("ruleset",))
             raise InputError.single(where, doc_line, "ruleset", f"no ruleset named {name!r} (looked in scenarios/rulesets/)")
-        spec = load_model(RulesetSpec, path)
+        spec = load_ruleset(path)
     data = scenario.model_dump(mode="json", by_alias=True)
-    data["ruleset"] = spec.model_dump(mode="json")
+    data["ruleset"] = spec.model_dump(mode="json", by_alias=True) | {"extends": None}
     return Scenario.model_validate(data)
 
 
@@ -306,6 +439,7 @@ def scenario_json_schema() -> dict[str, Any]:
 
 __all__ = [
     "VALUE_DIMENSIONS",
+    "BUILTIN_ROLE_NAMES",
     "AdSpammerParams",
     "Arrivals",
     "Dist",

@@ -10,7 +10,9 @@ import numpy as np
 from sim.clock import MINUTES_PER_DAY
 from sim.group import LEGIT
 from sim.messages import KIND_NAMES, MEMBER_KINDS, Kind
+from sim.moderation import totals
 from sim.outcomes import Outcome
+from sim.roles.accounts import cast_summary
 
 if TYPE_CHECKING:
     from sim.engine import Simulation
@@ -76,6 +78,8 @@ def summarise(sim: Simulation) -> dict[str, Any]:
         "rule_actions_on_adversaries": int(sum(s["on_adversaries"] for s in stats.values())),
         "rule_actions_on_legitimate": int(sum(s["on_legitimate"] for s in stats.values())),
         "legitimate_kicked": int(sum(1 for e, tg, r in zip(sim.log.event, sim.log.target, sim.log.rule) if e == "kick" and g.truth[tg] == LEGIT)),
+        **totals(stats),
+        **cast_summary(sim),
         "rules_json": json.dumps(stats, sort_keys=True),
         "events": len(sim.log),
         "event_log_digest": sim.log.digest(),

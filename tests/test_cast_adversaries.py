@@ -1,0 +1,164 @@
+"""Adversaries, staff and their signatures in the presets (scenarios/presets/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from rules import BanAdsAndLinks, MessagePosted
+from sim.engine import Simulation, run_scenario
+from sim.group import ADMIN, ADVERSARY
+from sim.messages import Kind
+from sim.scenario import Scenario, load_scenario
+
+PRESETS = Path(__file__).resolve().parent.parent / "scenarios" / "presets"
+SEEDS = (1, 2, 3)
+
+
+def _preset(name: str, **top: Any) -> Scenario:
+    data = load_scenario(PRESETS / f"{name}.yaml").model_dump(mode="json", by_alias=True)
+    data.update(top)
+    return Scenario.model_validate(data)
+
+
+def _ran(s: Scenario, seed: int) -> Simulation:
+    sim = Simulation(s, seed)
+    sim.run()
+    return sim
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_sleepers_wait_before_their_first_ad(seed: int) -> None:
+    sim = _ran(_preset("sleeper_spammers"), seed)
+    ads = [m.time for m in sim.g.messages if m.kind is Kind.AD]
+    assert ads and min(ads) >= (0.2 + 3) * 1440
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_evasive_ads_survive_where_plain_ones_are_deleted(seed: int) -> None:
+    evasive = run_scenario(_preset("evasive_spammers"), seed).summary
+    data = _preset("evasive_spammers").model_dump(mode="json", by_alias=True)
+    data["population"][2]["params"]["evasion"] = 0.0
+    plain = run_scenario(Scenario.model_validate(data), seed).summary
+    assert evasive["msgs_ad"] > 20 and evasive["ads_deleted"] <= 0.1 * evasive["msgs_ad"]
+    assert plain["ads_deleted"] >= 0.5 * plain["msgs_ad"] or plain["kicks"] >= 3
+
+
+def test_evasion_changes_observables_only() -> None:
+    """Evasive ads are still ads in truth; the keyword rule cannot see them."""
+    sim = _ran(_preset("evasive_spammers"), 1)
+    rule = BanAdsAndLinks()
+    ads = [m for m in sim.g.messages if m.kind is Kind.AD]
+    assert {m.form.value for m in ads} >= {"text", "image"}
+    assert not any(rule.offends(MessagePosted(m.time, m)) for m in ads)
+    gaps = np.diff(sorted(m.time for m in ads if m.sender == ads[0].sender))
+    assert (gaps >= 30 - 1e-9).all()  # min_gap_minutes keeps them under flood limits
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_returning_spammers_buy_new_accounts_and_report_roi(seed: int) -> None:
+    s = run_scenario(_preset("returning_spammers"), seed).summary
+    assert s["spammer_accounts"] > 3
+    assert s["spammer_spent"] == pytest.approx(5.0 * s["spammer_accounts"])
+    assert s["spammer_spent"] <= 3 * 100  # never over budget
+    assert np.isfinite(s["spammer_roi"]) and s["spammer_roi"] < 0  # kicked on the first ad: money lost
+
+
+def test_unmoderated_spam_pays() -> None:
+    s = run_scenario(_preset("sleeper_spammers"), 1).summary
+    assert s["spammer_reach"] > 0 and s["spammer_roi"] > 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_poachers_shrink_the_group_with_no_rule_firing(seed: int) -> None:
+    s = run_scenario(_preset("poachers"), seed).summary
+    assert s["poached"] >= 30 and s["final_members"] <= 200 - 30
+    assert s["rule_actions"] == 0 and s["msgs_ad"] == 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_brigade_complaint_spike_after_infiltration(seed: int) -> None:
+    sim = _ran(_preset("competitor_brigade"), seed)
+    g = sim.g
+    attack = 6 * 1440
+    before = [m for m in g.messages if m.kind is Kind.COMPLAINT and g.truth[m.sender] == ADVERSARY and m.time < attack]
+    assert before == []
+    daily = [d["msgs_complaint"] for d in sim.days]
+    assert max(daily[6:]) >= 10 * max(max(daily[:6]), 1)
+    assert len(sim.reports) > 0 and all(g.truth[r.target] != ADVERSARY for r in sim.reports)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_complaint_wave_calmed_only_by_substantive_compensation(seed: int) -> None:
+    from sim.roles.attacks import GRIEVANCE_TEXTS
+
+    response = (2 + 6 / 24) * 1440
+
+    def after(sim: Simulation) -> int:
+        return sum(1 for m in sim.g.messages if m.text in GRIEVANCE_TEXTS and m.time > response)
+
+    good, token = _ran(_preset("complaint_wave_compensated"), seed), _ran(_preset("complaint_wave_token"), seed)
+    def calmed(sim: Simulation) -> int:
+        return next(tg for e, tg in zip(sim.log.event, sim.log.target) if e == "response")
+
+    def hit(sim: Simulation) -> int:
+        return next(tg for e, tg in zip(sim.log.event, sim.log.target) if e == "incident")
+
+    assert hit(good) == hit(token) > 10
+    assert calmed(good) >= 0.6 * hit(good) and calmed(token) <= 0.25 * hit(token)
+    assert after(good) < after(token)
+    assert good.g.count > token.g.count
+    assert good.compensation_paid > token.compensation_paid
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_exposed_shills_cost_trust(seed: int) -> None:
+    sim = _ran(_preset("shills"), seed)
+    data = _preset("shills").model_dump(mode="json", by_alias=True)
+    data["population"][0]["params"]["exposure_trust_loss"] = 0.0
+    blind = _ran(Scenario.model_validate(data), seed)
+    assert sim.shill_exposures > 0
+    assert sim.days[-1]["mean_satisfaction"] < blind.days[-1]["mean_satisfaction"]
+    warm = [m for m in sim.g.messages if m.sender in {i for i in range(sim.g.n) if sim.g.entry[i] == 2}]
+    assert warm  # the crew posted
+
+
+def test_full_cast_mixes_every_role() -> None:
+    sim = _ran(_preset("full_cast"), 1)
+    s = run_scenario(_preset("full_cast"), 1).summary
+    roles = {e.role for e in sim.scenario.population}
+    assert roles == {"member", "operator", "admin", "kol", "shill", "ad_spammer", "poacher", "brigade", "incident"}
+    assert s["volunteer_admins"] == 2 and (sim.g.visible[: sim.g.n] == ADMIN).sum() == 4
+    for key in ("referrals", "poached", "brigade_complaints", "grievance_complaints", "spammer_accounts"):
+        assert s[key] > 0, key
+
+
+def test_plugin_role_from_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import BaseModel
+
+    import sim.roles.registry as registry
+
+    class Params(BaseModel):
+        posts: int = 1
+
+    class Lurker:
+        params_model = Params
+
+        @staticmethod
+        def build(sim: Simulation, k: int, entry: Any, first: int, n: int, t0: float, stream: Any) -> list[int]:
+            built.append((entry.params.posts, n))
+            return []
+
+    built: list[tuple[int, int]] = []
+    monkeypatch.setattr(registry, "plugins", lambda: {"quiet_bot": Lurker()})
+    s = Scenario.model_validate({"name": "p", "duration_days": 1, "group": {"initial_members": 5},
+                                 "population": [{"role": "member", "share": 1.0},
+                                                {"role": "quiet_bot", "count": 2, "params": {"posts": 3}}]})
+    Simulation(s, 1)
+    assert built == [(3, 2)]
+    bad = Scenario.model_validate({"name": "p", "population": [{"role": "nobody", "count": 1}]})
+    with pytest.raises(ValueError, match="groupsim.roles"):
+        Simulation(bad, 1)
