@@ -23,7 +23,7 @@ from matplotlib.axes import Axes
 from reports import figures as F
 from reports.fonts import MISSING_FONT_WARNING, setup_fonts
 from reports.narrative import comparison_text, design_text
-from reports.results import Design
+from reports.results import Design, Experiment
 
 COMPARED = (("messages_per_day", "messages/day"), ("final_members", "final members"),
             ("mean_satisfaction", "satisfaction"), ("ad_exposure", "ad views"), ("kicks", "kicks"))
@@ -142,7 +142,7 @@ def build_report(
     for name, paras in texts.items():
         md += ["", f"## {name}", "", *paras]
     if compare or extra_text:
-        md += ["", "## Comparison", "", *compare, *extra_text]
+        md += ["", "## Comparison" if compare else "## Findings", "", *compare, *extra_text]
     md += ["", "## Figures", ""] + [f"- {f.caption} (`figures/{f.stem}.png`, `figures/{f.stem}.svg`)" for f in figs]
     md_path = out / "summary.md"
     _write(md_path, "\n".join(md) + "\n")
@@ -156,7 +156,7 @@ def build_report(
         body.append(f"<h2>{_e(name)}</h2>")
         body += [f"<p>{_e(p)}</p>" for p in paras]
     if compare or extra_text:
-        body.append("<h2>Comparison</h2>")
+        body.append("<h2>Comparison</h2>" if compare else "<h2>Findings</h2>")
         body += [f"<p>{_e(p)}</p>" for p in (*compare, *extra_text)]
     body.append("<h2>Figures</h2>")
     for f in figs:
@@ -181,4 +181,35 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-__all__ = ["Figure", "Report", "build_report", "render_figures"]
+def experiment_extras(exp: Experiment) -> tuple[list[tuple[str, str, Callable[[Axes], None]]], list[str]]:
+    """Figures and sentences particular to a sweep (sensitivity) or a search (Pareto front)."""
+    figs: list[tuple[str, str, Callable[[Axes], None]]] = []
+    text: list[str] = []
+    indices = exp.tables.get("sensitivity", [])
+    for k, outcome in enumerate(sorted({str(i["outcome"]) for i in indices})):
+        rows = [i for i in indices if i["outcome"] == outcome]
+        figs.append((f"sensitivity_{k}", f"Sensitivity of {outcome} to each factor.",
+                     lambda ax, rows=rows, outcome=outcome: F.sensitivity(ax, rows, outcome)))
+        key = "ST" if any("ST" in r for r in rows) else "mu_star"
+        top = max(rows, key=lambda r: float(r.get(key, 0.0) or 0.0))
+        if float(top.get(key, 0.0) or 0.0) > 0:
+            text.append(f"{outcome} depends most on {top['factor']} ({key} = {float(top.get(key, 0.0)):.2f}).")
+        else:
+            text.append(f"{outcome} did not vary with any factor in this sweep.")
+    trials = exp.tables.get("trials", [])
+    front = exp.tables.get("pareto", [])
+    if trials and front:
+        params = set(exp.manifest.get("spec", {}).get("params", []) and [p.get("name") for p in exp.manifest["spec"]["params"]])
+        numeric = [k for k, v in front[0].items() if isinstance(v, (int, float)) and k != "trial" and k not in params]
+        if len(numeric) >= 2:
+            x, y = numeric[-2], numeric[-1]
+            pts = [t for t in trials if isinstance(t.get(x), (int, float)) and isinstance(t.get(y), (int, float))]
+            figs.append(("pareto", f"Pareto front: {x} against {y}.", lambda ax: F.pareto(ax, pts, front, x, y)))
+            text.append(f"The search found {len(front)} settings on the Pareto front of {x} and {y}.")
+    best = exp.tables.get("best", [])
+    if best:
+        text.append("Best setting found: " + ", ".join(f"{k} = {v}" for k, v in best[0].items()) + ".")
+    return figs, text
+
+
+__all__ = ["Figure", "Report", "build_report", "experiment_extras", "render_figures"]

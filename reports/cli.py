@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from reports.build import build_report
-from reports.results import ResultsError, load_designs
+from reports.build import build_report, experiment_extras
+from reports.results import ResultsError, is_experiment, load_designs, load_experiment
 
 
 def report(
@@ -18,21 +18,33 @@ def report(
 ) -> None:
     """Write report.html (self-contained), summary.md and figures (PNG, SVG) from result folders.
 
-    With several folders, the first is the baseline the others are compared with.
+    RESULTS are `groupsim run` folders (one design each; the first is the
+    baseline the others are compared with), or one folder of `groupsim compare`,
+    `sweep` (adds sensitivity indices) or `optimize` (adds the Pareto front).
 
     Example:
 
         groupsim report results/new_customer_well_run results/unmoderated_spam --out reports/today
+
+        groupsim report results/sweeps/spam_pressure
     """
     from sim.cli import err_console, fail, out_console
 
+    extra_figures: list = []
+    extra_text: list[str] = []
     try:
-        designs = load_designs(results)
+        if len(results) == 1 and is_experiment(results[0]):
+            exp = load_experiment(results[0])
+            designs = exp.designs
+            extra_figures, extra_text = experiment_extras(exp)
+            title = title or f"groupsim {exp.kind}: {exp.name}"
+        else:
+            designs = load_designs(results)
     except ResultsError as exc:
         raise fail(str(exc)) from None
     target = out or results[0] / "report"
     with err_console.status("drawing figures"):
-        rep = build_report(designs, target, title=title)
+        rep = build_report(designs, target, title=title, extra_figures=extra_figures, extra_text=extra_text)
     for w in rep.warnings:
         err_console.print(f"[yellow]warning:[/] {w}")
     out_console.print(f"report: {rep.html}", highlight=False)

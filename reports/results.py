@@ -1,5 +1,8 @@
 """Reading result folders: one folder of ``groupsim run`` output is one design.
 
+An experiment folder (``groupsim compare``, ``sweep``, ``optimize``) is read
+by :func:`load_experiment`: each compared design becomes a :class:`Design`.
+
 A result folder holds ``summary.parquet`` (one row per run), ``days.parquet``
 (per-day series), ``events.parquet`` (event log), optional ``agents.parquet``
 and ``graph.parquet`` (who was in the group, and the friendship graph), and
@@ -85,6 +88,67 @@ def _rows(path: Path) -> list[dict[str, Any]]:
         raise ResultsError(f"{path}: cannot read ({exc})") from None
 
 
+@dataclass
+class Experiment:
+    """A folder written by ``groupsim compare``, ``sweep`` or ``optimize``."""
+
+    kind: str
+    name: str
+    folder: Path
+    manifest: dict[str, Any]
+    designs: list[Design]
+    tables: dict[str, list[dict[str, Any]]]  # comparison / points / sensitivity / trials / pareto / best
+
+
+def _dataset(path: Path) -> list[dict[str, Any]]:
+    import pyarrow.dataset as ds
+
+    if not path.is_dir():
+        return []
+    try:
+        return ds.dataset(path, format="parquet", partitioning="hive").to_table().to_pylist()
+    except (OSError, ValueError) as exc:
+        raise ResultsError(f"{path}: cannot read ({exc})") from None
+
+
+def load_experiment(folder: str | Path) -> Experiment:
+    """Read an experiment folder: designs (one per compared design; one for all runs of a sweep or search)."""
+    p = Path(folder)
+    manifest = json.loads((p / "manifest.json").read_text(encoding="utf-8"))
+    kind = str(manifest.get("kind"))
+    runs = [r for r in _dataset(p / "runs") if r.get("status") != "failed"]
+    days = _dataset(p / "days")
+    tables = {}
+    for name in ("comparison", "points", "sensitivity", "trials", "pareto", "best"):
+        f = p / f"{name}.json"
+        if f.exists():
+            tables[name] = json.loads(f.read_text(encoding="utf-8"))
+    designs: list[Design] = []
+    if kind == "compare":
+        for d in manifest.get("designs", []):
+            point = int(d["point"])
+            d_runs = [r for r in runs if int(r.get("point", -1)) == point]
+            ids = {r["run_id"] for r in d_runs}
+            if d_runs:
+                designs.append(Design(str(d.get("label") or d.get("scenario")), p, manifest, d_runs,
+                                      [x for x in days if x.get("run_id") in ids]))
+    elif runs:
+        designs.append(Design(f"all runs of {manifest.get('name', p.name)}", p, manifest, runs, days))
+    if not designs:
+        raise ResultsError(f"{p}: the experiment has no stored runs yet")
+    return Experiment(kind, str(manifest.get("name", p.name)), p, manifest, designs, tables)
+
+
+def is_experiment(folder: str | Path) -> bool:
+    m = Path(folder) / "manifest.json"
+    if not m.exists():
+        return False
+    try:
+        return json.loads(m.read_text(encoding="utf-8")).get("kind") in ("compare", "sweep", "optimize")
+    except ValueError:
+        return False
+
+
 def load_design(folder: str | Path) -> Design:
     """Read one result folder."""
     p = Path(folder)
@@ -120,4 +184,4 @@ def load_designs(folders: Sequence[str | Path]) -> list[Design]:
     return designs
 
 
-__all__ = ["Design", "ResultsError", "load_design", "load_designs"]
+__all__ = ["Design", "Experiment", "ResultsError", "is_experiment", "load_design", "load_designs", "load_experiment"]

@@ -22,6 +22,7 @@ from reports.results import Design, load_design, load_designs  # noqa: E402
 from sim.cli import app  # noqa: E402
 from sim.runner import replicate, write_results  # noqa: E402
 from sim.scenario import Scenario, load_scenario  # noqa: E402
+from sim.testing import scenario_yaml  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = [1, 2, 3, 4]
@@ -192,3 +193,32 @@ def test_design_series_pads_ended_runs_with_nan(results: dict[str, Path]) -> Non
     ended = [k for k, r in enumerate(d.runs) if r["lifetime_days"] < len(days) - 1]
     for k in ended:
         assert np.isnan(values[k, -1])
+
+
+def test_report_of_a_compare_experiment_and_of_a_sweep(tmp_path: Path) -> None:
+    import json
+
+    files = []
+    for name, group in (("new_customer_well_run.yaml", {"initial_members": 60}), ("unmoderated_spam.yaml", {"initial_members": 60})):
+        path = tmp_path / name
+        path.write_text(scenario_yaml(_shrunk(name, **group)), encoding="utf-8")
+        files.append(str(path))
+    runner = CliRunner()
+    exp = tmp_path / "cmp"
+    res = runner.invoke(app, ["compare", *files, "--seeds", "3", "-j", "1", "-q", "--out", str(exp), "--report"])
+    assert res.exit_code == 0, res.output
+    page = (exp / "report" / "report.html").read_text(encoding="utf-8")
+    assert "On survival" in page and "comparison" in {f.name.split(".")[0] for f in (exp / "report" / "figures").iterdir()}
+    # the same runs read as a sweep with sensitivity indices
+    sweep = tmp_path / "sweep"
+    shutil.copytree(exp, sweep, ignore=shutil.ignore_patterns("report"))
+    manifest = json.loads((sweep / "manifest.json").read_text(encoding="utf-8"))
+    manifest["kind"] = "sweep"
+    (sweep / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    indices = [{"outcome": "ad_share", "factor": "spammers", "S1": 0.7, "S1_conf": 0.1, "ST": 0.8, "ST_conf": 0.1},
+               {"outcome": "ad_share", "factor": "kick_after", "S1": 0.1, "S1_conf": 0.05, "ST": 0.2, "ST_conf": 0.05}]
+    (sweep / "sensitivity.json").write_text(json.dumps(indices), encoding="utf-8")
+    res = runner.invoke(app, ["report", str(sweep), "--out", str(tmp_path / "rs")])
+    assert res.exit_code == 0, res.output
+    md = (tmp_path / "rs" / "summary.md").read_text(encoding="utf-8")
+    assert "ad_share depends most on spammers" in md and (tmp_path / "rs" / "figures" / "sensitivity_0.png").exists()

@@ -136,6 +136,7 @@ def compare(
     quiet: Quiet = False,
     retry_failed: Retry = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    report: Annotated[bool, typer.Option("--report", help="Also write a report (HTML, Markdown, figures) to OUT/report.")] = False,
 ) -> None:
     """Compare designs on common random numbers: paired differences with 95% intervals and tests.
 
@@ -188,6 +189,10 @@ def compare(
         cli.out_console.print(table)
     _report_failures(rows, seed_list)
     cli.out_console.print(f"results: {out}/ ({ran} runs now, {skipped} already stored)", highlight=False)
+    if report:
+        from reports.cli import report as write_report
+
+        write_report([out], out=out / "report", title="")
 
 
 def _report_failures(rows: list[dict[str, Any]], seeds: list[int]) -> None:
