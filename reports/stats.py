@@ -17,6 +17,7 @@ import numpy as np
 from scipy import stats as st
 
 from reports.results import Design
+from sim.stats import paired_proportion_diff, wilson
 
 Z95 = 1.959963984540054
 
@@ -87,41 +88,31 @@ def paired_or_welch(base: Design, other: Design, key: str) -> dict[str, Any] | N
             "n": min(len(a_all), len(b_all)), "base_mean": float(a_all.mean())}
 
 
-def _wilson(k: int, n: int) -> tuple[float, float, float]:
-    p = k / n
-    denom = 1 + Z95**2 / n
-    centre = (p + Z95**2 / (2 * n)) / denom
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
-    return p, max(0.0, centre - half), min(1.0, centre + half)
-
-
 def survived(design: Design) -> dict[int, bool]:
     """Per seed: did the group survive (alive at the end, or dissolved as planned)?"""
     return {int(r["seed"]): r["outcome"] in ("alive", "dissolved") for r in design.runs}
 
 
 def survival_difference(base: Design, other: Design) -> dict[str, Any]:
-    """Survival share of ``other`` minus ``base``: Newcombe's hybrid-score 95% CI and an exact p-value.
+    """Survival share of ``other`` minus ``base``: Newcombe's 95% CI and an exact p-value.
 
-    The interval combines the two Wilson intervals (Newcombe 1998, method 10); it
-    ignores the pairing, so it is conservative when designs share seeds. The
-    p-value is the exact McNemar test on discordant seeds when both ran the same
-    seeds, Fisher's exact test otherwise.
+    When both designs ran the same seeds: Newcombe's interval for paired shares
+    and the exact McNemar test (:func:`sim.stats.paired_proportion_diff`);
+    otherwise Newcombe's hybrid-score interval for independent shares (method 10)
+    and Fisher's exact test.
     """
     a, b = survived(base), survived(other)
     ka, na, kb, nb = sum(a.values()), len(a), sum(b.values()), len(b)
-    pa, la, ua = _wilson(ka, na)
-    pb, lb, ub = _wilson(kb, nb)
-    d = pb - pa
-    lo = d - math.sqrt((pb - lb) ** 2 + (ua - pa) ** 2)
-    hi = d + math.sqrt((ub - pb) ** 2 + (pa - la) ** 2)
+    pa, la, ua = wilson(ka, na)
+    pb, lb, ub = wilson(kb, nb)
     common = [s for s in a if s in b]
     paired = len(common) >= 0.8 * min(na, nb) and len(common) > 0
     if paired:
-        up = sum(1 for s in common if b[s] and not a[s])
-        down = sum(1 for s in common if a[s] and not b[s])
-        p = float(st.binomtest(up, up + down, 0.5).pvalue) if up + down else 1.0
+        d, lo, hi, p = paired_proportion_diff([a[s] for s in common], [b[s] for s in common])
     else:
+        d = pb - pa
+        lo = d - math.sqrt((pb - lb) ** 2 + (ua - pa) ** 2)
+        hi = d + math.sqrt((ub - pb) ** 2 + (pa - la) ** 2)
         p = float(st.fisher_exact([[kb, nb - kb], [ka, na - ka]]).pvalue)
     return {"base": pa, "other": pb, "diff": d, "lo": lo, "hi": hi, "p": p, "paired": paired,
             "n": len(common) if paired else min(na, nb)}
