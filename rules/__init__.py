@@ -1,59 +1,116 @@
 """groupsim's moderation rules: pure logic, events and a group view in, actions out.
 
-This package never imports simpy or :mod:`sim`, so the same rules can judge a
-simulated group or a real chat log.
+This package never imports simpy or :mod:`sim`, so the same rules can judge
+a simulated group or a real chat log. Rules are Python classes with one
+method (:class:`Rule`) or declarative YAML rules (:mod:`rules.declarative`):
+a trigger, a condition in a safe expression language compiled once
+(:mod:`rules.conditions`, RE2 for patterns), actions, a sanction ladder
+(:mod:`rules.ladders`), exemptions and an executor (:mod:`rules.executors`).
+Rulesets load from files with ``file:line`` errors (:func:`load_ruleset`).
 """
 
 from __future__ import annotations
 
-from rules.actions import Action, Delete, Kick, Mute, Warn
+from rules.actions import (
+    GROUP, PUNITIVE, Action, Ban, Compensate, Delete, Dissolve, Kick, MoveToAdThread, Mute, NotifyOperator, Post,
+    Promote, RequirePayment, Warn,
+)
 from rules.builtin import BanAdsAndLinks, FloodLimit
-from rules.engine import PROTECTED_ROLES, Rule, RuleBase, RuleEngine
+from rules.conditions import Condition, ConditionError, compile_condition
+from rules.declarative import ActionSpec, DeclarativeRule, LadderSpec, LadderStep, TriggerKind, TriggerSpec
+from rules.engine import BAN_LIST, PROTECTED_ROLES, Rule, RuleBase, RuleEngine
 from rules.events import (
+    AppealGranted,
     ClockTick,
     Event,
     MemberJoined,
     MemberLeft,
     MessageForm,
     MessagePosted,
+    MessageReported,
     ObservedMessage,
+    PaymentMade,
     VisibleRole,
 )
-from rules.ruleset import BUILTIN_RULES, Executor, RuleSpec, RulesetSpec, find_ruleset
+from rules.executors import DelaySpec, Executor, ExecutorSpec, HumanExecutor
+from rules.ladders import Blacklist, StrikeStore
+from rules.observe import FIELDS, Facts, Observer
+from rules.ruleset import (
+    BUILTIN_RULES, ENTRY_POINT_GROUP, AppealSpec, RuleSpec, RulesetSpec, find_ruleset, load_ruleset, merge_rulesets,
+    plugin_rules, rule_factory,
+)
 from rules.source import InputError, Problem, YamlDocument, load_model, parse_yaml, read_yaml, validate_document
-from rules.view import GroupView
+from rules.view import GroupView, MemberDirectory
 
 __all__ = [
+    "BAN_LIST",
     "BUILTIN_RULES",
+    "ENTRY_POINT_GROUP",
+    "FIELDS",
+    "GROUP",
     "PROTECTED_ROLES",
+    "PUNITIVE",
     "Action",
+    "ActionSpec",
+    "AppealGranted",
+    "AppealSpec",
+    "Ban",
     "BanAdsAndLinks",
+    "Blacklist",
     "ClockTick",
+    "Compensate",
+    "Condition",
+    "ConditionError",
+    "DeclarativeRule",
+    "DelaySpec",
     "Delete",
+    "Dissolve",
     "Event",
     "Executor",
+    "ExecutorSpec",
+    "Facts",
     "FloodLimit",
     "GroupView",
+    "HumanExecutor",
     "InputError",
     "Kick",
+    "LadderSpec",
+    "LadderStep",
     "MemberJoined",
     "MemberLeft",
     "MessageForm",
     "MessagePosted",
+    "MessageReported",
+    "MoveToAdThread",
     "Mute",
+    "NotifyOperator",
     "ObservedMessage",
+    "MemberDirectory",
+    "Observer",
+    "PaymentMade",
+    "Post",
     "Problem",
+    "Promote",
+    "RequirePayment",
     "Rule",
     "RuleBase",
     "RuleEngine",
     "RuleSpec",
     "RulesetSpec",
+    "StrikeStore",
+    "TriggerKind",
+    "TriggerSpec",
     "VisibleRole",
     "Warn",
     "YamlDocument",
+    "compile_condition",
     "find_ruleset",
     "load_model",
+    "load_ruleset",
+    "merge_rulesets",
     "parse_yaml",
+    "plugin_rules",
     "read_yaml",
+    "rule_factory",
     "validate_document",
 ]

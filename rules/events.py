@@ -90,4 +90,32 @@ class ClockTick:
     time: float
 
 
-Event = MessagePosted | MemberJoined | MemberLeft | ClockTick
+@dataclass(frozen=True, slots=True)
+class MessageReported:
+    """A member reported ``message`` (举报); ``count`` is its reports so far."""
+
+    time: float
+    message: ObservedMessage
+    member: int  # the reported message's sender
+    count: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentMade:
+    """``member`` paid ``amount`` yuan (a red packet, a fee), for ``message_id`` if pay-to-post asked."""
+
+    time: float
+    member: int
+    amount: float
+    message_id: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class AppealGranted:
+    """A reviewer upheld ``member``'s appeal: strikes cleared, any ban lifted."""
+
+    time: float
+    member: int
+
+
+Event = MessagePosted | MemberJoined | MemberLeft | ClockTick | MessageReported | PaymentMade | AppealGranted

@@ -1,31 +1,42 @@
 """Rulesets as data: which rules a group runs, with what parameters, enforced by whom.
 
-A ruleset file (YAML) names built-in rules with parameters::
+A ruleset file (YAML) lists rules. A rule either names a Python rule (a
+built-in, or a plugin registered under the entry-point group
+``groupsim.rules``) with parameters, or is declarative (trigger, condition,
+actions; see :mod:`rules.declarative`)::
 
     name: basic
+    extends: rose_antiflood          # optional: start from another ruleset
+    keywords: {ads: [加微信, 代购]}    # named keyword lists for message.keywords
     rules:
       - use: ban_ads_and_links
         params: {kick_after: 2}
-        executor: operator      # a human admin, with the operator's response delay
-      - use: flood_limit
-        params: {max_messages: 5, window_seconds: 60}
+        executor: operator
+      - name: no_links_from_newcomers
+        if: message.has_link and sender.tenure_days < 1
+        then: [delete, {warn: "No links in your first day"}]
 
-Rules are looked up in :data:`BUILTIN_RULES`; building a ruleset gives fresh
-rule objects (with fresh state) for one run.
+Building a ruleset gives fresh rule objects (with fresh state) for one run.
 """
 
 from __future__ import annotations
 
+import importlib.metadata as md
 import inspect
 from collections.abc import Callable, Sequence
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from rules.builtin import BanAdsAndLinks, FloodLimit
+from rules.builtin import DEFAULT_AD_KEYWORDS, BanAdsAndLinks, FloodLimit
+from rules.conditions import compile_condition
+from rules.declarative import MEMBER_ACTIONS, MESSAGE_ACTIONS, ActionSpec, DeclarativeRule, LadderSpec, TriggerKind, TriggerSpec
 from rules.engine import Rule, RuleEngine
+from rules.executors import Executor, HumanExecutor
+from rules.ladders import Blacklist
+from rules.observe import FIELDS, Observer
+from rules.source import InputError, YamlDocument, read_yaml, validate_document
 
 RuleFactory = Callable[..., Rule]
 
@@ -33,13 +44,27 @@ BUILTIN_RULES: dict[str, RuleFactory] = {
     "ban_ads_and_links": BanAdsAndLinks,
     "flood_limit": FloodLimit,
 }
+"""Python rules shipped with groupsim, by name."""
+
+ENTRY_POINT_GROUP = "groupsim.rules"
+_MESSAGE_TRIGGERS = frozenset({TriggerKind.MESSAGE, TriggerKind.REPORTS})
+_ROLES = frozenset({"owner", "admin", "member", "paid"})
 
 
-class Executor(StrEnum):
-    """Who carries out a rule's actions: a bot at once, or the human operator later."""
+def plugin_rules() -> dict[str, RuleFactory]:
+    """Rules registered by other packages under the ``groupsim.rules`` entry-point group."""
+    out: dict[str, RuleFactory] = {}
+    for ep in md.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            out[ep.name] = ep.load()
+        except Exception as exc:  # a broken plugin must not break groupsim; say which one
+            raise ValueError(f"rule plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from None
+    return out
 
-    BOT = "bot"
-    OPERATOR = "operator"
+
+def rule_factory(name: str) -> RuleFactory | None:
+    """The built-in or plugin rule called ``name``."""
+    return BUILTIN_RULES.get(name) or (plugin_rules().get(name) if name else None)
 
 
 def _keyword_params(factory: RuleFactory) -> dict[str, inspect.Parameter]:
@@ -47,22 +72,79 @@ def _keyword_params(factory: RuleFactory) -> dict[str, inspect.Parameter]:
     return {n: p for n, p in sig.parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
 
 
-class RuleSpec(BaseModel):
-    """One rule in a ruleset: a built-in by name, its parameters and its executor."""
+class AppealSpec(BaseModel):
+    """Kicked or banned members may appeal; a reviewer decides after ``reviewer_delay_minutes``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    use: str = Field(description="Name of a built-in rule, e.g. ban_ads_and_links, flood_limit.")
+    reviewer_delay_minutes: float = Field(default=1440.0, ge=0)
+
+
+class RuleSpec(BaseModel):
+    """One rule in a ruleset: a Python rule by name (``use``), or a declarative rule."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    use: str | None = Field(default=None, description="A built-in or plugin rule, e.g. ban_ads_and_links, flood_limit.")
     name: str | None = Field(default=None, description="Label for this rule in results; defaults to `use`.")
-    params: dict[str, Any] = Field(default_factory=dict, description="Keyword parameters of the rule.")
-    executor: Executor = Field(default=Executor.BOT, description="bot (instant) or operator (human, delayed).")
-    priority: int | None = Field(default=None, description="Lower runs first; defaults to the rule's own.")
+    params: dict[str, Any] = Field(default_factory=dict, description="Keyword parameters of a `use` rule.")
+    executor: Executor | HumanExecutor = Field(default=Executor.BOT, description="bot, operator, or {kind: human, ...}.")
+    priority: int | None = Field(default=None, description="Lower runs first; defaults to the rule's own (100).")
+    trigger: TriggerSpec | None = Field(default=None, description="message (default), join, leave, tick, silence, ...")
+    condition: str = Field(default="true", alias="if", description="Condition over observable fields.")
+    then: tuple[ActionSpec, ...] = Field(default=(), description="Actions taken whenever the rule fires.")
+    ladder: LadderSpec | None = Field(default=None, description="Strikes and escalating steps.")
+    exempt: tuple[str, ...] = Field(default=("owner", "admin"), description="Roles never judged (owner, admin, member, paid).")
+    for_each_member: bool = Field(default=False, description="On clock triggers: judge every present member.")
+    cooldown_minutes: float = Field(default=0.0, ge=0, description="Minimum time between firings per member.")
+    appeal: AppealSpec | None = Field(default=None, description="Kicks and bans may be appealed.")
+    cite: str = Field(default="", description="Seed the rule comes from, e.g. 'seed 001 §一.5'.")
+
+    @field_validator("trigger", mode="before")
+    @classmethod
+    def _trigger_shorthand(cls, v: Any) -> Any:
+        return {"on": v} if isinstance(v, str) else v
+
+    @field_validator("condition")
+    @classmethod
+    def _condition(cls, v: str) -> str:
+        compile_condition(v)  # ConditionError is a ValueError: reported at the `if:` line
+        return v
+
+    @field_validator("exempt")
+    @classmethod
+    def _exempt(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = sorted(set(v) - _ROLES)
+        if bad:
+            raise ValueError(f"unknown exemption(s) {bad}; use owner, admin, member, paid")
+        return v
 
     @model_validator(mode="after")
     def _check(self) -> RuleSpec:
-        factory = BUILTIN_RULES.get(self.use)
+        if self.use is not None:
+            return self._check_python()
+        if self.name is None:
+            raise ValueError("a declarative rule needs a `name`")
+        if not self.then and self.ladder is None:
+            raise ValueError("a declarative rule needs `then` actions or a `ladder`")
+        on = (self.trigger or TriggerSpec()).on
+        kinds = [a.kind for a in self.then] + [s.do.kind for s in (self.ladder.steps if self.ladder else ())]
+        if on not in _MESSAGE_TRIGGERS and any(k in MESSAGE_ACTIONS for k in kinds):
+            raise ValueError(f"actions {sorted(MESSAGE_ACTIONS & set(kinds))} need a message; trigger {on.value!r} has none")
+        member_event = on in _MESSAGE_TRIGGERS or on in (TriggerKind.JOIN, TriggerKind.LEAVE, TriggerKind.PAYMENT) or self.for_each_member
+        if not member_event and any(k in MEMBER_ACTIONS for k in kinds):
+            raise ValueError(f"actions {sorted(MEMBER_ACTIONS & set(kinds))} need a member; trigger {on.value!r} has none (set for_each_member)")
+        if self.for_each_member and on not in (TriggerKind.TICK, TriggerKind.SCHEDULE, TriggerKind.SILENCE, TriggerKind.METRIC):
+            raise ValueError("for_each_member works with clock triggers (tick, schedule, silence, metric)")
+        return self
+
+    def _check_python(self) -> RuleSpec:
+        assert self.use is not None
+        if self.then or self.ladder or self.trigger or self.condition != "true":
+            raise ValueError("a `use:` rule takes `params`, not trigger/if/then/ladder")
+        factory = rule_factory(self.use)
         if factory is None:
-            known = ", ".join(sorted(BUILTIN_RULES))
+            known = ", ".join(sorted({*BUILTIN_RULES, *plugin_rules()}))
             raise ValueError(f"unknown rule {self.use!r}; built-in rules are: {known}")
         allowed = _keyword_params(factory)
         unknown = sorted(set(self.params) - set(allowed))
@@ -71,30 +153,47 @@ class RuleSpec(BaseModel):
                 f"rule {self.use!r} has no parameter {', '.join(unknown)}; it takes: {', '.join(sorted(allowed))}"
             )
         try:
-            self.build()
+            self.build(Observer())
         except (TypeError, ValueError) as exc:
             raise ValueError(f"rule {self.use!r}: {exc}") from None
         return self
 
     @property
     def label(self) -> str:
-        return self.name or self.use
+        return self.name or self.use or "?"
 
-    def build(self) -> Rule:
-        """A fresh rule object with its own state."""
-        kwargs = dict(self.params)
-        if self.priority is not None:
-            kwargs["priority"] = self.priority
-        return BUILTIN_RULES[self.use](self.label, **kwargs)
+    def build(self, observer: Observer) -> Rule:
+        """A fresh rule object with its own state (declarative rules share ``observer``)."""
+        if self.use is not None:
+            kwargs = dict(self.params)
+            if self.priority is not None:
+                kwargs["priority"] = self.priority
+            factory = rule_factory(self.use)
+            assert factory is not None
+            return factory(self.label, **kwargs)
+        condition = compile_condition(self.condition)
+        stores, window = condition.needs()
+        trigger = self.trigger or TriggerSpec()
+        if trigger.metric is not None and FIELDS[trigger.metric].needs:
+            stores |= {FIELDS[trigger.metric].needs}
+        observer.want(stores, window)
+        return DeclarativeRule(
+            self.label, priority=100 if self.priority is None else self.priority, trigger=self.trigger or TriggerSpec(),
+            condition=condition, then=self.then, observer=observer, ladder=self.ladder, exempt=self.exempt,
+            for_each_member=self.for_each_member, cooldown_minutes=self.cooldown_minutes,
+            appeal_minutes=self.appeal.reviewer_delay_minutes if self.appeal else -1.0,
+        )
 
 
 class RulesetSpec(BaseModel):
-    """A named list of rules."""
+    """A named list of rules, optionally extending another ruleset."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(default="inline", description="Ruleset name, shown in results.")
     description: str = ""
+    extends: str | None = Field(default=None, description="Another ruleset whose rules come first (resolved on load).")
+    keywords: dict[str, tuple[str, ...]] = Field(default_factory=dict, description="Named keyword lists.")
     rules: tuple[RuleSpec, ...] = ()
 
     @model_validator(mode="after")
@@ -105,10 +204,21 @@ class RulesetSpec(BaseModel):
             raise ValueError(f"rule names must be unique in a ruleset; repeated: {', '.join(dupes)} (set `name:`)")
         return self
 
-    def build(self) -> RuleEngine:
-        return RuleEngine(r.build() for r in self.rules)
+    def observer(self) -> Observer:
+        """A fresh counter store with this ruleset's keyword lists (``ads`` defaults to the built-in list)."""
+        keywords: dict[str, Sequence[str]] = {"ads": DEFAULT_AD_KEYWORDS, **self.keywords}
+        return Observer(keywords)
 
-    def executors(self) -> dict[str, Executor]:
+    def build(self, blacklist: Blacklist | None = None) -> RuleEngine:
+        """A fresh engine; engines given one ``blacklist`` share bans (one operator's groups)."""
+        if all(r.use is not None for r in self.rules):
+            return RuleEngine(r.build(Observer()) for r in self.rules)
+        obs = self.observer()
+        if blacklist is not None:
+            obs.blacklist = blacklist
+        return RuleEngine([r.build(obs) for r in self.rules], observer=obs)
+
+    def executors(self) -> dict[str, Executor | HumanExecutor]:
         return {r.label: r.executor for r in self.rules}
 
 
@@ -119,3 +229,45 @@ def find_ruleset(name: str, search: Sequence[Path]) -> Path | None:
             if candidate.is_file():
                 return candidate
     return None
+
+
+def library_path() -> Path:
+    """The bundled rulesets folder (scenarios/rulesets)."""
+    return Path(__file__).resolve().parent.parent / "scenarios" / "rulesets"
+
+
+def merge_rulesets(base: RulesetSpec, child: RulesetSpec) -> RulesetSpec:
+    """``child`` on top of ``base``: base rules first, a child rule with the same name replaces one."""
+    own = {r.label for r in child.rules}
+    rules = tuple(r for r in base.rules if r.label not in own) + child.rules
+    return RulesetSpec(
+        name=child.name, description=child.description or base.description, extends=child.extends,
+        keywords={**base.keywords, **child.keywords}, rules=rules,
+    )
+
+
+def resolve_extends(spec: RulesetSpec, search: Sequence[Path], where: str = "<ruleset>", seen: tuple[str, ...] = ()) -> RulesetSpec:
+    """``spec`` with its ``extends`` chain merged in; a missing or circular parent is an InputError."""
+    if spec.extends is None:
+        return spec
+    if spec.extends in seen:
+        raise InputError.single(where, None, "extends", f"circular extends: {' -> '.join((*seen, spec.extends))}")
+    path = find_ruleset(spec.extends, [*search, library_path()])
+    if path is None:
+        raise InputError.single(where, None, "extends", f"no ruleset named {spec.extends!r}")
+    base = load_ruleset(path, _seen=(*seen, spec.extends))
+    return merge_rulesets(base, spec)
+
+
+def load_ruleset(path: str | Path, *, _seen: tuple[str, ...] = ()) -> RulesetSpec:
+    """Read a ruleset file, validate it with file:line errors, and resolve ``extends``."""
+    p = Path(path)
+    doc: YamlDocument = read_yaml(p)
+    if not isinstance(doc.data, dict):
+        raise InputError.single(p, 1, "", "a ruleset file must be a mapping (name:, rules:, ...)")
+    spec = validate_document(RulesetSpec, doc)
+    try:
+        return resolve_extends(spec, [p.parent], str(p), (*_seen, p.stem))
+    except InputError as exc:
+        line = doc.line_of(("extends",))
+        raise InputError(exc.file, [type(q)(q.line if q.line is not None else line, q.field, q.message) for q in exc.problems]) from None

@@ -250,7 +250,7 @@ def _user_path(data: Any, prefix: Path_, loc: tuple[Any, ...]) -> Path_:
     """
     node = data
     for part in prefix:
-        node = node[part] if isinstance(node, (dict, list)) else None
+        node = node[part] if isinstance(node, (dict, list)) else None  # type: ignore[index]
     out: list[str | int] = list(prefix)
     for part in loc:
         if isinstance(node, dict) and isinstance(part, str) and part in node:

@@ -29,3 +29,24 @@ class GroupView(Protocol):
     def warnings(self, member: int) -> int:
         """Warnings ``member`` has received in this group so far."""
         ...
+
+
+class MemberDirectory(Protocol):
+    """Optional extras of a view: who is present, paid status, inviters.
+
+    Rules read them through ``getattr`` so that a plain :class:`GroupView`
+    still works: without them, ``sender.paid`` is false unless a payment was
+    observed, and per-member sweeps see nobody.
+    """
+
+    def members(self) -> list[int]:
+        """Members present now, in a stable order."""
+        ...
+
+    def paid(self, member: int) -> bool:
+        """Whether ``member`` has paid (a fee, a red packet)."""
+        ...
+
+    def invited_by(self, member: int) -> int | None:
+        """Who invited ``member``, if anyone."""
+        ...

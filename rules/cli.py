@@ -1,0 +1,261 @@
+"""``groupsim rules``: lint a ruleset file, explain which rule fires on a message, list fields.
+
+Registered by ``sim.cli`` when present. Imports typer, so ``rules/__init__``
+never imports this module (``import rules`` stays light and pure).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from rules.actions import Ban, Delete, Kick, Promote, RequirePayment
+from rules.conditions import compile_condition
+from rules.declarative import DeclarativeRule, TriggerKind, TriggerSpec
+from rules.events import MessageForm, MessagePosted, VisibleRole
+from rules.observe import FIELDS, MESSAGE_FIELDS, Facts
+from rules.ruleset import RuleSpec, RulesetSpec, find_ruleset, library_path, load_ruleset
+from rules.source import InputError, read_yaml
+
+app = typer.Typer(name="rules", help="Check and explain moderation rulesets.", no_args_is_help=True, rich_markup_mode=None)
+_OPS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "=="}
+_REMOVE = frozenset({"delete", "kick", "ban"})
+_LET_STAND = frozenset({"require_payment", "ad_thread", "promote"})
+
+
+def _fail(error: InputError | str) -> typer.Exit:
+    typer.echo(f"error: {error.render() if isinstance(error, InputError) else error}", err=True)
+    return typer.Exit(2)
+
+
+def _bounds(rule: RuleSpec) -> list[str]:
+    """Fields whose `and`-ed literal bounds leave no value (e.g. x < 1 and x > 2)."""
+    import rule_engine  # type: ignore[import-untyped]
+    from rule_engine import ast as rast
+
+    from rules.conditions import _CONTEXT
+
+    expr = rule_engine.Rule(rule.condition, context=_CONTEXT).statement.expression
+    terms: list[Any] = []
+
+    def conj(node: Any) -> None:
+        if isinstance(node, rast.LogicExpression) and node.type == "and":
+            conj(node.left)
+            conj(node.right)
+        else:
+            terms.append(node)
+    conj(expr)
+    lo: dict[str, float] = {}
+    hi: dict[str, float] = {}
+    eq: dict[str, set[Any]] = {}
+    for t in terms:
+        if not isinstance(t, (rast.ComparisonExpression,)) or t.type not in _OPS:
+            continue
+        left, right = t.left, t.right
+        if not (isinstance(left, rast.GetAttributeExpression) and isinstance(left.object, rast.SymbolExpression)):
+            continue
+        if not isinstance(right, rast.LiteralExpressionBase):
+            continue
+        key, v = f"{left.object.name}.{left.name}", right.value
+        if t.type == "eq":
+            eq.setdefault(key, set()).add(float(v) if not isinstance(v, str) else v)
+        elif t.type in ("gt", "ge"):
+            lo[key] = max(lo.get(key, float("-inf")), float(v))
+        else:
+            hi[key] = min(hi.get(key, float("inf")), float(v))
+    bad = [k for k in lo if k in hi and lo[k] >= hi[k]]
+    bad += [k for k, vs in eq.items() if len(vs) > 1]
+    return sorted(set(bad))
+
+
+def lint_problems(spec: RulesetSpec) -> list[tuple[str, str, str]]:
+    """(rule label, field, problem) for rules that can never fire or contradict another."""
+    out: list[tuple[str, str, str]] = []
+    seen: dict[tuple[str, str], RuleSpec] = {}
+    for r in spec.rules:
+        if r.use is not None:
+            continue
+        on = (r.trigger.on if r.trigger else TriggerKind.MESSAGE)
+        cond = compile_condition(r.condition)
+        if on not in (TriggerKind.MESSAGE, TriggerKind.REPORTS) and cond.fields & MESSAGE_FIELDS:
+            out.append((r.label, "if", f"reads {sorted(cond.fields & MESSAGE_FIELDS)} but trigger {on.value!r} has no message: they are always empty"))
+        if r.condition.strip() == "false" or any(x.strip() == "false" for x in r.condition.split(" and ")):
+            out.append((r.label, "if", "the condition is always false: the rule can never fire"))
+        for name in _bounds(r):
+            out.append((r.label, "if", f"conditions on {name} exclude each other: the rule can never fire"))
+        if {"owner", "admin", "member"} <= set(r.exempt):
+            out.append((r.label, "exempt", "every role is exempt: the rule can never act"))
+        kinds = {a.kind for a in r.then} | {s.do.kind for s in (r.ladder.steps if r.ladder else ())}
+        key = ((r.trigger or TriggerSpec()).model_dump_json(), " ".join(r.condition.split()))
+        other = seen.get(key)
+        if other is not None:
+            other_kinds = {a.kind for a in other.then} | {s.do.kind for s in (other.ladder.steps if other.ladder else ())}
+            if (kinds & _REMOVE and other_kinds & _LET_STAND) or (kinds & _LET_STAND and other_kinds & _REMOVE):
+                out.append((r.label, "then", f"contradicts {other.label!r}: same trigger and condition, one removes what the other lets stand"))
+            elif kinds == other_kinds:
+                out.append((r.label, "", f"duplicates {other.label!r} (same trigger, condition and actions)"))
+        else:
+            seen[key] = r
+    return out
+
+
+def _resolve(ruleset: str) -> Path:
+    p = Path(ruleset)
+    if p.is_file():
+        return p
+    found = find_ruleset(ruleset, [Path.cwd(), library_path()])
+    if found is None:
+        raise InputError.single(ruleset, None, "", "no such ruleset file or name in scenarios/rulesets/")
+    return found
+
+
+@app.command("lint")
+def lint(file: Path = typer.Argument(..., help="A ruleset YAML file.")) -> None:
+    """Parse and type-check a ruleset; flag rules that can never fire or contradict each other.
+
+    Exit status: 0 clean, 1 warnings, 2 the file is invalid.
+
+    Example:
+
+    \b
+        groupsim rules lint scenarios/rulesets/strike_ladder.yaml
+    """
+    try:
+        spec = load_ruleset(file)
+        doc = read_yaml(file)
+    except InputError as exc:
+        raise _fail(exc) from None
+    own = {str(r.get("name") or r.get("use")): k for k, r in enumerate(doc.data.get("rules") or []) if isinstance(r, dict)}
+    problems = lint_problems(spec)
+    for label, field, message in problems:
+        k = own.get(label)
+        path: tuple[str | int, ...] = ("rules", k, field) if k is not None and field else (("rules", k) if k is not None else ())
+        where = f"{file}:{doc.line_of(path)}" if k is not None else str(file)
+        typer.echo(f"{where}: rules[{label}]{'.' + field if field else ''}: {message}")
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"{file}: ok ({len(spec.rules)} rules)")
+
+
+@dataclass
+class _Msg:
+    id: int
+    time: float
+    sender: int
+    form: MessageForm
+    text: str
+    has_link: bool = False
+    has_card: bool = False
+    has_mini_program: bool = False
+    has_image: bool = False
+
+
+class _View:
+    def __init__(self, role: VisibleRole, tenure_days: float, warnings: int, paid: bool, now: float) -> None:
+        self.role, self.tenure_days, self.warns, self.is_paid, self.now = role, tenure_days, warnings, paid, now
+
+    def member_count(self) -> int:
+        return 100
+
+    def is_member(self, member: int) -> bool:
+        return True
+
+    def visible_role(self, member: int) -> VisibleRole:
+        return self.role if member == 1 else VisibleRole.OWNER
+
+    def tenure(self, member: int) -> float:
+        return self.tenure_days * 1440.0
+
+    def warnings(self, member: int) -> int:
+        return self.warns
+
+    def paid(self, member: int) -> bool:
+        return self.is_paid
+
+
+@app.command("explain")
+def explain(
+    ruleset: str = typer.Argument(..., help="A ruleset file or a name in scenarios/rulesets/."),
+    message: str = typer.Option(..., "--message", "-m", help="The message text."),
+    form: MessageForm = typer.Option(MessageForm.TEXT, "--form", help="How the client shows it."),
+    role: VisibleRole = typer.Option(VisibleRole.MEMBER, "--role", help="The sender's visible role."),
+    tenure_days: float = typer.Option(30.0, "--tenure-days", help="Days since the sender joined."),
+    warnings: int = typer.Option(0, "--warnings", help="Warnings the sender has."),
+    paid: bool = typer.Option(False, "--paid", help="The sender has paid."),
+    recent: int = typer.Option(0, "--recent", help="Sender's messages in the 5 seconds before this one."),
+    hour: int = typer.Option(14, "--hour", min=0, max=23, help="Hour of day (day 0, a Monday)."),
+) -> None:
+    """Show which rules fire on a message and why (each condition's fields and their values).
+
+    Example:
+
+    \b
+        groupsim rules explain wecom_kick_links --message "点击领取 https://t.cn/x" --form link
+    """
+    try:
+        spec = load_ruleset(_resolve(ruleset))
+    except InputError as exc:
+        raise _fail(exc) from None
+    engine = spec.build()
+    obs = engine.observer
+    t = 1440.0 * 7 + hour * 60.0
+    view = _View(role, tenure_days, warnings, paid, t)
+    has_link = form is MessageForm.LINK or "http" in message
+    if obs is not None:
+        for k in range(recent):
+            when = t - (5.0 - 5.0 * k / recent) / 60.0
+            obs.observe(MessagePosted(when, _Msg(-2 - k, when, 1, MessageForm.TEXT, "…")), view)
+    msg = _Msg(0, t, 1, form, message, has_link=has_link, has_card=form is MessageForm.CARD, has_mini_program=form is MessageForm.MINI_PROGRAM)
+    event = MessagePosted(t, msg)
+    facts: Facts | None = obs.observe(event, view) if obs is not None else None
+    fired = 0
+    for rule in engine.rules:
+        if MessagePosted not in rule.triggers:
+            continue
+        if isinstance(rule, DeclarativeRule) and facts is not None:
+            values = ", ".join(f"{f}={_shown(FIELDS[f].get(facts))}" for f in sorted(rule.condition.fields))
+            actions = rule.judge(facts)
+            verdict = "FIRES" if actions else ("holds, but exempt or cooling down" if rule.condition(facts) else "no")
+            typer.echo(f"{rule.name}: {verdict}\n  if {rule.condition.source}\n  with {values or '(no fields)'}")
+        else:
+            actions = list(rule.on_event(event, view))
+            typer.echo(f"{rule.name}: {'FIRES' if actions else 'no'} (Python rule {type(rule).__name__})")
+        if role in (VisibleRole.OWNER, VisibleRole.ADMIN) and actions:
+            typer.echo("  (the engine drops sanctions on owners and admins)")
+        for a in actions:
+            typer.echo(f"  -> {type(a).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(a).items() if k not in ('rule',)) if hasattr(a, '__dict__') else _fields(a)})")
+        fired += bool(actions)
+    typer.echo(f"{fired} rule(s) fire.")
+
+
+def _shown(v: Any) -> str:
+    return repr(str(v)) if isinstance(v, str) else repr(v)
+
+
+def _fields(a: Any) -> str:
+    return ", ".join(f"{k}={getattr(a, k)!r}" for k in a.__slots__ if k != "rule")
+
+
+@app.command("fields")
+def fields() -> None:
+    """List the observable fields conditions may read.
+
+    Example:
+
+    \b
+        groupsim rules fields
+    """
+    for name, f in FIELDS.items():
+        typer.echo(f"{name:28} {f.type:8} {f.doc}")
+
+
+def register(parent: typer.Typer) -> None:
+    """Add ``groupsim rules ...`` to the main CLI."""
+    parent.add_typer(app, name="rules")
+
+
+_ = (Ban, Delete, Kick, Promote, RequirePayment)
+__all__ = ["app", "lint_problems", "register"]
