@@ -130,9 +130,9 @@ def test_optimize_single_objective_and_unknown_metric(tmp_path: Path) -> None:
     best = json.loads((tmp_path / "g" / "best.json").read_text())
     assert len(best) == 1 and "activity" in best[0]
     bad = tmp_path / "bad.yaml"
-    bad.write_text(text.replace("METRIC", "return_on_effort"))
+    bad.write_text(text.replace("METRIC", "happiness_index"))
     res = runner.invoke(app, ["optimize", str(bad), "--out", str(tmp_path / "b"), "-q", "-j", "1"])
-    assert res.exit_code == 2 and f"{bad}:5: objectives: 'return_on_effort' is not a measure" in _flat(res.output)
+    assert res.exit_code == 2 and f"{bad}:5: objectives: 'happiness_index' is not a measure" in _flat(res.output)
     assert "Traceback" not in res.output
 
 
