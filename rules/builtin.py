@@ -9,13 +9,15 @@
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Sequence
 
 from rules.actions import Action, Delete, Kick, Mute, Warn
 from rules.events import Event, MessageForm, MessagePosted
 from rules.engine import RuleBase
 from rules.view import GroupView
+
+_TEXT = MessageForm.TEXT
+_VERDICTS = 4096  # distinct texts whose keyword verdict is kept
 
 # Words WeChat marketing spam typically carries (加微信 add me on WeChat, 代购 proxy
 # buying, 兼职 part-time job, 优惠券 coupons, 私聊 DM me, 扫码 scan the code).
@@ -47,16 +49,31 @@ class BanAdsAndLinks(RuleBase):
         self._keyword_re = re.compile("|".join(map(re.escape, self.keywords))) if self.keywords else None
         self.links, self.cards, self.mini_programs = links, cards, mini_programs
         self._offences: dict[int, int] = {}
+        self._verdicts: dict[str, bool] = {}
 
     def offends(self, event: MessagePosted) -> bool:
         m = event.message
-        if self.links and (m.has_link or m.form is MessageForm.LINK):
+        form = m.form
+        if form is _TEXT and not (m.has_link or m.has_card or m.has_mini_program):
+            # Plain text: the verdict depends on the text alone. Chat repeats itself
+            # ("收到", "谢谢"), so verdicts are kept for the most recent distinct texts.
+            text = m.text
+            verdict = self._verdicts.get(text)
+            if verdict is None:
+                if len(self._verdicts) >= _VERDICTS:
+                    self._verdicts.clear()
+                verdict = self._verdicts[text] = self._keyword_hit(text)
+            return verdict
+        if self.links and (m.has_link or form is MessageForm.LINK):
             return True
-        if self.cards and (m.has_card or m.form is MessageForm.CARD):
+        if self.cards and (m.has_card or form is MessageForm.CARD):
             return True
-        if self.mini_programs and (m.has_mini_program or m.form is MessageForm.MINI_PROGRAM):
+        if self.mini_programs and (m.has_mini_program or form is MessageForm.MINI_PROGRAM):
             return True
-        return self._keyword_re is not None and self._keyword_re.search(m.text.lower()) is not None
+        return self._keyword_hit(m.text)
+
+    def _keyword_hit(self, text: str) -> bool:
+        return self._keyword_re is not None and self._keyword_re.search(text.lower()) is not None
 
     def on_event(self, event: Event, view: GroupView) -> Sequence[Action]:
         if not isinstance(event, MessagePosted) or not self.offends(event):
@@ -93,20 +110,24 @@ class FloodLimit(RuleBase):
         self.max_messages = max_messages
         self.window = window_seconds / 60.0
         self.mute_minutes = mute_minutes
-        self._recent: dict[int, deque[float]] = {}
+        self._recent: dict[int, list[float]] = {}  # each sender's latest post times, at most n + 1
 
     def on_event(self, event: Event, view: GroupView) -> Sequence[Action]:
-        if not isinstance(event, MessagePosted):
+        if type(event) is not MessagePosted:
             return ()
         m = event.message
+        t = event.time
         times = self._recent.get(m.sender)
         if times is None:
-            times = self._recent[m.sender] = deque()
-        cutoff = event.time - self.window
-        while times and times[0] <= cutoff:
-            times.popleft()
-        times.append(event.time)
-        if len(times) <= self.max_messages:
+            self._recent[m.sender] = [t]
+            return ()
+        times.append(t)
+        n = self.max_messages
+        if len(times) <= n:
+            return ()
+        # More than n kept: a flood only if the (n+1)-th latest is inside the window.
+        if times[-n - 1] <= t - self.window:
+            del times[:-n]  # only the last n can still matter
             return ()
         times.pop()  # the deleted message no longer counts against the limit
         return (Delete(self.name, m.sender, m.id), Mute(self.name, m.sender, self.mute_minutes))
