@@ -181,6 +181,8 @@ class Operator:
             return
         for t, d, v in zip(times, dims, values):
             yield env.timeout(t - env.now)
+            if sim.attention is not None and not sim.attention.spend(sim, t, sim.scenario.business.content_minutes):
+                continue  # the operator's day is spent on other groups (sim/portfolio.py)
             sim.post(self.id, Kind.CONTENT, f"今日干货：{VALUE_DIMENSIONS[d]}", value_dim=d, value=v)
 
     def next_working_time(self, t: float) -> float:
@@ -214,7 +216,13 @@ class Operator:
     def maybe_answer(self, question_id: int, t: float) -> None:
         if self.draw(_UNIFORM) < self.answer_p:
             when = self.delay(t, self.params.answer_delay_minutes)
-            self.sim.at(t + when, lambda: self.sim.answer(self.id, "已解答，请看公告", question_id=question_id, value=0.2))
+            self.sim.at(t + when, lambda: self._answer(question_id))
+
+    def _answer(self, question_id: int) -> None:
+        sim = self.sim
+        if sim.attention is not None and not sim.attention.spend(sim, sim.env.now, sim.scenario.business.answer_minutes):
+            return  # no time left today (a portfolio's shared attention)
+        sim.answer(self.id, "已解答，请看公告", question_id=question_id, value=0.2)
 
 
 def add_operators(sim: Simulation, entry_idx: int, entry: OperatorRole, first: int, n: int, t0: float, stream: StreamFor) -> list[int]:

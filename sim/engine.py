@@ -19,41 +19,28 @@ import networkx as nx
 import numpy as np
 import simpy
 
-from rules import ClockTick, MemberJoined, MemberLeft, MessageForm, MessagePosted, RulesetSpec
-from rules.actions import Action
-from sim.agents import ANSWER_TEXTS, ANSWER_VALUE, CHAT_TEXTS, CHAT_VALUE, COMPLAINT_TEXTS, QUESTION_TEXTS
+from rules import MemberJoined, MemberLeft, MessageForm, MessagePosted, RulesetSpec
+from sim.agents import ANSWER_TEXTS, ANSWER_VALUE, CHAT_TEXTS, CHAT_VALUE, QUESTION_TEXTS
 from sim.agents import Operator
 from sim.clock import MINUTES_PER_DAY, DiurnalClock
-from sim.group import (
-    AD_ANNOY,
-    ADVERSARY,
-    LEGIT,
-    CONFLICT_ANNOY,
-    LEAVE_THR,
-    MUTE_THR,
-    MUTED_ATTENTION,
-    MUTED_POST,
-    N_KINDS,
-    NOISE_ANNOY,
-    NOISE_TOL,
-    READ_CAP,
-    TAU,
-    Group,
-)
-from sim.messages import KIND_NAMES, MEMBER_KINDS, Kind, Message
+from sim.activities import Calendar
+from sim.business import Ledger as BusinessLedger
+from sim.entry import EntryGate
+from sim.lifecycle import Lifecycle
+from sim.group import LEGIT, N_KINDS, Group
+from sim.messages import KIND_NAMES, Kind, Message
 from sim.moderation import Moderation
 from sim.outcomes import Outcome, OutcomeJudge
-from sim.records import EventLog, days_table
-from sim.roles.cascades import CascadeModel, engagement_factor
+from sim.records import EventLog
+from sim.roles.cascades import CascadeModel
 from sim.roles.registry import builder_for
-from sim.roles.staff import CALLOUT_TEXTS, promote_volunteers
+from sim.roles.staff import CALLOUT_TEXTS
 from sim.scenario import Scenario, resolve_ruleset
 from sim.streams import Streams
+from sim.ticks import Ticks
 
-_AD, _COMPLAINT, _CHAT = int(Kind.AD), int(Kind.COMPLAINT), int(Kind.CHAT)
 _INFORMATION = 1  # VALUE_DIMENSIONS.index("information")
 _CONNECTIONS = 5  # VALUE_DIMENSIONS.index("connections")
-_UNMUTE_MARGIN = 0.2  # hysteresis: a muted member unmutes only well above their threshold
 
 
 @dataclass
@@ -66,17 +53,24 @@ class RunResult:
     digest: str = field(default="")
 
 
-class Simulation:
+class Simulation(Ticks):
     """A single run. Build with a validated scenario, call :meth:`run` once."""
 
-    def __init__(self, scenario: Scenario, seed: int | None = None, run_id: str = "") -> None:
+    def __init__(
+        self, scenario: Scenario, seed: int | None = None, run_id: str = "", *,
+        env: simpy.Environment | None = None, streams: Streams | None = None,
+    ) -> None:
         self.scenario = resolve_ruleset(scenario)
         sc = self.scenario
         assert isinstance(sc.ruleset, RulesetSpec)
         self.seed = sc.seed if seed is None else int(seed)
         self.run_id = run_id or f"{sc.name}#{self.seed}"
-        self.env = simpy.Environment()
-        self.streams = Streams(self.seed)
+        # A portfolio (sim/portfolio.py) runs several groups in one environment, each on its own streams.
+        self.env = simpy.Environment() if env is None else env
+        self.streams = Streams(self.seed) if streams is None else streams
+        self.peers: list[Simulation] = []  # other groups sharing this environment
+        self.attention: Any = None  # an operator's attention shared by a portfolio's groups
+        self.blacklist: set[Any] | None = None  # persons refused at the door (a portfolio's shared blacklist)
         self.clock = DiurnalClock(sc.diurnal)
         self.end = float(np.ceil(sc.duration_days * 24.0) * 60.0)
         expected = sc.group.initial_members + sum(r.count or 0 for r in sc.population) + 16
@@ -123,6 +117,12 @@ class Simulation:
         self._members_at_day_start = 0
         self._stop = self.env.event()
         self._visit_chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = []
+        # group designs (sim/entry.py, sim/activities.py, sim/lifecycle.py, sim/business.py)
+        entry = sc.group.entry
+        self.entry_gate = EntryGate(self) if entry.policy != "open" or entry.waiting_list else None
+        self.account_joins: dict[tuple[Any, int], int] = {}  # (person, day) -> groups joined (shared in a portfolio)
+        self.person_of: dict[int, Any] = {}  # member id -> person across a portfolio's groups
+        self.on_kick: Callable[[Simulation, int, float], None] | None = None  # a portfolio's hook
         self.moderation = Moderation(self)
         self.cascades = CascadeModel(self)
         self._behaviour = any(
@@ -149,6 +149,9 @@ class Simulation:
         self._arrivals(shares, weights)
         self._merge_visits()
         self._merge_posts()
+        self.calendar = Calendar(self)
+        self.business = BusinessLedger(self)
+        self.lifecycle = Lifecycle(self)
         if sc.group.dissolve_day is not None and sc.group.dissolve_day * MINUTES_PER_DAY < self.end:
             self.at(sc.group.dissolve_day * MINUTES_PER_DAY, self._dissolve)
         self.env.process(self._ticks())
@@ -221,6 +224,9 @@ class Simulation:
         ev.callbacks.append(lambda _ev: None if self._stopped() else fn())
         if when < self.horizon:
             self.horizon = when
+        for peer in self.peers:  # another group's inline chatter must not run past this event
+            if when < peer.horizon:
+                peer.horizon = when
 
     def add_posts(self, ids: np.ndarray, times: np.ndarray, draws: np.ndarray) -> None:
         """Members ``ids[k]`` may post at ``times[k]``; ``draws[k]`` = (accept, kind, text) uniforms."""
@@ -268,6 +274,10 @@ class Simulation:
         for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
             self.visits[int(hours[a])] = (ids[a:b], u[a:b])
 
+    def person(self, i: int) -> Any:
+        """Who member ``i`` is across the groups of a portfolio (``i`` itself in a lone group)."""
+        return self.person_of.get(i, i)
+
     def _stopped(self) -> bool:
         return self._stop.triggered
 
@@ -277,8 +287,16 @@ class Simulation:
         t = self.env.now if t is None else t
         if g.present[i] or self._stopped():
             return False
+        gate = self.entry_gate
         if g.is_full():
-            self.log.add(t, "join_refused", i)
+            if gate is None or not gate.queue(i, t):
+                self.log.add(t, "join_refused", i)
+            return False
+        if self.blacklist is not None and self.person(i) in self.blacklist:
+            self.log.add(t, "join_refused", i, kind="blacklisted")
+            return False
+        if gate is not None and not gate.admit(i, t, i in self._inviter):
+            self._inviter.pop(i, None)
             return False
         g.join(i, t)
         if g.reader[i]:
@@ -455,152 +473,10 @@ class Simulation:
         if self.rules.wants(MemberLeft):
             g.now = t
             self.moderation.apply_all(self.rules.handle(MemberLeft(t, i, bool(kicked_by)), g), t)
-
-    # ---- ticks ---------------------------------------------------------------
-    def _ticks(self) -> Generator[Any, Any, None]:
-        hour = 0
-        while True:
-            yield self.env.timeout((hour + 1) * 60.0 - self.env.now)
-            hour += 1
-            t = self.env.now
-            self._review(hour - 1, t)
-            self._expire_questions(t)
-            if self.rules.wants(ClockTick):
-                self.g.now = t
-                self.moderation.apply_all(self.rules.handle(ClockTick(t), self.g), t)
-            if hour % 24 == 0 or t >= self.end:
-                self._end_of_day((hour - 1) // 24, t)
-            if t >= self.end and not self._stop.triggered:
-                self._stop.succeed()
-            if self._stop.triggered:
-                return
-
-    def _review(self, hour: int, t: float) -> None:
-        """Members who visited in ``hour`` read what came since their last look."""
-        visit = self.visits.pop(hour, None)
-        if visit is None:
-            return
-        g = self.g
-        ids = np.asarray(visit[0], dtype=np.int64)
-        par = g.par[ids]
-        keep = g.present[ids] & (~g.muted[ids] | (np.asarray(visit[1]) < par[:, MUTED_ATTENTION]))
-        n_keep = int(keep.sum())
-        if n_keep == 0:
-            return
-        if n_keep < len(ids):
-            ids, par = ids[keep], par[keep]
-        self.review_times.append(t)
-        self.review_counts.append(n_keep)
-        last = g.last_read[ids]
-        cum = np.asarray(g.cum)
-        delta = cum - g.snap[ids]
-        unseen = g.unseen_deleted(last)
-        if unseen is not None:
-            delta -= unseen
-        counts = delta[:, :N_KINDS]
-        f = np.minimum(1.0, par[:, READ_CAP] / np.maximum(counts.sum(axis=1), 1.0))
-        gain = f * (delta[:, N_KINDS:] * g.needs[ids]).sum(axis=1)
-        ads = f * counts[:, _AD]
-        annoy = par[:, AD_ANNOY] * ads + par[:, CONFLICT_ANNOY] * f * counts[:, _COMPLAINT]
-        excess_chat = f * counts[:, _CHAT] - par[:, NOISE_TOL] * ((t - last) / MINUTES_PER_DAY)
-        annoy += par[:, NOISE_ANNOY] * np.maximum(excess_chat, 0.0)
-        if g.cum_exposures:  # staged shows seen through since the last look (sim/roles/staff.py)
-            annoy += g.exposure_loss[ids] * (g.cum_exposures - g.snap_exposures[ids])
-            g.snap_exposures[ids] = g.cum_exposures
-        sat = g.sat[ids] * np.exp((g.sat_time[ids] - t) / par[:, TAU]) + gain - annoy
-        self.ad_views += float(ads.sum())
-        g.sat[ids] = sat
-        g.sat_time[ids] = t
-        g.snap[ids] = cum
-        g.last_read[ids] = t
-        was_muted = g.muted[ids]
-        below = sat < par[:, MUTE_THR]
-        muted = np.where(was_muted, sat <= par[:, MUTE_THR] + _UNMUTE_MARGIN, below)
-        g.muted[ids] = muted
-        eng = np.minimum(np.maximum(sat, 0.0), 1.0) * np.where(muted, par[:, MUTED_POST], 1.0)
-        if self._behaviour:  # imitation and chilling (sim/roles/cascades.py)
-            talk = f * (counts[:, _CHAT] + counts[:, int(Kind.QUESTION)] + counts[:, int(Kind.ANSWER)])
-            eng = np.clip(eng * engagement_factor(self, ids, talk, (t - last) / MINUTES_PER_DAY), 0.0, 1.0)
-        g_eng = g.eng
-        for i, e in zip(ids.tolist(), eng.tolist()):
-            g_eng[i] = e
-        changed = muted != was_muted
-        if changed.any():
-            for i, m in zip(ids[changed].tolist(), muted[changed].tolist()):
-                self.log.add(t, "mute" if m else "unmute", i)
-        leaving = sat < par[:, LEAVE_THR]
-        if leaving.any():
-            for i in ids[leaving].tolist():
-                if self.streams_u(i) < self.traits[i]["complain_on_leave"]:
-                    self.complain(i, COMPLAINT_TEXTS[i % len(COMPLAINT_TEXTS)], t)
-                self.leave(i)
-        if self.cascades.active and not self.cascades.sync:
-            self.cascades.check_async(ids, t)
-
-    def streams_u(self, i: int) -> float:
-        """A uniform from member ``i``'s own leave stream (rarely needed, so not pre-drawn)."""
-        return float(self.streams.get("leave", i).random())
-
-    def _expire_questions(self, t: float) -> None:
-        while self._deadlines and self._deadlines[0][0] <= t:
-            _, qid = heapq.heappop(self._deadlines)
-            q = self.open_questions.pop(qid, None)
-            if q is not None:
-                self.g.bump_satisfaction(q.sender, -self.traits.get(q.sender, {}).get("unanswered_cost", 0.0), t)
-
-    def _end_of_day(self, day: int, t: float) -> None:
-        g = self.g
-        n = g.n
-        readers = g.present[:n] & g.reader[:n]
-        ids = np.flatnonzero(readers)
-        counts = [int(round(c - c0)) for c, c0 in zip(g.cum[:N_KINDS], self._cum_at_day_start)]
-        posts = np.asarray(g.posts, dtype=np.int64)
-        posters = int(np.count_nonzero(posts[: len(self._posts_at_day_start)] - self._posts_at_day_start))
-        posters += int(np.count_nonzero(posts[len(self._posts_at_day_start) :]))
-        gone = self.deleted_by_day.get(day, [0, 0])
-        visible_ads, visible = counts[_AD] - gone[0], sum(counts) - gone[1]
-        row: dict[str, Any] = {
-            "day": day,
-            "members": int(g.count),
-            "active_members": int((readers & ~g.muted[:n]).sum()),
-            "posters": posters,
-            "messages": int(sum(counts)),
-            "member_messages": int(sum(counts[k] for k in MEMBER_KINDS)),
-            **{f"msgs_{name}": int(counts[k]) for k, name in enumerate(KIND_NAMES)},
-            "visible_ads": int(visible_ads),
-            "visible_messages": int(visible),
-            "ad_share": float(visible_ads / visible) if visible else 0.0,
-            "mean_satisfaction": float(g.satisfaction_now(ids, t).mean()) if len(ids) else float("nan"),
-            **self.day_counts,
-        }
-        self.days.append(row)
-        if self.scenario.group.volunteer_admins.max_admins:
-            promote_volunteers(self, t)
-        if self.outcome is None:
-            verdict = self.judge.judge(row, self._members_at_day_start)
-            if verdict is not None:
-                outcome, reason = verdict
-                self.outcome = (outcome, day + 1.0, reason)
-                self.log.add(t, "outcome", kind=outcome.value)
-                if self.scenario.outcomes.stop_on_outcome and not self._stop.triggered:
-                    self._stop.succeed()
-        self._cum_at_day_start = g.cum[:N_KINDS]
-        self._posts_at_day_start = posts
-        self.day_counts = {"joins": 0, "leaves": 0, "kicks": 0, "deleted": 0}
-        self._members_at_day_start = int(g.count)
-        g.prune_deletions()
-
-    def _dissolve(self) -> None:
-        t = self.env.now
-        self.log.add(t, "dissolve")
-        if self.outcome is None:
-            self.outcome = (Outcome.DISSOLVED, t / MINUTES_PER_DAY, "dissolved as planned")
-            self.log.add(t, "outcome", kind=Outcome.DISSOLVED.value)
-        day = int(t // MINUTES_PER_DAY)
-        if not self.days or self.days[-1]["day"] < day:
-            self._end_of_day(day, t)
-        if not self._stop.triggered:
-            self._stop.succeed()
+        if self.entry_gate is not None and self.entry_gate.waiting:
+            self.entry_gate.on_leave(t)
+        if self.on_kick is not None and kicked_by:
+            self.on_kick(self, i, t)
 
     # ---- running -------------------------------------------------------------
     def run(self) -> RunResult:

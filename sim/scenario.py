@@ -31,6 +31,7 @@ from sim.cast_params import (
     VolunteerAdmins,
 )
 from sim.clock import CHAT_PROFILE
+from sim.design_params import Activity, Business, Delivery, Entry, Lifecycle
 from sim.params import Dist, Param, TruncNormal
 
 VALUE_DIMENSIONS: tuple[str, ...] = ("perks", "information", "resources", "cases", "activities", "connections")
@@ -84,6 +85,10 @@ class Group(_Model):
     dissolve_day: float | None = Field(default=None, gt=0, description="Planned dissolution (e.g. flash groups).")
     cascades: Cascades = Cascades()
     volunteer_admins: VolunteerAdmins = VolunteerAdmins()
+    entry: Entry = Entry()
+    activities: list[Activity] = Field(default_factory=list, description="The activities calendar (seed 001 §二.2, seed 004).")
+    lifecycle: Lifecycle = Lifecycle()
+    delivery: Delivery | None = Field(default=None, description="A delivery group's promise (交付群; seed 000).")
 
 
 class MemberParams(_Model):
@@ -138,6 +143,8 @@ class MemberParams(_Model):
     imitation: Param = Field(default=0.0, description="Engagement gained per 100 member messages seen a day.")
     chilling: Param = Field(default=0.0, description="Engagement lost (log scale) per punishment seen.")
     referral_rate: Param = Field(default=0.0, description="Friends invited a day while satisfied (转介绍).")
+    willingness_to_pay: Param = Field(default=0.0, description="Yuan the member would pay to enter (paid entry).")
+    screening_score: Param = Field(default=0.0, description="What invitation-only screening looks at (e.g. weekly use).")
 
     @model_validator(mode="before")
     @classmethod
@@ -339,6 +346,7 @@ class Scenario(_Model):
     population: list[RoleEntry] = Field(min_length=1)
     ruleset: str | RulesetSpec = Field(default="none", description="A ruleset name (scenarios/rulesets/) or inline.")
     outcomes: Outcomes = Outcomes()
+    business: Business = Business()
 
     @field_validator("diurnal")
     @classmethod

@@ -31,3 +31,17 @@ class Streams:
 
     def __repr__(self) -> str:
         return f"Streams(seed={self.seed})"
+
+
+class GroupStreams(Streams):
+    """The streams of one group of a portfolio: every subsystem name is prefixed by the group's."""
+
+    def __init__(self, seed: int, prefix: str) -> None:
+        super().__init__(seed)
+        self.prefix = prefix
+
+    def get(self, subsystem: str, *index: int) -> np.random.Generator:
+        return super().get(f"{self.prefix}/{subsystem}", *index)
+
+    def __repr__(self) -> str:
+        return f"GroupStreams(seed={self.seed}, prefix={self.prefix!r})"

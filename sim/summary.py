@@ -10,6 +10,7 @@ import numpy as np
 from sim.clock import MINUTES_PER_DAY
 from sim.group import LEGIT
 from sim.messages import KIND_NAMES, MEMBER_KINDS, Kind
+from sim.entry import summary as entry_summary
 from sim.moderation import totals
 from sim.outcomes import Outcome
 from sim.roles.accounts import cast_summary
@@ -26,6 +27,22 @@ def gini(values: np.ndarray) -> float:
         return 0.0
     cum = np.cumsum(x)
     return float((n + 1 - 2 * (cum.sum() / cum[-1])) / n)
+
+
+def design_summary(sim: Simulation) -> dict[str, Any]:
+    """Summary keys of the group design: entry, activities, lifecycle, business results."""
+    cal, gate = sim.calendar, sim.entry_gate
+    entry = entry_summary(gate)
+    compensation = float(sim.compensation_paid) + float(sum(s.get("compensation_yuan", 0) for s in sim.moderation.stats.values()))
+    return {
+        **entry,
+        "activities_run": int(sum(cal.occurrences)),
+        "activity_participants": int(cal.participants),
+        "failed_group_buys": int(cal.failed_group_buys),
+        "relaunches": int(sim.lifecycle.relaunches),
+        "delivery_complaints": int(sim.lifecycle.delivery_complaints),
+        **sim.business.summary(entry["entry_fees"], cal.perk_cost, compensation),
+    }
 
 
 def summarise(sim: Simulation) -> dict[str, Any]:
@@ -80,6 +97,7 @@ def summarise(sim: Simulation) -> dict[str, Any]:
         "legitimate_kicked": int(sum(1 for e, tg, r in zip(sim.log.event, sim.log.target, sim.log.rule) if e == "kick" and g.truth[tg] == LEGIT)),
         **totals(stats),
         **cast_summary(sim),
+        **design_summary(sim),
         "rules_json": json.dumps(stats, sort_keys=True),
         "events": len(sim.log),
         "event_log_digest": sim.log.digest(),

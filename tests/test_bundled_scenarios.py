@@ -28,6 +28,21 @@ EXPECTED = {
     "new_customer_well_run.yaml": "alive",
     "unmoderated_spam.yaml": "ad_group",
     "no_value_dead.yaml": "dead",
+    # group designs (issue 5): each file's opening comment names its outcome
+    "flash_group.yaml": "dissolved",
+    "flash_group_kept_running.yaml": "dead",
+    "new_customer_to_c.yaml": "alive",
+    "new_customer_to_b.yaml": "alive",
+    "new_customer_ads_only.yaml": "ad_group",
+    "super_user_group.yaml": "alive",
+    "delivery_learning.yaml": "alive",
+    "delivery_under_delivered.yaml": "blown_up",
+    "traffic_group.yaml": "alive",
+    "welfare_group.yaml": "alive",
+    "word_of_mouth_group.yaml": "alive",
+    "paid_group.yaml": "alive",
+    "small_precise_group.yaml": "alive",
+    "second_life.yaml": "dissolved",
 }
 
 

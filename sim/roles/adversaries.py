@@ -43,6 +43,7 @@ class Ledger:
     spent: float = 0.0
     value_per_view: float = 0.0
     reach: float = 0.0  # filled in for ads at the end of the run (see Simulation.ad_reach)
+    budget: float = float("inf")  # what it will spend at most (a paid group's fee counts; sim/entry.py)
     accounts: list[int] = field(default_factory=list)
     ads: list[int] = field(default_factory=list)  # message ids
 
@@ -79,7 +80,7 @@ class Spammer:
         self.form_cdf = np.cumsum(forms / forms.sum()) if forms.sum() > 0 else np.array([1.0, 1.0, 1.0, 1.0])
         self.budget, self.account_cost, self.entry_fee, self.ad_fee = (extra(x) for x in (e.budget, e.account_cost, e.entry_fee, e.ad_fee))
         self.view_share = extra(e.view_share)
-        self.ledger = Ledger("ad_spammer", value_per_view=extra(e.value_per_view))
+        self.ledger = Ledger("ad_spammer", value_per_view=extra(e.value_per_view), budget=self.budget)
         # Beta(success, failure) beliefs that an ad of each mode survives; spammers expect plain ads to work.
         self.belief = {"plain": [2.0, 1.0], "evade": [1.0, 1.0], "comply": [1.0, 1.0]}
         self._pending: list[tuple[int, str]] = []

@@ -1,0 +1,70 @@
+"""The private-domain portfolio: several groups in one environment sharing an operator's day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rules import InputError
+from sim.portfolio import PortfolioRun, load_portfolio
+
+FILE = Path(__file__).resolve().parent.parent / "scenarios" / "portfolios" / "private_domain.yaml"
+
+
+def small(**changes: Any) -> PortfolioRun:
+    portfolio, scenarios = load_portfolio(FILE)
+    scenarios = [s.with_values(group=s.group.model_dump(mode="json") | {"initial_members": 60}) for s in scenarios]
+    return PortfolioRun(portfolio.model_copy(update={"duration_days": 10, **changes}), scenarios)
+
+
+@pytest.fixture(scope="module")
+def result() -> tuple[PortfolioRun, dict[str, Any]]:
+    run = small()
+    return run, run.run()
+
+
+def test_groups_share_one_clock_and_report_each(result: tuple[PortfolioRun, dict[str, Any]]) -> None:
+    run, r = result
+    assert len(r["groups"]) == 3 and all(s["days_simulated"] <= 10.0 + 1e-9 for s in r["groups"])
+    assert {s.env for s in run.sims} == {run.env}
+    assert r["gmv"] == pytest.approx(sum(s["gmv"] for s in r["groups"]))
+
+
+def test_operator_attention_is_one_budget(result: tuple[PortfolioRun, dict[str, Any]]) -> None:
+    run, r = result
+    assert run.attention is not None
+    assert max(run.attention.used.values()) <= 240.0
+    assert sum(r["attention_skipped"].values()) > 0  # four hours a day do not cover three groups
+
+
+def test_funnel_moves_screened_members_up(result: tuple[PortfolioRun, dict[str, Any]]) -> None:
+    run, r = result
+    assert r["funnel_moves"] > 0
+    dst = run.by_name["super"]
+    moved = [i for i in range(dst.g.n) if isinstance(dst.person(i), tuple) and dst.person(i)[0] == 0]
+    assert len(moved) >= r["funnel_moves"]
+    assert r["shared_members"] >= r["funnel_moves"]
+
+
+def test_blacklist_is_shared_and_adversaries_move() -> None:
+    run = small(move_probability=1.0)
+    r = run.run()
+    assert r["adversary_moves"] > 0 and r["blacklisted"] > 0
+    assert r["blacklist_refusals"] == r["adversary_moves"] or r["blacklist_refusals"] > 0
+    open_run = small(move_probability=1.0, shared_blacklist=False).run()
+    assert open_run["blacklist_refusals"] == 0
+
+
+def test_same_seed_same_portfolio() -> None:
+    a, b = small().run(), small().run()
+    assert [s["event_log_digest"] for s in a["groups"]] == [s["event_log_digest"] for s in b["groups"]]
+
+
+def test_portfolio_file_errors_have_lines(tmp_path: Path) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text("name: p\ngroups:\n  - {name: a, scenario: x.yaml}\n  - {name: b, scenario: y.yaml}\nfunnel: {source: a, target: c}\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError):
+        load_portfolio(bad)
