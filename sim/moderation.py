@@ -316,6 +316,21 @@ class Moderation:
         s["compensation_yuan"] += a.yuan * len(ids)
         self.sim.log.add(t, "compensate", -1, -1, rule=a.rule)
 
+    def report(self, m: Any, t: float) -> None:
+        """Someone reports message ``m`` (举报); rules with a report-count trigger see the count."""
+        count = self._reports[m.id] = self._reports.get(m.id, 0) + 1
+        if self.sim.rules.wants(MessageReported):
+            self._feed(MessageReported(t, m, m.sender, count), t)
+
+    def report_member(self, member: int, t: float, lookback: int = 2000) -> bool:
+        """Report ``member``'s latest visible message among the last ``lookback``; False if none."""
+        msgs = self.sim.g.messages
+        for m in reversed(msgs[-lookback:]):
+            if m.sender == member and m.deleted_at < 0:
+                self.report(m, t)
+                return True
+        return False
+
     def _scan_reports(self) -> None:
         """Hourly: members report what they saw in the last hour (ads mostly)."""
         sim, g = self.sim, self.sim.g
@@ -329,8 +344,7 @@ class Moderation:
                 continue
             rate = REPORTS_PER_AD * readers / 100.0 if m.kind is Kind.AD else FALSE_REPORTS
             for _ in range(int(rng.poisson(rate))):
-                count = self._reports[m.id] = self._reports.get(m.id, 0) + 1
-                self._feed(MessageReported(t, m, m.sender, count), t)
+                self.report(m, t)
         if t + 60.0 < sim.end:
             sim.at(t + 60.0, self._scan_reports)
 

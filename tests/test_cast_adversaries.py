@@ -162,3 +162,15 @@ def test_plugin_role_from_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
     bad = Scenario.model_validate({"name": "p", "population": [{"role": "nobody", "count": 1}]})
     with pytest.raises(ValueError, match="groupsim.roles"):
         Simulation(bad, 1)
+
+
+def test_brigade_report_bombing_reaches_report_rules() -> None:
+    """Report-bombing (seed 000: 竞对) makes a report-count rule punish legitimate members."""
+    base = load_scenario(PRESETS / "competitor_brigade.yaml").model_dump(mode="json", by_alias=True)
+    base["ruleset"] = {"name": "reports", "rules": [
+        {"name": "reported_twice", "trigger": {"on": "reports", "count": 2}, "then": ["delete", {"warn": "被举报"}]}]}
+    base["population"][2]["params"]["reports_per_day"] = 40
+    calm = {**base, "population": [p for p in base["population"] if p["role"] != "brigade"]}
+    hit = [run_scenario(Scenario.model_validate(base), s).summary["false_positives"] for s in (1, 2, 3)]
+    quiet = [run_scenario(Scenario.model_validate(calm), s).summary["false_positives"] for s in (1, 2, 3)]
+    assert sum(hit) > sum(quiet) + 10, (hit, quiet)

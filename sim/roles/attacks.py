@@ -112,6 +112,7 @@ class Brigade:
             j = int(targets[int(self.rng.integers(len(targets)))])
             self.sim.reports.append(ReportFiled(t, i, j))
             self.sim.log.add(t, "report", i, j)
+            self.sim.moderation.report_member(j, t)  # report-bombing reaches rules with a report trigger
 
 
 def add_brigade(sim: Simulation, k: int, entry: BrigadeRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
