@@ -38,7 +38,7 @@ out_console = Console()
 err_console = Console(stderr=True)
 
 # Modules that add commands to `app` with a `register(app)` function, when present.
-_EXTENSIONS = ("sim.experiments.cli", "rules.cli", "reports.cli", "sim.testing.cli")
+_EXTENSIONS = ("sim.experiments.cli", "rules.cli", "reports.cli", "sim.testing.cli", "sim.portfolio_cli")
 
 KEY_METRICS = (
     ("final_members", "final members"),

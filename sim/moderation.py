@@ -140,7 +140,7 @@ class Moderation:
         """Carry out ``actions`` raised at time ``t`` (now, or later for a human)."""
         sim = self.sim
         cases: dict[tuple[str, int], list[Action]] = {}
-        operator_cases: set[tuple[str, int]] = set()
+        operator_cases: dict[tuple[str, int], bool] = {}  # case -> the operator has time for it
         for a in actions:
             stats = self._stat(a.rule)
             stats["actions"] += 1
@@ -148,13 +148,19 @@ class Moderation:
                 stats["on_adversaries" if sim.g.truth[a.member] == ADVERSARY else "on_legitimate"] += 1
             executor = self.executors.get(a.rule, Executor.BOT)
             if executor is Executor.OPERATOR and sim.operator is not None:
+                key = (a.rule, a.member if isinstance(a, PUNITIVE) else -2 - len(operator_cases))
+                if key not in operator_cases:
+                    # In a portfolio the operator's minutes are shared by all groups: a case
+                    # that finds the day's budget spent is missed (seed 001: 5-10 groups each).
+                    budget = sim.attention
+                    free = budget is None or budget.spend(sim, t, OPERATOR_MINUTES_PER_CASE)
+                    operator_cases[key] = free
+                    stats["moderator_minutes" if free else "missed"] += OPERATOR_MINUTES_PER_CASE if free else 1
+                if not operator_cases[key]:
+                    continue
                 # one delay draw per action, as the operator always did (keeps runs comparable)
                 delay = sim.operator.delay(t, sim.operator.params.response_delay_minutes)
                 sim.at(t + delay, lambda a=a, when=t + delay: self.apply(a, when))
-                key = (a.rule, a.member if isinstance(a, PUNITIVE) else -2 - len(operator_cases))
-                if key not in operator_cases:
-                    operator_cases.add(key)
-                    stats["moderator_minutes"] += OPERATOR_MINUTES_PER_CASE
             elif isinstance(executor, HumanExecutor):
                 cases.setdefault((a.rule, a.member if isinstance(a, PUNITIVE) else -2 - len(cases)), []).append(a)
             else:

@@ -9,8 +9,9 @@ prefixed by the group's name), for the portfolio's ``duration_days``
   operator's ``operator_minutes_per_day`` is one budget for all groups; each
   content post, answer and activity asks for its minutes (business
   ``content_minutes``, ``answer_minutes``, the activity's ``operator_minutes``)
-  and is skipped when the day's budget is spent. Rule actions are not charged
-  (sim/moderation.py keeps its own accounts).
+  and is skipped when the day's budget is spent. Rule cases the operator
+  enforces by hand (executor ``operator``) are charged too (2 minutes a case)
+  and missed when the budget is spent (``missed`` in the rule's figures).
 * **Members in more than one group**: a share ``overlap`` of each later group's
   initial members are the same persons as members of the first group. A
   person's QR-code joins count against one daily limit (seed 001 §九.1) and a

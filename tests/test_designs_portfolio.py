@@ -68,3 +68,47 @@ def test_portfolio_file_errors_have_lines(tmp_path: Path) -> None:
                    encoding="utf-8")
     with pytest.raises(InputError):
         load_portfolio(bad)
+
+
+def test_rule_cases_by_hand_share_the_operator_budget() -> None:
+    """Cases the operator enforces by hand cost minutes from the one budget; with none left they are missed."""
+    from sim.scenario import resolve_ruleset
+
+    def by_hand(s: Any) -> Any:
+        data = s.model_dump(mode="json", by_alias=True)
+        data["ruleset"] = "basic"  # ads removed by the operator, by hand
+        data["group"] |= {"initial_members": 60, "entry": {"policy": "open"}}
+        for entry in data["population"]:
+            if entry["role"] == "ad_spammer":
+                entry["params"]["join_day"] = 0.5
+        return resolve_ruleset(type(s).model_validate(data))
+
+    def run(minutes: float) -> dict[str, Any]:
+        portfolio, scenarios = load_portfolio(FILE)
+        by_hand_groups = [by_hand(s) for s in scenarios]
+        return PortfolioRun(portfolio.model_copy(update={"duration_days": 8, "operator_minutes_per_day": minutes}), by_hand_groups).run()
+
+    roomy, starved = run(100_000.0), run(0.5)
+    assert sum(g["missed"] for g in roomy["groups"]) == 0
+    assert sum(g["moderator_minutes"] for g in roomy["groups"]) > 0
+    assert sum(g["missed"] for g in starved["groups"]) > 0 and sum(g["moderator_minutes"] for g in starved["groups"]) == 0
+
+
+def test_portfolio_command_writes_results(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    small_file = tmp_path / "p.yaml"
+    text = FILE.read_text(encoding="utf-8").replace("duration_days: 21", "duration_days: 4")
+    text = text.replace("../", str(FILE.parent.parent) + "/")
+    small_file.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(app, ["portfolio", str(small_file), "--seeds", "2", "-q", "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert "portfolio totals" in res.output and "return on effort" in res.output
+    assert pq.read_table(tmp_path / "out" / "groups.parquet").num_rows == 6
+    assert pq.read_table(tmp_path / "out" / "portfolio.parquet").column("seed").to_pylist() == [21, 22]
+    bad = CliRunner().invoke(app, ["portfolio", str(tmp_path / "missing.yaml")])
+    assert bad.exit_code == 2 and "file not found" in bad.output
+    assert "Example" in CliRunner().invoke(app, ["portfolio", "--help"]).output
