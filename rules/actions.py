@@ -119,6 +119,18 @@ class Promote:
 
 
 @dataclass(frozen=True, slots=True)
+class Reward:
+    """Recognise a member: an offline event invitation, an interview on the official account,
+    a gift or a red packet (seed 001 §六.2: 线下活动、公众号专访、红包奖励)."""
+
+    rule: str
+    member: int
+    kind: str = "red_packet"
+    yuan: float = 10.0
+    satisfaction: float = 0.3
+
+
+@dataclass(frozen=True, slots=True)
 class Dissolve:
     """Dissolve the group (解散)."""
 
@@ -126,7 +138,7 @@ class Dissolve:
     member: int = GROUP
 
 
-Action = Delete | Warn | Mute | Kick | Ban | RequirePayment | MoveToAdThread | Post | NotifyOperator | Compensate | Promote | Dissolve
+Action = Delete | Warn | Mute | Kick | Ban | RequirePayment | MoveToAdThread | Post | NotifyOperator | Compensate | Promote | Reward | Dissolve
 
 PUNITIVE: tuple[type, ...] = (Delete, Warn, Mute, Kick, Ban, RequirePayment, MoveToAdThread)
 """Actions that sanction their member: never applied to owners or admins; ground truth judges them."""

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from rules.actions import (
     GROUP, Action, Ban, Compensate, Delete, Dissolve, Kick, MoveToAdThread, Mute, NotifyOperator, Post, Promote,
+    Reward,
     RequirePayment, Warn,
 )
 from rules.conditions import Condition
@@ -106,9 +107,11 @@ ACTION_KINDS = {
     "ad_thread": "move the message to the ad thread", "warn": "text", "mute": "minutes", "ban": "group | operator",
     "require_payment": "{amount, within_minutes, otherwise: delete|kick}", "post": "kind or {kind, text}",
     "notify_operator": "text", "compensate": "{yuan, satisfaction}",
+    "reward": "{kind: offline_event | interview | gift | red_packet, yuan, satisfaction}",
 }
+REWARD_KINDS = ("offline_event", "interview", "gift", "red_packet")
 MESSAGE_ACTIONS = frozenset({"delete", "ad_thread", "require_payment"})
-MEMBER_ACTIONS = frozenset({"warn", "mute", "kick", "ban", "promote"})
+MEMBER_ACTIONS = frozenset({"warn", "mute", "kick", "ban", "promote", "reward"})
 POST_KINDS = ("warm_up", "welcome", "rules", "reminder", "thank_you", "red_packet")
 
 
@@ -143,6 +146,11 @@ class ActionSpec(BaseModel):
             kind = a.get("kind") if isinstance(a, dict) else a
             if kind not in POST_KINDS:
                 raise ValueError(f"post kind must be one of {', '.join(POST_KINDS)}")
+        if self.kind == "reward":
+            spec = a if isinstance(a, dict) else {"kind": a or "red_packet"}
+            unknown = set(spec) - {"kind", "yuan", "satisfaction"}
+            if unknown or spec.get("kind", "red_packet") not in REWARD_KINDS:
+                raise ValueError(f"reward takes {ACTION_KINDS['reward']}")
         if self.kind in ("require_payment", "compensate") and a is not None and not isinstance(a, dict):
             raise ValueError(f"{self.kind} takes a mapping: {ACTION_KINDS[self.kind]}")
         if self.kind == "require_payment" and isinstance(a, dict):
@@ -172,6 +180,9 @@ class ActionSpec(BaseModel):
             return Ban(rule, m, str(a or "group"), appeal_minutes)
         if k == "promote":
             return Promote(rule, m)
+        if k == "reward":
+            p = a if isinstance(a, dict) else {"kind": a or "red_packet"}
+            return Reward(rule, m, str(p.get("kind", "red_packet")), float(p.get("yuan", 10.0)), float(p.get("satisfaction", 0.3)))
         if k == "post":
             kind, text = (a.get("kind"), a.get("text", "")) if isinstance(a, dict) else (a, "")
             return Post(rule, m if kind == "welcome" else GROUP, str(kind), str(text))

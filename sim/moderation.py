@@ -20,7 +20,7 @@ import numpy as np
 
 from rules import (
     PUNITIVE, AppealGranted, Ban, Compensate, Delete, Dissolve, Executor, HumanExecutor, Kick, MessageForm,
-    MessageReported, MoveToAdThread, Mute, NotifyOperator, PaymentMade, Post, Promote, RequirePayment, Warn,
+    MessageReported, MoveToAdThread, Mute, NotifyOperator, PaymentMade, Post, Promote, RequirePayment, Reward, Warn,
 )
 from rules.actions import Action
 from sim.clock import MINUTES_PER_DAY
@@ -52,7 +52,7 @@ POSTS: dict[str, tuple[Kind, MessageForm, int, float, str]] = {
 _STAT_KEYS = (
     "actions", "on_adversaries", "on_legitimate", "cases", "true_positives", "false_positives", "missed",
     "legitimate_punished", "ad_exposure_before_removal", "ads_removed", "moderator_minutes", "staff_posts",
-    "payments_yuan", "compensation_yuan", "appeals", "reinstated",
+    "payments_yuan", "compensation_yuan", "reward_yuan", "appeals", "reinstated",
 )
 
 
@@ -223,6 +223,10 @@ class Moderation:
         elif isinstance(a, Promote) and g.present[a.member]:
             g.visible[a.member] = ADMIN
             sim.log.add(t, "promote", -1, a.member, rule=a.rule)
+        elif isinstance(a, Reward) and g.present[a.member]:
+            g.bump_satisfaction(a.member, a.satisfaction, t)  # recognition (seed 001 §六.2)
+            self._stat(a.rule)["reward_yuan"] += a.yuan
+            sim.log.add(t, "reward", -1, a.member, kind=a.kind, rule=a.rule)
         elif isinstance(a, Dissolve):
             sim.at(t, sim._dissolve)
 
@@ -358,7 +362,7 @@ class Moderation:
 def totals(stats: dict[str, dict[str, Any]]) -> dict[str, float]:
     """Flat run totals of the per-rule ground truth (for the run summary)."""
     keys = ("true_positives", "false_positives", "legitimate_punished", "ad_exposure_before_removal",
-            "moderator_minutes", "missed", "payments_yuan", "compensation_yuan", "appeals", "reinstated")
+            "moderator_minutes", "missed", "payments_yuan", "compensation_yuan", "reward_yuan", "appeals", "reinstated")
     return {k: float(sum(s.get(k, 0) for s in stats.values())) for k in keys}
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from rules import (
     AppealGranted, Ban, ClockTick, Compensate, Delete, Dissolve, Kick, MemberJoined, MessageForm, MessageReported,
-    MoveToAdThread, Mute, NotifyOperator, PaymentMade, Post, Promote, RequirePayment, RuleBase, RulesetSpec,
+    MoveToAdThread, Mute, NotifyOperator, PaymentMade, Post, Promote,
+    RequirePayment, Reward, RuleBase, RulesetSpec,
     VisibleRole, Warn, load_ruleset,
 )
 from rules.ruleset import ENTRY_POINT_GROUP, RuleSpec, plugin_rules
@@ -31,7 +32,7 @@ def kinds(actions: list[Any]) -> list[type]:
         ("delete", Delete), ("kick", Kick), ({"warn": "hi"}, Warn), ({"mute": 5}, Mute), ({"ban": "operator"}, Ban),
         ("ad_thread", MoveToAdThread), ({"require_payment": {"amount": 20}}, RequirePayment), ("promote", Promote),
         ({"post": "warm_up"}, Post), ({"notify_operator": "x"}, NotifyOperator), ({"compensate": {"yuan": 1}}, Compensate),
-        ("dissolve", Dissolve),
+        ("dissolve", Dissolve), ({"reward": {"kind": "interview", "satisfaction": 0.5}}, Reward), ({"reward": "gift"}, Reward),
     ],
 )
 def test_each_action_is_built(then: Any, expected: type) -> None:

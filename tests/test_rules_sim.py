@@ -86,3 +86,16 @@ def test_reports_reach_a_human_admin() -> None:
     s = run_scenario(small_scenario("report_review", 8.0), seed=3).summary
     stats = json.loads(s["rules_json"])["reported_three_times"]
     assert stats["true_positives"] > 0 and stats["moderator_minutes"] > 0
+
+
+def test_rewards_recognise_active_members() -> None:
+    """A weekly interview or offline event for active members (seed 001 §六.2) raises their satisfaction."""
+    reward = {"name": "interview", "trigger": {"on": "schedule", "hour": 20, "days": ["sat"]}, "for_each_member": True,
+              "if": "sender.messages >= 1", "then": [{"reward": {"kind": "interview", "yuan": 50, "satisfaction": 0.5}}]}
+    sim = Simulation(small_scenario(ruleset(reward), 8.0), 5)
+    s = sim.run().summary
+    rewarded = {t for e, t in zip(sim.log.event, sim.log.target) if e == "reward"}
+    assert rewarded and s["reward_yuan"] == 50 * sum(1 for e in sim.log.event if e == "reward")
+    assert all(sim.g.posts[i] >= 1 for i in rewarded)
+    with pytest.raises(ValueError, match="reward takes"):
+        ruleset({**reward, "then": [{"reward": {"kind": "yacht"}}]})
