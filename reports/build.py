@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from reports import figures as F
 from reports.fonts import MISSING_FONT_WARNING, setup_fonts
 from reports.narrative import comparison_text, design_text
 from reports.results import Design, Experiment
+from sim.runner import atomic_write
 
 COMPARED = (("messages_per_day", "messages/day"), ("final_members", "final members"),
             ("mean_satisfaction", "satisfaction"), ("ad_exposure", "ad views"), ("kicks", "kicks"))
@@ -57,9 +57,7 @@ def _save(out: Path, stem: str, caption: str, draw: Callable[[Axes], None], size
         fig_files = {}
         for ext in ("png", "svg"):
             path = out / f"{stem}.{ext}"
-            tmp = path.with_name(f".{path.name}.tmp")
-            fig.savefig(tmp, format=ext, dpi=110)
-            os.replace(tmp, path)
+            atomic_write(path, lambda p, ext=ext: fig.savefig(p, format=ext, dpi=110))
             fig_files[ext] = path
     finally:
         plt.close(fig)
@@ -176,9 +174,7 @@ def build_report(
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def experiment_extras(exp: Experiment) -> tuple[list[tuple[str, str, Callable[[Axes], None]]], list[str]]:

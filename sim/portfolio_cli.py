@@ -51,7 +51,7 @@ def portfolio(
     from rules import InputError
     from sim.cli import fail, out_console
     from sim.portfolio import load_portfolio
-    from sim.runner import _atomic_write, package_versions
+    from sim.runner import atomic_write, package_versions
 
     try:
         spec, _ = load_portfolio(file)
@@ -64,11 +64,11 @@ def portfolio(
     out.mkdir(parents=True, exist_ok=True)
     totals = [{k: v for k, v in r.items() if k not in ("groups", "outcomes", "attention_skipped")} for r in runs]
     groups = [{"seed": r["seed"], "group": name, **g} for r in runs for name, g in zip(r["outcomes"], r["groups"])]
-    _atomic_write(out / "portfolio.parquet", lambda p: pq.write_table(pa.Table.from_pylist(totals), p))
-    _atomic_write(out / "groups.parquet", lambda p: pq.write_table(pa.Table.from_pylist(groups), p))
+    atomic_write(out / "portfolio.parquet", lambda p: pq.write_table(pa.Table.from_pylist(totals), p))
+    atomic_write(out / "groups.parquet", lambda p: pq.write_table(pa.Table.from_pylist(groups), p))
     manifest = {"kind": "portfolio", "name": spec.name, "file": str(file), "seeds": seed_list, "versions": package_versions(),
                 "groups": [g.name for g in spec.groups]}
-    _atomic_write(out / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+    atomic_write(out / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
 
     n = len(runs)
     table = Table(title=f"{spec.name} — {n} runs, seeds {seed_list[0]}..{seed_list[-1]}", title_justify="left")

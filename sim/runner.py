@@ -138,7 +138,9 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` through ``write(tmp)`` and move it into place: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         write(tmp)
@@ -158,7 +160,7 @@ def write_results(out: Path, scenario: Scenario, runs: Sequence[RunTables], *, s
     graph = pa.concat_tables([r.graph for r in runs], promote_options="default")
     tables = (("summary", summary), ("days", days), ("events", events), ("agents", agents), ("graph", graph))
     for name, table in tables:
-        _atomic_write(out / f"{name}.parquet", lambda p, t=table: pq.write_table(t, p))
+        atomic_write(out / f"{name}.parquet", lambda p, t=table: pq.write_table(t, p))
     manifest = {
         "scenario": scenario.name,
         "scenario_file": source,
@@ -172,8 +174,8 @@ def write_results(out: Path, scenario: Scenario, runs: Sequence[RunTables], *, s
         "files": [f"{name}.parquet" for name, _ in tables],
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    _atomic_write(out / "manifest.json", lambda p: p.write_text(text, encoding="utf-8"))
+    atomic_write(out / "manifest.json", lambda p: p.write_text(text, encoding="utf-8"))
     return manifest
 
 
-__all__ = ["RunTables", "agents_table", "graph_table", "package_versions", "replicate", "run_one", "write_results"]
+__all__ = ["RunTables", "agents_table", "atomic_write", "graph_table", "package_versions", "replicate", "run_one", "write_results"]

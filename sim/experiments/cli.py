@@ -103,13 +103,13 @@ def _open_store(out: Path, manifest: dict[str, Any], key: str) -> Any:
 
 
 def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
-    from sim.experiments.store import _atomic
+    from sim.runner import atomic_write
 
     text = json.dumps(rows, indent=2, ensure_ascii=False, default=str) + "\n"
-    _atomic(path.with_suffix(".json"), lambda p: p.write_text(text, encoding="utf-8"))
+    atomic_write(path.with_suffix(".json"), lambda p: p.write_text(text, encoding="utf-8"))
     if rows:
         table = pa.Table.from_pylist(rows)
-        _atomic(path.with_suffix(".parquet"), lambda p: pq.write_table(table, p))
+        atomic_write(path.with_suffix(".parquet"), lambda p: pq.write_table(table, p))
 
 
 def _run(store: Any, tasks: list[Any], workers: int | None, dask: str | None, quiet: bool, retry: bool, label: str) -> tuple[int, int]:

@@ -19,7 +19,6 @@ every run already stored.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.runner import package_versions
+from sim.runner import atomic_write, package_versions
 
 MANIFEST = "manifest.json"
 
@@ -45,17 +44,6 @@ class RunRecord:
     @property
     def failed(self) -> bool:
         return self.row.get("status") == "failed"
-
-
-def _atomic(path: Path, write: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 class ResultStore:
@@ -80,11 +68,11 @@ class ResultStore:
         """Store one run atomically: the per-day file first, the run row last (the commit)."""
         days_path = self._name("days", record.point, record.seed)
         if record.days is not None and record.days.num_rows:
-            _atomic(days_path, lambda p: pq.write_table(record.days, p))
+            atomic_write(days_path, lambda p: pq.write_table(record.days, p))
         elif days_path.exists():
             days_path.unlink()  # a retried failure: no series from the failed attempt
         row = pa.Table.from_pylist([record.row])
-        _atomic(self._name("runs", record.point, record.seed), lambda p: pq.write_table(row, p))
+        atomic_write(self._name("runs", record.point, record.seed), lambda p: pq.write_table(row, p))
 
     def run_files(self) -> list[Path]:
         return sorted((self.root / "runs").glob("point=*/seed=*.parquet"))
@@ -136,7 +124,7 @@ class ResultStore:
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         text = json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n"
         self.root.mkdir(parents=True, exist_ok=True)
-        _atomic(self.root / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"))
+        atomic_write(self.root / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"))
 
     def finish(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """Record the counts of stored and failed runs in the manifest."""
