@@ -252,6 +252,60 @@ def fields() -> None:
         typer.echo(f"{name:28} {f.type:8} {f.doc}")
 
 
+@app.command("replay")
+def replay_log(
+    log: Path = typer.Argument(..., help="A chat log: CSV with a header row, or JSON Lines."),
+    ruleset: str = typer.Option(..., "--ruleset", "-r", help="A ruleset file or a name in scenarios/rulesets/."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write every action to this .json or .csv file."),
+    show: int = typer.Option(20, "--show", min=0, help="Actions to list (0: only the per-rule table)."),
+) -> None:
+    """Judge a real chat log with a ruleset: which rules would have fired, on whom, and when.
+
+    Columns: time (ISO date-time or minutes), event (message/join/leave), sender,
+    role (owner/admin/member), form (text/link/card/mini_program/image/...), text.
+
+    Example:
+
+    \b
+        groupsim rules replay chat.csv --ruleset community_standard --out actions.csv
+    """
+    import csv
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from rules.replay import read_chat_log, replay
+
+    try:
+        spec = load_ruleset(_resolve(ruleset))
+        rows, names = read_chat_log(log)
+    except InputError as exc:
+        raise _fail(exc) from None
+    firings = replay(spec.build(), rows, names)
+    console = Console()
+    table = Table(title=f"{spec.name} on {log.name}: {len(rows)} events, {len(names)} people", title_justify="left")
+    for col in ("rule", "actions", "members", "first line"):
+        table.add_column(col, justify="left" if col == "rule" else "right")
+    for rule in sorted({f.rule for f in firings}):
+        mine = [f for f in firings if f.rule == rule]
+        table.add_row(rule, str(len(mine)), str(len({f.member for f in mine})), str(mine[0].line))
+    console.print(table if firings else f"no rule of {spec.name} fires on {log.name} ({len(rows)} events)")
+    for f in firings[:show]:
+        console.print(f"  line {f.line}: {f.rule} -> {f.action} on {f.member or '-'}"
+                      + (f"  「{f.text[:40]}」" if f.text else ""), highlight=False, markup=False)
+    if out is not None:
+        data = [f.as_row() for f in firings]
+        if out.suffix.lower() == ".csv":
+            with out.open("w", encoding="utf-8", newline="") as fh:
+                w = csv.DictWriter(fh, fieldnames=["line", "minutes", "rule", "action", "member", "text"])
+                w.writeheader()
+                w.writerows(data)
+        else:
+            out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        console.print(f"actions: {out}", highlight=False)
+
+
 def register(parent: typer.Typer) -> None:
     """Add ``groupsim rules ...`` to the main CLI."""
     parent.add_typer(app, name="rules")
