@@ -171,25 +171,68 @@ def run(
         write_report([out], out=out / "report", title="")
 
 
+def file_kind(path: Path) -> str:
+    """What a groupsim YAML file is, from its top-level fields: scenario, ruleset, portfolio, sweep or search."""
+    from rules import read_yaml
+
+    data = read_yaml(path).data
+    if not isinstance(data, dict):
+        return "scenario"
+    if "groups" in data:
+        return "portfolio"
+    if "factors" in data:
+        return "sweep"
+    if "objectives" in data:
+        return "search"
+    if "rules" in data and "population" not in data:
+        return "ruleset"
+    return "scenario"
+
+
+def check_file(path: Path) -> str:
+    """Validate any groupsim file by its kind; a one-line description, or an InputError."""
+    kind = file_kind(path)
+    if kind == "ruleset":
+        from rules import load_ruleset
+
+        spec = load_ruleset(path)
+        return f"ruleset {spec.name} ({len(spec.rules)} rules)"
+    if kind == "portfolio":
+        from sim.portfolio import load_portfolio
+
+        p, groups = load_portfolio(path)
+        return f"portfolio {p.name} ({len(groups)} groups)"
+    if kind == "sweep":
+        from sim.experiments.design import plan_sweep
+
+        plan = plan_sweep(path)
+        return f"sweep {plan.spec.name} ({len(plan.points)} points x {len(plan.seeds)} seeds)"
+    if kind == "search":
+        from sim.experiments.optimize import load_search
+
+        return f"search {load_search(path).spec.name}"
+    return f"scenario {load_scenario(path).name}"
+
+
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(help="Files to check: scenarios, rulesets, portfolios, sweeps, searches.", show_default=False)],
 ) -> None:
-    """Check scenario files; print file:line: field: problem for each error.
+    """Check groupsim files (each kind by its fields); print file:line: field: problem for each error.
 
     Example:
 
-        groupsim validate scenarios/*.yaml
+        groupsim validate scenarios/*.yaml scenarios/rulesets/*.yaml scenarios/sweeps/*.yaml
     """
     bad = 0
     for path in files:
         try:
-            sc = load_scenario(path)
+            what = check_file(path)
         except InputError as exc:
             bad += 1
             err_console.print(exc.render(), highlight=False, markup=False, soft_wrap=True)
             continue
-        out_console.print(f"{path}: ok ({sc.name})", highlight=False, markup=False)
+        out_console.print(f"{path}: ok ({what})", highlight=False, markup=False)
     if bad:
         raise typer.Exit(2)
 
@@ -231,7 +274,7 @@ def main() -> None:
         sys.exit(130)
 
 
-__all__ = ["app", "fail", "main", "results_table"]
+__all__ = ["app", "check_file", "fail", "file_kind", "main", "results_table"]
 
 
 if __name__ == "__main__":

@@ -112,3 +112,17 @@ def test_malformed_scenarios_give_a_clean_error(tmp_path_factory: pytest.TempPat
     assert res.exit_code in (0, 2)
     if res.exit_code == 2:
         assert str(path) in res.output
+
+
+def test_validate_checks_every_kind_of_groupsim_file(tmp_path: Path) -> None:
+    files = [ROOT / "scenarios" / "rulesets" / "basic.yaml", ROOT / "scenarios" / "sweeps" / "spam_pressure.yaml",
+             ROOT / "scenarios" / "sweeps" / "moderation_search.yaml", ROOT / "scenarios" / "portfolios" / "private_domain.yaml",
+             ROOT / "scenarios" / "presets" / "full_cast.yaml"]
+    res = runner.invoke(app, ["validate", *map(str, files)])
+    assert res.exit_code == 0, res.output
+    for kind in ("ruleset basic", "sweep spam pressure", "search moderation trade-off", "portfolio private domain", "scenario full cast"):
+        assert kind in " ".join(res.output.split())
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("name: r\nrules:\n  - name: x\n    if: message.nonsense\n    then: [delete]\n", encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(bad)])
+    assert res.exit_code == 2 and f"{bad}:4: rules[0].if" in res.output
