@@ -64,8 +64,15 @@ def _save(out: Path, stem: str, caption: str, draw: Callable[[Axes], None], size
     return Figure(stem, caption, fig_files)
 
 
-def render_figures(designs: Sequence[Design], out: Path, extra: Sequence[tuple[str, str, Callable[[Axes], None]]] = ()) -> list[Figure]:
-    """Draw every figure that the results support into ``out`` (PNG and SVG)."""
+def render_figures(
+    designs: Sequence[Design], out: Path, extra: Sequence[tuple[str, str, Callable[[Axes], None]]] = (),
+    graph_days: Sequence[float] | None = None,
+) -> list[Figure]:
+    """Draw every figure that the results support into ``out`` (PNG and SVG).
+
+    The social graph is drawn for the first run of each design on ``graph_days``
+    (default: the first day, the middle and the last day of that run).
+    """
     out.mkdir(parents=True, exist_ok=True)
     figs = [
         _save(out, "outcomes", "How the groups ended, per design.", lambda ax: F.outcome_breakdown(ax, designs),
@@ -86,7 +93,8 @@ def render_figures(designs: Sequence[Design], out: Path, extra: Sequence[tuple[s
                           (8, 1.6 + 0.5 * n_rules)))
         if d.agents:
             last = max(r["lifetime_days"] for r in d.runs if r["run_id"] == d.runs[0]["run_id"])
-            for day in sorted({0.0, round(last / 2, 1), float(last)}):
+            days = graph_days if graph_days is not None else (0.0, round(last / 2, 1), float(last))
+            for day in sorted(set(days)):
                 figs.append(_save(out, f"graph_{k}_day{day:g}", f"Social graph on day {day:g}: {d.name}.",
                                   lambda ax, d=d, day=day: F.social_graph(ax, d, day), (6.5, 6)))
     figs.append(_save(out, "adversary_roi", "Adversaries' return on investment.", lambda ax: F.adversary_roi(ax, designs), (8, 4)))
@@ -120,13 +128,13 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;tex
 
 def build_report(
     designs: Sequence[Design], out: Path, *, title: str = "", extra_figures: Sequence[tuple[str, str, Callable[[Axes], None]]] = (),
-    extra_text: Sequence[str] = (),
+    extra_text: Sequence[str] = (), graph_days: Sequence[float] | None = None,
 ) -> Report:
     """Write ``report.html``, ``summary.md`` and ``figures/`` into ``out``."""
     font = setup_fonts()
     warnings = [] if font else [MISSING_FONT_WARNING]
     out.mkdir(parents=True, exist_ok=True)
-    figs = render_figures(designs, out / "figures", extra_figures)
+    figs = render_figures(designs, out / "figures", extra_figures, graph_days)
     title = title or ("groupsim report: " + " vs ".join(d.name for d in designs))
     texts = {d.name: design_text(d) for d in designs}
     compare = comparison_text(designs)

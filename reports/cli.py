@@ -15,6 +15,9 @@ def report(
     results: Annotated[list[Path], typer.Argument(help="Result folders (one per design).", show_default=False)],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Report folder (default: FIRST_RESULTS/report).")] = None,
     title: Annotated[str, typer.Option("--title", help="Report title.")] = "",
+    graph_days: Annotated[
+        str | None, typer.Option("--graph-days", help="Days to draw the social graph on, e.g. 0,7,14 (default: start, middle, end).")
+    ] = None,
 ) -> None:
     """Write report.html (self-contained), summary.md and figures (PNG, SVG) from result folders.
 
@@ -30,6 +33,14 @@ def report(
     """
     from sim.cli import err_console, fail, out_console
 
+    days: list[float] | None = None
+    if graph_days:
+        try:
+            days = [float(x) for x in graph_days.split(",") if x.strip()]
+        except ValueError:
+            raise fail(f"--graph-days {graph_days!r}: give days as numbers separated by commas, e.g. 0,7,14") from None
+        if any(d < 0 for d in days):
+            raise fail(f"--graph-days {graph_days!r}: days cannot be negative")
     extra_figures: list = []
     extra_text: list[str] = []
     try:
@@ -44,7 +55,7 @@ def report(
         raise fail(str(exc)) from None
     target = out or results[0] / "report"
     with err_console.status("drawing figures"):
-        rep = build_report(designs, target, title=title, extra_figures=extra_figures, extra_text=extra_text)
+        rep = build_report(designs, target, title=title, extra_figures=extra_figures, extra_text=extra_text, graph_days=days)
     for w in rep.warnings:
         err_console.print(f"[yellow]warning:[/] {w}")
     out_console.print(f"report: {rep.html}", highlight=False)

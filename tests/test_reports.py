@@ -222,3 +222,14 @@ def test_report_of_a_compare_experiment_and_of_a_sweep(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     md = (tmp_path / "rs" / "summary.md").read_text(encoding="utf-8")
     assert "ad_share depends most on spammers" in md and (tmp_path / "rs" / "figures" / "sensitivity_0.png").exists()
+
+
+def test_social_graph_on_chosen_days(results: dict[str, Path], tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(app, ["report", str(results["spam"]), "--out", str(tmp_path / "r"), "--graph-days", "0,3"])
+    assert res.exit_code == 0, res.output
+    graphs = sorted(p.name for p in (tmp_path / "r" / "figures").glob("graph_*.png"))
+    assert graphs == ["graph_0_day0.png", "graph_0_day3.png"]
+    assert _png_has_content(tmp_path / "r" / "figures" / "graph_0_day3.png")
+    bad = runner.invoke(app, ["report", str(results["spam"]), "--graph-days", "soon"])
+    assert bad.exit_code == 2 and "--graph-days" in bad.output
