@@ -6,7 +6,6 @@ never imports this module (``import rules`` stays light and pure).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from rules.conditions import compile_condition
 from rules.declarative import DeclarativeRule, TriggerKind, TriggerSpec
 from rules.events import MessageForm, MessagePosted, VisibleRole
 from rules.observe import FIELDS, MESSAGE_FIELDS, Facts
+from rules.replay import LoggedMessage
 from rules.ruleset import RuleSpec, RulesetSpec, find_ruleset, library_path, load_ruleset
 from rules.source import InputError, read_yaml
 
@@ -140,19 +140,6 @@ def lint(file: Path = typer.Argument(..., help="A ruleset YAML file.")) -> None:
     typer.echo(f"{file}: ok ({len(spec.rules)} rules)")
 
 
-@dataclass
-class _Msg:
-    id: int
-    time: float
-    sender: int
-    form: MessageForm
-    text: str
-    has_link: bool = False
-    has_card: bool = False
-    has_mini_program: bool = False
-    has_image: bool = False
-
-
 class _View:
     def __init__(self, role: VisibleRole, tenure_days: float, warnings: int, paid: bool, now: float) -> None:
         self.role, self.tenure_days, self.warns, self.is_paid, self.now = role, tenure_days, warnings, paid, now
@@ -207,8 +194,8 @@ def explain(
     if obs is not None:
         for k in range(recent):
             when = t - (5.0 - 5.0 * k / recent) / 60.0
-            obs.observe(MessagePosted(when, _Msg(-2 - k, when, 1, MessageForm.TEXT, "…")), view)
-    msg = _Msg(0, t, 1, form, message, has_link=has_link, has_card=form is MessageForm.CARD, has_mini_program=form is MessageForm.MINI_PROGRAM)
+            obs.observe(MessagePosted(when, LoggedMessage(-2 - k, when, 1, MessageForm.TEXT, "…")), view)
+    msg = LoggedMessage(0, t, 1, form, message, has_link=has_link, has_card=form is MessageForm.CARD, has_mini_program=form is MessageForm.MINI_PROGRAM)
     event = MessagePosted(t, msg)
     facts: Facts | None = obs.observe(event, view) if obs is not None else None
     fired = 0
