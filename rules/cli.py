@@ -113,21 +113,31 @@ def _resolve(ruleset: str) -> Path:
 
 
 @app.command("lint")
-def lint(file: Path = typer.Argument(..., help="A ruleset YAML file.")) -> None:
-    """Parse and type-check a ruleset; flag rules that can never fire or contradict each other.
+def lint(files: list[Path] = typer.Argument(..., help="Ruleset YAML files.")) -> None:
+    """Parse and type-check rulesets; flag rules that can never fire or contradict each other.
 
-    Exit status: 0 clean, 1 warnings, 2 the file is invalid.
+    Exit status: 0 clean, 1 warnings, 2 a file is invalid (the worst over all files).
 
     Example:
 
     \b
-        groupsim rules lint scenarios/rulesets/strike_ladder.yaml
+        groupsim rules lint scenarios/rulesets/*.yaml
     """
+    worst = 0
+    for file in files:
+        worst = max(worst, _lint_one(file))
+    if worst:
+        raise typer.Exit(worst)
+
+
+def _lint_one(file: Path) -> int:
+    """Lint one file; 0 clean, 1 warnings, 2 invalid (problems are printed)."""
     try:
         spec = load_ruleset(file)
         doc = read_yaml(file)
     except InputError as exc:
-        raise _fail(exc) from None
+        typer.echo(f"error: {exc.render()}", err=True)
+        return 2
     own = {str(r.get("name") or r.get("use")): k for k, r in enumerate(doc.data.get("rules") or []) if isinstance(r, dict)}
     problems = lint_problems(spec)
     for label, field, message in problems:
@@ -136,8 +146,9 @@ def lint(file: Path = typer.Argument(..., help="A ruleset YAML file.")) -> None:
         where = f"{file}:{doc.line_of(path)}" if k is not None else str(file)
         typer.echo(f"{where}: rules[{label}]{'.' + field if field else ''}: {message}")
     if problems:
-        raise typer.Exit(1)
-    typer.echo(f"{file}: ok ({len(spec.rules)} rules)")
+        return 1
+    typer.echo(f"{file}: ok ({len(spec.rules)} rule{'s' if len(spec.rules) != 1 else ''})")
+    return 0
 
 
 class _View:

@@ -72,3 +72,13 @@ def test_explain_unknown_ruleset_is_exit_2() -> None:
 def test_fields_lists_observables_only() -> None:
     res = runner.invoke(app, ["rules", "fields"])
     assert "sender.tenure_days" in res.output and "truth" not in res.output
+
+
+def test_lint_takes_many_files_and_exits_with_the_worst(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nrules:\n  - name: a\n    if: message.__class__\n    then: [delete]\n", encoding="utf-8")
+    lib = Path(__file__).resolve().parent.parent / "scenarios" / "rulesets"
+    ok = CliRunner().invoke(app, ["rules", "lint", str(lib / "basic.yaml"), str(lib / "no_ads_kick.yaml")])
+    assert ok.exit_code == 0 and "basic.yaml: ok (2 rules)" in ok.output and "no_ads_kick.yaml: ok (1 rule)" in ok.output
+    mixed = CliRunner().invoke(app, ["rules", "lint", str(lib / "basic.yaml"), str(bad)])
+    assert mixed.exit_code == 2 and "basic.yaml: ok" in mixed.output and f"{bad}:4: rules[0].if" in mixed.output
