@@ -39,7 +39,9 @@ from rules.ruleset import (
     BUILTIN_RULES, ENTRY_POINT_GROUP, AppealSpec, RuleSpec, RulesetSpec, find_ruleset, load_ruleset, merge_rulesets,
     plugin_rules, rule_factory,
 )
-from rules.source import InputError, Problem, YamlDocument, load_model, parse_yaml, read_yaml, validate_document
+from rules.source import (
+    InputError, Problem, YamlDocument, load_model, parse_yaml, read_mapping, read_yaml, validate_document,
+)
 from rules.view import GroupView, MemberDirectory
 
 __all__ = [
@@ -111,6 +113,7 @@ __all__ = [
     "merge_rulesets",
     "parse_yaml",
     "plugin_rules",
+    "read_mapping",
     "read_yaml",
     "rule_factory",
     "validate_document",

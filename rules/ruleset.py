@@ -36,7 +36,7 @@ from rules.engine import Rule, RuleEngine
 from rules.executors import Executor, HumanExecutor
 from rules.ladders import Blacklist
 from rules.observe import FIELDS, Observer
-from rules.source import InputError, YamlDocument, read_yaml, validate_document
+from rules.source import InputError, YamlDocument, read_mapping, validate_document
 
 RuleFactory = Callable[..., Rule]
 
@@ -262,9 +262,7 @@ def resolve_extends(spec: RulesetSpec, search: Sequence[Path], where: str = "<ru
 def load_ruleset(path: str | Path, *, _seen: tuple[str, ...] = ()) -> RulesetSpec:
     """Read a ruleset file, validate it with file:line errors, and resolve ``extends``."""
     p = Path(path)
-    doc: YamlDocument = read_yaml(p)
-    if not isinstance(doc.data, dict):
-        raise InputError.single(p, 1, "", "a ruleset file must be a mapping (name:, rules:, ...)")
+    doc: YamlDocument = read_mapping(p, "a ruleset file", "name:, rules:, ...")
     spec = validate_document(RulesetSpec, doc)
     try:
         return resolve_extends(spec, [p.parent], str(p), (*_seen, p.stem))

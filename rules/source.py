@@ -119,7 +119,7 @@ class _Walk:
 
 
 def _container(node: Any, path: Path_, walk: _Walk) -> Any:
-    lines, file = walk.lines, walk.file
+    lines = walk.lines
     if isinstance(node, CommentedMap):
         out: dict[Any, Any] = {}
         for key in node:
@@ -133,17 +133,16 @@ def _container(node: Any, path: Path_, walk: _Walk) -> Any:
             lines[sub] = line
             out[str(key)] = walk(node[key], sub)
         return out
-    if True:
-        items = []
-        for i, item in enumerate(node):
-            try:
-                line = node.lc.item(i)[0] + 1
-            except (KeyError, TypeError, AttributeError):
-                line = lines.get(path, 0)
-            sub = (*path, i)
-            lines[sub] = line
-            items.append(walk(item, sub))
-        return items
+    items = []
+    for i, item in enumerate(node):
+        try:
+            line = node.lc.item(i)[0] + 1
+        except (KeyError, TypeError, AttributeError):
+            line = lines.get(path, 0)
+        sub = (*path, i)
+        lines[sub] = line
+        items.append(walk(item, sub))
+    return items
 
 
 def _scalar(node: Any, path: Path_, walk: _Walk) -> Any:
@@ -189,6 +188,17 @@ def parse_yaml(text: str, file: str | Path = "<string>") -> YamlDocument:
     lines: dict[Path_, int] = {(): 1}
     data = _Walk(name, lines)(root, ())
     return YamlDocument(name, data, lines)
+
+
+def read_mapping(path: str | Path, what: str, fields: str) -> YamlDocument:
+    """Read a YAML file that must be a mapping; ``what`` and ``fields`` word the error otherwise.
+
+    E.g. ``read_mapping(p, "a ruleset file", "name:, rules:, ...")``.
+    """
+    doc = read_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise InputError.single(path, 1, "", f"{what} must be a mapping ({fields})")
+    return doc
 
 
 def read_yaml(path: str | Path) -> YamlDocument:

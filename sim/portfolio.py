@@ -39,7 +39,7 @@ import numpy as np
 import simpy
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from rules import read_yaml, validate_document
+from rules import read_mapping, validate_document
 from sim.clock import MINUTES_PER_DAY
 from sim.engine import Simulation
 from sim.group import ADVERSARY, LEGIT
@@ -122,7 +122,7 @@ class Attention:
 def load_portfolio(path: str | Path) -> tuple[Portfolio, list[Scenario]]:
     """Read a portfolio file and its groups' scenario files; problems are InputErrors with file:line."""
     p = Path(path)
-    portfolio = validate_document(Portfolio, read_yaml(p))
+    portfolio = validate_document(Portfolio, read_mapping(p, "a portfolio file", "name:, groups:, ..."))
     return portfolio, [load_scenario(p.parent / g.scenario) for g in portfolio.groups]
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
-from rules import InputError, RulesetSpec, find_ruleset, load_ruleset, read_yaml, validate_document
+from rules import InputError, RulesetSpec, find_ruleset, load_ruleset, read_mapping, read_yaml, validate_document
 from rules.ruleset import resolve_extends
 from sim.cast_params import (
     NEVER,
@@ -430,9 +430,7 @@ def resolve_ruleset(scenario: Scenario, scenario_file: Path | None = None) -> Sc
 def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and resolve a scenario file; every problem is an InputError."""
     p = Path(path)
-    doc = read_yaml(p)
-    if not isinstance(doc.data, dict):
-        raise InputError.single(p, 1, "", "a scenario file must be a mapping of fields (name:, population:, ...)")
+    doc = read_mapping(p, "a scenario file", "name:, population:, ...")
     scenario = validate_document(Scenario, doc)
     return resolve_ruleset(scenario, p)
 

@@ -33,7 +33,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from rules import InputError, read_yaml, validate_document
+from rules import InputError, read_mapping, validate_document
 from sim.scenario import Scenario, load_scenario
 
 Method = Literal["grid", "random", "lhs", "sobol", "morris"]
@@ -216,9 +216,7 @@ def _values(spec: SweepSpec, row: Sequence[float]) -> dict[str, Scalar]:
 def plan_sweep(path: str | Path) -> Plan:
     """Read a sweep file, build and validate every point; errors name the file, line and field."""
     p = Path(path)
-    doc = read_yaml(p)
-    if not isinstance(doc.data, dict):
-        raise InputError.single(p, 1, "", "a sweep file must be a mapping (name:, base:, factors:, ...)")
+    doc = read_mapping(p, "a sweep file", "name:, base:, factors:, ...")
     spec = validate_document(SweepSpec, doc)
     base_path = (p.parent / spec.base) if not Path(spec.base).is_absolute() else Path(spec.base)
     base = load_scenario(base_path)

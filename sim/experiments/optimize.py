@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from rules import InputError, read_yaml, validate_document
+from rules import InputError, read_mapping, validate_document
 from sim.experiments.design import Factor, _reason, build_variant
 from sim.experiments.executors import Executor, RunTask, run_tasks
 from sim.experiments.measures import available, mean_of
@@ -97,9 +97,7 @@ class Search:
 def load_search(path: str | Path) -> Search:
     """Read and check a search file; errors name file, line and field."""
     p = Path(path)
-    doc = read_yaml(p)
-    if not isinstance(doc.data, dict):
-        raise InputError.single(p, 1, "", "a search file must be a mapping (name:, base:, params:, objectives:, ...)")
+    doc = read_mapping(p, "a search file", "name:, base:, params:, objectives:, ...")
     spec = validate_document(SearchSpec, doc)
     base = load_scenario(p.parent / spec.base if not Path(spec.base).is_absolute() else Path(spec.base))
     try:
