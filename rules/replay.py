@@ -49,8 +49,8 @@ class LoggedMessage:
     id: int
     time: float
     sender: int
-    form: MessageForm
-    text: str
+    form: MessageForm = MessageForm.TEXT
+    text: str = ""
     has_link: bool = False
     has_card: bool = False
     has_mini_program: bool = False

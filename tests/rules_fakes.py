@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rules import MessageForm, MessagePosted, VisibleRole
+from rules import MessagePosted, VisibleRole
+from rules.replay import LoggedMessage
 
 
-@dataclass
-class Msg:
-    id: int
-    time: float
-    sender: int
-    form: MessageForm = MessageForm.TEXT
-    text: str = ""
-    has_link: bool = False
-    has_card: bool = False
-    has_mini_program: bool = False
-    has_image: bool = False
+Msg = LoggedMessage  # a logged message is exactly what rules observe
 
 
 @dataclass

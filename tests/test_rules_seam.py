@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass
 
 import pytest
 
@@ -22,19 +21,7 @@ from rules import (
     VisibleRole,
     Warn,
 )
-
-
-@dataclass
-class Msg:
-    id: int
-    time: float
-    sender: int
-    form: MessageForm = MessageForm.TEXT
-    text: str = ""
-    has_link: bool = False
-    has_card: bool = False
-    has_mini_program: bool = False
-    has_image: bool = False
+from tests.rules_fakes import Msg
 
 
 class View:
