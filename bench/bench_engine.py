@@ -1,10 +1,19 @@
 """Engine throughput: the reference scenario against a bare simpy loop, in one process.
 
-Run:  python bench/bench_engine.py [--repeat 3] [--breakdown]
+Run:  python bench/bench_engine.py [--repeat 5] [--breakdown] [--floor]
 
 Prints messages/s of one 500-member, 30-day run of bench/reference.yaml and of a
 bare simpy loop doing one timeout per message (same number of messages), and
-their ratio. Speed is measured here, never asserted in tests.
+their ratio. Each run is paired with bare loops timed just before and just
+after it, and the ratio reported is the median of the per-pair ratios: on a
+shared machine whose speed drifts by half within a minute, the pairs cancel
+most of the drift that a ratio of two separate medians keeps.
+
+``--floor`` also times two stripped-down models on the same messages, as
+yardsticks for what any engine must spend per message: a simpy timeout per
+message that builds the message object (nothing else), and the same plus the
+two built-in rules through the rule engine. Speed is measured here, never
+asserted in tests.
 """
 
 from __future__ import annotations
@@ -12,9 +21,17 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import simpy
+
+from rules import MessageForm, MessagePosted
+from rules.builtin import BanAdsAndLinks, FloodLimit
+from rules.engine import RuleEngine
+from sim.group import Group
+from sim.messages import Kind, Message
 
 from sim.engine import Simulation, run_scenario
 from sim.scenario import Scenario, load_scenario
@@ -34,6 +51,58 @@ def bare_loop(n: int) -> float:
     t = time.perf_counter()
     env.run()
     return time.perf_counter() - t
+
+
+def paired(n: int, timed: Callable[[], float]) -> tuple[float, float]:
+    """(seconds of ``timed()``, bare-loop seconds for ``n`` messages around it)."""
+    before = bare_loop(n)
+    dt = timed()
+    return dt, (before + bare_loop(n)) / 2
+
+
+def floor_model(n: int, rules: bool, seed: int = 1) -> float:
+    """Seconds for a model that does only the least any engine must per message.
+
+    One simpy timeout per message (the gaps of a 500-member group), one
+    :class:`~sim.messages.Message` built and kept, and, with ``rules``, the
+    two built-in rules judging it through the rule engine. No members, no
+    reading, no satisfaction, no questions, no log, no set-up.
+    """
+    rng = np.random.default_rng(seed)
+    senders = rng.integers(0, 500, n).tolist()
+    gaps = rng.exponential(43200.0 / n, n).tolist()
+    env = simpy.Environment()
+    messages: list[Message] = []
+    engine = RuleEngine([BanAdsAndLinks(), FloodLimit()])
+    group = Group(500, 512)
+    for _ in range(500):
+        group.new_agent(0, 0)
+    text, chat = MessageForm.TEXT, Kind.CHAT
+
+    def proc():  # noqa: ANN202
+        for i, gap in zip(senders, gaps):
+            yield env.timeout(gap)
+            t = env.now
+            m = Message(len(messages), 0, t, i, chat, text, "哈哈")
+            messages.append(m)
+            if rules:
+                group.now = t
+                engine.handle_post(MessagePosted(t, m), group)
+
+    env.process(proc())
+    t0 = time.perf_counter()
+    env.run()
+    return time.perf_counter() - t0
+
+
+def floors(n: int, repeat: int) -> None:
+    print(f"yardsticks on {n:,} messages (median of {repeat} paired ratios):")
+    for label, rules in (("timeout + message object", False), ("timeout + message object + built-in rules", True)):
+        ratios = []
+        for _ in range(repeat):
+            dt, bare = paired(n, lambda rules=rules: floor_model(n, rules))
+            ratios.append(bare / dt)
+        print(f"  {label:44s} ratio {statistics.median(ratios):5.3f}  (range {min(ratios):.3f}-{max(ratios):.3f})")
 
 
 def breakdown(scenario: Scenario, repeat: int) -> None:
@@ -62,30 +131,38 @@ def breakdown(scenario: Scenario, repeat: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--scenario", type=Path, default=HERE / "reference.yaml")
     ap.add_argument("--breakdown", action="store_true", help="Also time the run phase with parts switched off.")
+    ap.add_argument("--floor", action="store_true", help="Also time the stripped-down yardstick models.")
     args = ap.parse_args()
     scenario = load_scenario(args.scenario)
-    runs, bares = [], []
+    runs = []
     for k in range(args.repeat):
-        t = time.perf_counter()
-        result = run_scenario(scenario, scenario.seed + k)
-        dt = time.perf_counter() - t
-        n = result.summary["messages"]
-        runs.append((n, dt))
-        bares.append(n / bare_loop(n))
-    sim_rate = statistics.median(n / dt for n, dt in runs)
-    bare_rate = statistics.median(bares)
-    wall = statistics.median(dt for _, dt in runs)
-    msgs = statistics.median(n for n, _ in runs)
-    print(f"scenario: {scenario.name} ({args.scenario.name}), {args.repeat} runs")
+        box: dict[str, int] = {}
+
+        def one(k: int = k, box: dict[str, int] = box) -> float:
+            t = time.perf_counter()
+            box["n"] = run_scenario(scenario, scenario.seed + k).summary["messages"]
+            return time.perf_counter() - t
+
+        before = bare_loop(50_000) / 50_000  # also warms up
+        dt = one()
+        n = box["n"]
+        bare = (before * n + bare_loop(n)) / 2
+        runs.append((n, dt, bare))
+    msgs = statistics.median(n for n, _, _ in runs)
+    wall = statistics.median(dt for _, dt, _ in runs)
+    ratios = [bare / dt for _, dt, bare in runs]
+    print(f"scenario: {scenario.name} ({args.scenario.name}), {args.repeat} runs, seeds {scenario.seed}..{scenario.seed + args.repeat - 1}")
     print(f"messages per run (median): {msgs:,.0f}; wall time per run (median): {wall:.3f} s")
-    print(f"groupsim:  {sim_rate:12,.0f} messages/s")
-    print(f"bare simpy: {bare_rate:12,.0f} messages/s (one timeout per message)")
-    print(f"ratio:      {sim_rate / bare_rate:12.3f}")
+    print(f"groupsim:  {statistics.median(n / dt for n, dt, _ in runs):12,.0f} messages/s")
+    print(f"bare simpy: {statistics.median(n / bare for n, _, bare in runs):12,.0f} messages/s (one timeout per message)")
+    print(f"ratio:      {statistics.median(ratios):12.3f}  (median of paired ratios; range {min(ratios):.3f}-{max(ratios):.3f})")
     if args.breakdown:
         breakdown(scenario, args.repeat)
+    if args.floor:
+        floors(int(msgs), args.repeat)
 
 
 if __name__ == "__main__":

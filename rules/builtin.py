@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from rules.actions import Action, Delete, Kick, Mute, Warn
-from rules.events import Event, MessageForm, MessagePosted
+from rules.events import Event, MessageForm, MessagePosted, ObservedMessage
 from rules.engine import RuleBase
 from rules.view import GroupView
 
@@ -52,7 +52,10 @@ class BanAdsAndLinks(RuleBase):
         self._verdicts: dict[str, bool] = {}
 
     def offends(self, event: MessagePosted) -> bool:
-        m = event.message
+        return self.may_act(event.message)
+
+    def may_act(self, m: ObservedMessage) -> bool:
+        """Whether a message that looks like ``m`` is an offence (the verdict depends on the look alone)."""
         form = m.form
         if form is _TEXT and not (m.has_link or m.has_card or m.has_mini_program):
             # Plain text: the verdict depends on the text alone. Chat repeats itself

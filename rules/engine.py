@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from rules.actions import PUNITIVE, Action, Ban, Delete, Kick
-from rules.events import AppealGranted, Event, MemberJoined, MemberLeft, MessagePosted, PaymentMade, VisibleRole
+from rules.events import AppealGranted, Event, MemberJoined, MemberLeft, MessageForm, MessagePosted, PaymentMade, VisibleRole
 from rules.view import GroupView
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 PROTECTED_ROLES = frozenset({VisibleRole.OWNER, VisibleRole.ADMIN})
 BAN_LIST = "ban_list"
 _OBSERVED = (MessagePosted, MemberJoined, MemberLeft, PaymentMade, AppealGranted)
+_TEXT = MessageForm.TEXT
+_LOOKS = 4096  # plain texts whose screened rule list is kept (see RuleEngine.handle_post)
 
 
 @runtime_checkable
@@ -99,6 +101,9 @@ class RuleEngine:
                 self._plans.append((static, (rest, call[1], rule) if static is not None else call))
         if not any(st is not None for st, _ in self._plans):
             self._plans = []
+        # Posts without an observer: per plain-text look, the rules that may act on it.
+        self._post_rules = tuple(r for r in self.rules if MessagePosted in r.triggers)
+        self._by_text: dict[str, tuple[Rule, ...]] = {}
 
     def _candidates(self, facts: Any) -> tuple[Call, ...]:
         """The message rules worth testing for this message look (static parts already hold)."""
@@ -151,6 +156,35 @@ class RuleEngine:
             if any(isinstance(a, Delete) and a.message_id == m.id for a in out):
                 obs.retract(m)
         return out
+
+    def handle_post(self, event: MessagePosted, view: GroupView) -> list[Action]:
+        """:meth:`handle` for a posted message (the simulator's hot path), same result.
+
+        A rule may offer ``may_act(message) -> bool``: False promises that it
+        takes no action on any message that looks like this one (same form,
+        flags and text) and that skipping it loses no state; such rules are
+        screened out once per distinct plain text rather than called per message.
+        """
+        if self.observer is not None:
+            return self.handle(event, view)
+        m = event.message
+        if m.form is _TEXT and not (m.has_link or m.has_card or m.has_mini_program or m.has_image):
+            rules = self._by_text.get(m.text)
+            if rules is None:
+                if len(self._by_text) >= _LOOKS:
+                    self._by_text.clear()
+                rules = self._by_text[m.text] = self._screen(m)
+        else:
+            rules = self._screen(m)
+        out: list[Action] = []
+        for rule in rules:
+            actions = rule.on_event(event, view)
+            if actions:
+                self._admit(actions, view, out)
+        return out
+
+    def _screen(self, m: Any) -> tuple[Rule, ...]:
+        return tuple(r for r in self._post_rules if (may := getattr(r, "may_act", None)) is None or may(m))
 
     def _run(self, calls: tuple[Call, ...], event: Event, view: GroupView, facts: Any) -> list[Action]:
         out: list[Action] = []

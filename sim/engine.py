@@ -341,7 +341,11 @@ class Simulation(Ticks):
         post, answer = self.post, self.answer
         n, k = len(times), 0
         n_chat, n_q, n_a = len(CHAT_TEXTS), len(QUESTION_TEXTS), len(ANSWER_TEXTS)
-        chat, question = Kind.CHAT, Kind.QUESTION
+        question = Kind.QUESTION
+        # the chat line, inlined: what post() does for it, without the call
+        messages, counter, cum, posts = g.messages, self.log.counter, g.cum, g.posts
+        rules_on, handle, apply_all = self._rules_on_post, self.rules.handle_post, self.moderation.apply_all
+        chat, text_form, chat_value, value_slot = Kind.CHAT, MessageForm.TEXT, CHAT_VALUE, N_KINDS + _CONNECTIONS
         while True:
             if late and (k >= n or late[0][0] < times[k]):
                 t, i, ua, uk, ut = heapq.heappop(late)
@@ -364,7 +368,19 @@ class Simulation(Ticks):
             elif experts and uk < expert_p[i]:  # a KOL's expert sharing
                 post(i, Kind.CONTENT, "经验分享", t, value_dim=_INFORMATION, value=traits[i]["expert_value"])
             else:
-                post(i, chat, CHAT_TEXTS[int(ut * n_chat)], t, value_dim=_CONNECTIONS, value=CHAT_VALUE)
+                m = Message(
+                    len(messages), next(counter), t, i, chat, text_form, CHAT_TEXTS[int(ut * n_chat)],
+                    False, False, False, False, _CONNECTIONS, chat_value, -1,
+                )
+                messages.append(m)
+                cum[0] += 1.0  # Kind.CHAT
+                cum[value_slot] += chat_value
+                posts[i] += 1
+                if rules_on:
+                    g.now = t
+                    actions = handle(MessagePosted(t, m), g)
+                    if actions:
+                        apply_all(actions, t)
 
     def post(
         self, i: int, kind: Kind, text: str, t: float | None = None, *, form: MessageForm = MessageForm.TEXT,
@@ -390,7 +406,7 @@ class Simulation(Ticks):
             self._open_question(m)
         if self._rules_on_post:
             g.now = t
-            actions = self.rules.handle(MessagePosted(t, m), g)
+            actions = self.rules.handle_post(MessagePosted(t, m), g)
             if actions:
                 self.moderation.apply_all(actions, t)
         return m

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
@@ -53,21 +54,20 @@ class EventLog:
         if not messages:
             return
         n = len(messages)
-        m_seq = np.fromiter((m.seq for m in messages), np.int64, n)
-        seq = np.concatenate([np.asarray(self.seq, dtype=np.int64), m_seq])
-        order = np.argsort(seq, kind="stable").tolist()
-        kinds = [kind_names[m.kind] for m in messages]
+        m_seq = list(map(attrgetter("seq"), messages))
+        seq = np.asarray(self.seq + m_seq, dtype=np.int64)
+        order = np.argsort(seq, kind="stable")
+        pick = itemgetter(*order.tolist()) if len(order) > 1 else (lambda both: (both[0],))
 
         def merged(old: list[Any], new: list[Any]) -> list[Any]:
-            both = old + new
-            return [both[k] for k in order]
+            return list(pick(old + new))
 
         self.seq = seq[order].tolist()
-        self.time = merged(self.time, [m.time for m in messages])
+        self.time = np.asarray(self.time + list(map(attrgetter("time"), messages)), dtype=np.float64)[order].tolist()
         self.event = merged(self.event, ["post"] * n)
-        self.actor = merged(self.actor, [m.sender for m in messages])
-        self.target = merged(self.target, [m.id for m in messages])
-        self.kind = merged(self.kind, kinds)
+        self.actor = np.asarray(self.actor + list(map(attrgetter("sender"), messages)), dtype=np.int64)[order].tolist()
+        self.target = merged(self.target, list(map(attrgetter("id"), messages)))
+        self.kind = merged(self.kind, list(map(kind_names.__getitem__, map(attrgetter("kind"), messages))))
         self.rule = merged(self.rule, [""] * n)
 
     def __len__(self) -> int:

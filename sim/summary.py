@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -50,12 +51,10 @@ def summarise(sim: Simulation) -> dict[str, Any]:
     n = g.n
     t_end = sim.env.now
     outcome, day, reason = sim.outcome or (Outcome.ALIVE, t_end / MINUTES_PER_DAY, "")
-    kinds = np.zeros(len(KIND_NAMES), dtype=np.int64)
-    deleted = np.zeros(len(KIND_NAMES), dtype=np.int64)
-    for m in g.messages:
-        kinds[m.kind] += 1
-        if m.deleted_at >= 0:
-            deleted[m.kind] += 1
+    kind_of = np.fromiter(map(attrgetter("kind"), g.messages), np.int64, len(g.messages))
+    gone = np.fromiter(map(attrgetter("deleted_at"), g.messages), np.float64, len(g.messages)) >= 0
+    kinds = np.bincount(kind_of, minlength=len(KIND_NAMES))
+    deleted = np.bincount(kind_of[gone], minlength=len(KIND_NAMES))
     members = g.ever_joined[:n] & g.reader[:n]
     posts = np.asarray(g.posts, dtype=np.int64)[members]
     present_readers = np.flatnonzero(g.present[:n] & g.reader[:n])
@@ -94,7 +93,7 @@ def summarise(sim: Simulation) -> dict[str, Any]:
         "rule_actions": int(sum(s["actions"] for s in stats.values())),
         "rule_actions_on_adversaries": int(sum(s["on_adversaries"] for s in stats.values())),
         "rule_actions_on_legitimate": int(sum(s["on_legitimate"] for s in stats.values())),
-        "legitimate_kicked": int(sum(1 for e, tg, r in zip(sim.log.event, sim.log.target, sim.log.rule) if e == "kick" and g.truth[tg] == LEGIT)),
+        "legitimate_kicked": int(sum(1 for e, tg in zip(sim.log.event, sim.log.target) if e == "kick" and g.truth[tg] == LEGIT)),
         **totals(stats),
         **cast_summary(sim),
         **design_summary(sim),

@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rules import (
     BanAdsAndLinks,
@@ -15,6 +17,7 @@ from rules import (
     MessageForm,
     MessagePosted,
     Mute,
+    RuleBase,
     RuleEngine,
     RuleSpec,
     RulesetSpec,
@@ -110,3 +113,57 @@ def test_rules_never_imports_simpy_or_sim() -> None:
     code = "import sys, rules; print('simpy' in sys.modules, 'sim' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+class _Counting(RuleBase):
+    """A plugin-style rule without ``may_act``: it must see every post."""
+
+    triggers = frozenset({MessagePosted})
+
+    def __init__(self) -> None:
+        super().__init__("every_fifth", 30)
+        self.seen = 0
+
+    def on_event(self, event, view):  # noqa: ANN001, ANN201
+        self.seen += 1
+        return (Warn(self.name, event.message.sender, "fifth"),) if self.seen % 5 == 0 else ()
+
+
+_LOOKS = st.sampled_from(
+    [
+        {"text": "哈哈"}, {"text": "收到"}, {"text": "加微信领优惠券"}, {"text": "[链接]", "form": MessageForm.LINK, "has_link": True},
+        {"text": "[名片]", "form": MessageForm.CARD, "has_card": True}, {"text": "看图", "form": MessageForm.IMAGE, "has_image": True},
+        {"text": "哈哈", "has_link": True},
+    ]
+)
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.integers(0, 4), st.floats(0, 3.0), _LOOKS), max_size=60))
+def test_handle_post_gives_what_handle_gives(posts) -> None:  # noqa: ANN001
+    """The screened post path (RuleEngine.handle_post) returns exactly what handle() does, in order."""
+    def engine() -> RuleEngine:
+        return RuleEngine([BanAdsAndLinks(kick_after=2), FloodLimit(max_messages=2, window_seconds=60), _Counting()])
+
+    slow, fast = engine(), engine()
+    view = View({0: VisibleRole.OWNER})
+    t = 0.0
+    for k, (sender, gap, look) in enumerate(posts):
+        t += gap
+        event = MessagePosted(t, Msg(k, t, sender, **look))
+        assert fast.handle_post(event, view) == slow.handle(event, view)
+
+
+def test_handle_post_screens_plain_chat_out_of_ban_ads() -> None:
+    """A plain text with no ad keyword never reaches BanAdsAndLinks; a keyword ad does."""
+    calls: list[str] = []
+
+    class Spy(BanAdsAndLinks):
+        def on_event(self, event, view):  # noqa: ANN001, ANN201
+            calls.append(event.message.text)
+            return super().on_event(event, view)
+
+    engine = RuleEngine([Spy()])
+    for k, text in enumerate(["哈哈", "哈哈", "加微信"]):
+        engine.handle_post(posted(k, 3, text=text), View())
+    assert calls == ["加微信"]
