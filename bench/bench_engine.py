@@ -9,10 +9,11 @@ after it, and the ratio reported is the median of the per-pair ratios: on a
 shared machine whose speed drifts by half within a minute, the pairs cancel
 most of the drift that a ratio of two separate medians keeps.
 
-``--floor`` also times two stripped-down models on the same messages, as
+``--floor`` also times stripped-down models on the same messages, as
 yardsticks for what any engine must spend per message: a simpy timeout per
-message that builds the message object (nothing else), and the same plus the
-two built-in rules through the rule engine. Speed is measured here, never
+message that builds the message object (nothing else); the same plus the two
+built-in rules through the rule engine; and that without the timeouts (posts
+walked inline, as the engine does between events). Speed is measured here, never
 asserted in tests.
 """
 
@@ -60,13 +61,15 @@ def paired(n: int, timed: Callable[[], float]) -> tuple[float, float]:
     return dt, (before + bare_loop(n)) / 2
 
 
-def floor_model(n: int, rules: bool, seed: int = 1) -> float:
+def floor_model(n: int, rules: bool, seed: int = 1, inline: bool = False) -> float:
     """Seconds for a model that does only the least any engine must per message.
 
     One simpy timeout per message (the gaps of a 500-member group), one
     :class:`~sim.messages.Message` built and kept, and, with ``rules``, the
     two built-in rules judging it through the rule engine. No members, no
-    reading, no satisfaction, no questions, no log, no set-up.
+    reading, no satisfaction, no questions, no log, no set-up. ``inline``
+    drops the timeouts too (one process walks the message times, as
+    ``Simulation._chatter`` does between events).
     """
     rng = np.random.default_rng(seed)
     senders = rng.integers(0, 500, n).tolist()
@@ -80,14 +83,19 @@ def floor_model(n: int, rules: bool, seed: int = 1) -> float:
     text, chat = MessageForm.TEXT, Kind.CHAT
 
     def proc():  # noqa: ANN202
+        t = 0.0
         for i, gap in zip(senders, gaps):
-            yield env.timeout(gap)
-            t = env.now
+            if inline:
+                t += gap
+            else:
+                yield env.timeout(gap)
+                t = env.now
             m = Message(len(messages), 0, t, i, chat, text, "哈哈")
             messages.append(m)
             if rules:
                 group.now = t
                 engine.handle_post(MessagePosted(t, m), group)
+        yield env.timeout(0)
 
     env.process(proc())
     t0 = time.perf_counter()
@@ -97,10 +105,15 @@ def floor_model(n: int, rules: bool, seed: int = 1) -> float:
 
 def floors(n: int, repeat: int) -> None:
     print(f"yardsticks on {n:,} messages (median of {repeat} paired ratios):")
-    for label, rules in (("timeout + message object", False), ("timeout + message object + built-in rules", True)):
+    models = (
+        ("timeout + message object", False, False),
+        ("timeout + message object + built-in rules", True, False),
+        ("inline: message object + built-in rules", True, True),
+    )
+    for label, rules, inline in models:
         ratios = []
         for _ in range(repeat):
-            dt, bare = paired(n, lambda rules=rules: floor_model(n, rules))
+            dt, bare = paired(n, lambda rules=rules, inline=inline: floor_model(n, rules, inline=inline))
             ratios.append(bare / dt)
         print(f"  {label:44s} ratio {statistics.median(ratios):5.3f}  (range {min(ratios):.3f}-{max(ratios):.3f})")
 

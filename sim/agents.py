@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.clock import DiurnalClock
+from sim.clock import DiurnalClock, lexsort2
 from sim.group import LEGIT, MEMBER, OWNER, STAFF
 from sim.messages import Kind
 from sim.params import Uniform, sample
@@ -75,7 +75,7 @@ def _event_times(clock: DiurnalClock, rng: np.random.Generator, rates: np.ndarra
     counts = rng.poisson(np.maximum(rates, 0.0) * max(w1 - w0, 0.0) / 1440.0)
     owner = np.repeat(np.arange(len(rates)), counts)
     w = rng.uniform(w0, w1, int(counts.sum()))
-    order = np.lexsort((w, owner))
+    order = lexsort2(w, owner)
     return owner[order], np.clip(clock.real(w[order]), t0, end)
 
 
@@ -108,7 +108,9 @@ def add_members(sim: Simulation, entry_idx: int, entry: MemberRole, first: int, 
     traits = [dict(zip(cols, row)) for row in zip(*(c.tolist() for c in cols.values()))]
     # visits: several looks within one hour count as one visit
     owner, times = _event_times(sim.clock, stream("visits"), cols["check_rate"], t0, sim.end)
-    key = np.unique(owner * 1_000_000 + (times // 60.0).astype(np.int64))
+    key = owner * 1_000_000 + (times // 60.0).astype(np.int64)
+    # np.unique(key), without its sort: key comes grouped by owner with times sorted, so sorted already
+    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) and (key[1:] >= key[:-1]).all() else np.unique(key)
     v_owner, v_hour = np.divmod(key, 1_000_000)
     sim.schedule_visits(np.asarray(ids)[v_owner], v_hour, stream("visit-thinning").random(len(key)))
     greed = np.clip(cols["priority_greed"], 0.0, 1.0 - 1e-6)

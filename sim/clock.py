@@ -70,3 +70,29 @@ CHAT_PROFILE: tuple[float, ...] = (
     0.3, 0.15, 0.08, 0.05, 0.05, 0.1, 0.3, 0.7, 1.0, 1.1, 1.1, 1.2,
     1.5, 1.3, 1.0, 1.0, 1.0, 1.1, 1.3, 1.5, 1.8, 1.9, 1.4, 0.8,
 )
+
+
+def lexsort2(secondary: np.ndarray, primary: np.ndarray) -> np.ndarray:
+    """``np.lexsort((secondary, primary))``, faster on the shapes the set-up builds.
+
+    Sorting is the bulk of building a run (every candidate post and visit is
+    drawn up front), and ``lexsort`` is several times slower than a stable
+    ``argsort``. The result is the same permutation (both sorts are stable):
+
+    * ``secondary`` already non-decreasing: one stable argsort by ``primary``
+      leaves ties in input order, which is ``secondary`` order;
+    * ``primary`` already non-decreasing (events grouped by owner): each run of
+      equal ``primary`` is argsorted by ``secondary`` on its own.
+    """
+    n = len(primary)
+    if n < 2:
+        return np.arange(n)
+    if (secondary[1:] >= secondary[:-1]).all():
+        return np.argsort(primary, kind="stable")
+    if (primary[1:] >= primary[:-1]).all():
+        bounds = np.r_[0, np.flatnonzero(primary[1:] != primary[:-1]) + 1, n].tolist()
+        out = np.empty(n, dtype=np.intp)
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            out[a:b] = np.argsort(secondary[a:b], kind="stable") + a
+        return out
+    return np.lexsort((secondary, primary))

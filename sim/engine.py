@@ -22,7 +22,7 @@ import simpy
 from rules import MemberJoined, MemberLeft, MessageForm, MessagePosted, RulesetSpec
 from sim.agents import ANSWER_TEXTS, ANSWER_VALUE, CHAT_TEXTS, CHAT_VALUE, QUESTION_TEXTS
 from sim.agents import Operator
-from sim.clock import MINUTES_PER_DAY, DiurnalClock
+from sim.clock import MINUTES_PER_DAY, DiurnalClock, lexsort2
 from sim.activities import Calendar
 from sim.business import Ledger as BusinessLedger
 from sim.entry import EntryGate
@@ -41,6 +41,8 @@ from sim.ticks import Ticks
 
 _INFORMATION = 1  # VALUE_DIMENSIONS.index("information")
 _CONNECTIONS = 5  # VALUE_DIMENSIONS.index("connections")
+_NO_TRAITS: dict[str, float] = {}
+assert (int(Kind.CHAT), int(Kind.QUESTION), int(Kind.ANSWER)) == (0, 1, 2)  # the chatter's inlined counters
 
 
 @dataclass
@@ -244,7 +246,7 @@ class Simulation(Ticks):
         times = np.concatenate([c[0] for c in chunks])
         ids = np.concatenate([c[1] for c in chunks])
         draws = np.concatenate([c[2] for c in chunks])
-        order = np.lexsort((ids, times))
+        order = lexsort2(ids, times)
         d = draws[order]
         self._posts = (times[order].tolist(), ids[order].tolist(), d[:, 0].tolist(), d[:, 1].tolist(), d[:, 2].tolist())
 
@@ -267,7 +269,7 @@ class Simulation(Ticks):
             return
         ids = np.concatenate([c[1] for c in chunks])
         u = np.concatenate([c[2] for c in chunks])
-        order = np.lexsort((ids, hours))
+        order = lexsort2(ids, hours)
         hours, ids, u = hours[order], ids[order], u[order]
         starts = np.flatnonzero(np.r_[True, hours[1:] != hours[:-1]])
         bounds = np.r_[starts, len(hours)]
@@ -338,7 +340,9 @@ class Simulation(Ticks):
         experts = any(getattr(e.params, "expert_share", 0.0) != 0.0 for e in self.scenario.population)
         traits = self.traits
         open_q = self.open_questions
-        post, answer = self.post, self.answer
+        post = self.post
+        bump, open_question = g.bump_satisfaction, self._open_question
+        answer_kind, info_slot = Kind.ANSWER, N_KINDS + _INFORMATION
         n, k = len(times), 0
         n_chat, n_q, n_a = len(CHAT_TEXTS), len(QUESTION_TEXTS), len(ANSWER_TEXTS)
         question = Kind.QUESTION
@@ -361,10 +365,44 @@ class Simulation(Ticks):
                 self.horizon = env.peek()
             if ua >= eng[i] or muted_until[i] > t:
                 continue
-            if uk < answer_p[i] and open_q:
-                answer(i, ANSWER_TEXTS[int(ut * n_a)], t)
-            elif uk < question_p[i]:
-                post(i, question, QUESTION_TEXTS[int(ut * n_q)], t)
+            if uk < answer_p[i] and open_q:  # answer(), inlined
+                if not g.present[i]:
+                    continue
+                for q in open_q.values():  # the oldest open question not their own
+                    if q.sender != i:
+                        break
+                else:
+                    continue
+                del open_q[q.id]
+                self.answered += 1
+                m = Message(
+                    len(messages), next(counter), t, i, answer_kind, text_form, ANSWER_TEXTS[int(ut * n_a)],
+                    False, False, False, False, _INFORMATION, ANSWER_VALUE, q.id,
+                )
+                messages.append(m)
+                cum[2] += 1.0  # Kind.ANSWER
+                cum[info_slot] += ANSWER_VALUE
+                posts[i] += 1
+                if rules_on:
+                    g.now = t
+                    actions = handle(MessagePosted(t, m), g)
+                    if actions:
+                        apply_all(actions, t)
+                bump(q.sender, traits.get(q.sender, _NO_TRAITS).get("answered_gain", 0.0), t)
+            elif uk < question_p[i]:  # post() for a question, inlined
+                m = Message(
+                    len(messages), next(counter), t, i, question, text_form, QUESTION_TEXTS[int(ut * n_q)],
+                    False, False, False, False, -1, 0.0, -1,
+                )
+                messages.append(m)
+                cum[1] += 1.0  # Kind.QUESTION
+                posts[i] += 1
+                open_question(m)
+                if rules_on:
+                    g.now = t
+                    actions = handle(MessagePosted(t, m), g)
+                    if actions:
+                        apply_all(actions, t)
             elif experts and uk < expert_p[i]:  # a KOL's expert sharing
                 post(i, Kind.CONTENT, "经验分享", t, value_dim=_INFORMATION, value=traits[i]["expert_value"])
             else:
@@ -414,7 +452,7 @@ class Simulation(Ticks):
     def _open_question(self, m: Message) -> None:
         self.questions += 1
         self.open_questions[m.id] = m
-        patience = self.traits.get(m.sender, {}).get("question_patience_hours", 12.0) * 60.0
+        patience = self.traits.get(m.sender, _NO_TRAITS).get("question_patience_hours", 12.0) * 60.0
         heapq.heappush(self._deadlines, (m.time + patience, m.id))
         if self.operator is not None:
             self.operator.maybe_answer(m.id, m.time)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.clock import DiurnalClock
+from sim.clock import DiurnalClock, lexsort2
 
 if TYPE_CHECKING:
     from sim.engine import Simulation
@@ -75,7 +75,7 @@ def priority_list_times(
         out_owner.append(np.full(len(extra), j))
         out_w.append(np.asarray(extra))
     owner, w = np.concatenate(out_owner), np.concatenate(out_w)
-    order = np.lexsort((w, owner))
+    order = lexsort2(w, owner)
     return owner[order], np.clip(clock.real(w0 + w[order]), t0, end)
 
 
