@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from rules.actions import (
     GROUP, PUNITIVE, Action, Ban, Compensate, Delete, Dissolve, Kick, MoveToAdThread, Mute, NotifyOperator, Post,
-    Promote, RequirePayment, Reward, Warn,
+    PrivateTalk, Promote, RequirePayment, Reward, Warn,
 )
 from rules.builtin import BanAdsAndLinks, FloodLimit
 from rules.conditions import Condition, ConditionError, compile_condition
@@ -94,6 +94,7 @@ __all__ = [
     "Problem",
     "Promote",
     "RequirePayment",
+    "PrivateTalk",
     "Reward",
     "Rule",
     "RuleBase",

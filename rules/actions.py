@@ -131,6 +131,22 @@ class Reward:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivateTalk:
+    """Take it to private chat (加好友私聊 / 小窗沟通): staff add the member as a friend and talk
+    it through there, instead of sanctioning them in front of the group (seed 001 §一.6, §二.4).
+
+    Takes ``minutes`` of the executor's time; a member talked round voices their
+    grievances in private for ``hours`` and gains ``satisfaction`` from the attention.
+    """
+
+    rule: str
+    member: int
+    minutes: float = 10.0
+    hours: float = 72.0
+    satisfaction: float = 0.1
+
+
+@dataclass(frozen=True, slots=True)
 class Dissolve:
     """Dissolve the group (解散)."""
 
@@ -138,7 +154,10 @@ class Dissolve:
     member: int = GROUP
 
 
-Action = Delete | Warn | Mute | Kick | Ban | RequirePayment | MoveToAdThread | Post | NotifyOperator | Compensate | Promote | Reward | Dissolve
+Action = (
+    Delete | Warn | Mute | Kick | Ban | RequirePayment | MoveToAdThread | Post | NotifyOperator | Compensate | Promote | Reward
+    | PrivateTalk | Dissolve
+)
 
 PUNITIVE: tuple[type, ...] = (Delete, Warn, Mute, Kick, Ban, RequirePayment, MoveToAdThread)
 """Actions that sanction their member: never applied to owners or admins; ground truth judges them."""

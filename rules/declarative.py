@@ -26,9 +26,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from rules.actions import (
-    GROUP, Action, Ban, Compensate, Delete, Dissolve, Kick, MoveToAdThread, Mute, NotifyOperator, Post, Promote,
-    Reward,
-    RequirePayment, Warn,
+    GROUP, Action, Ban, Compensate, Delete, Dissolve, Kick, MoveToAdThread, Mute, NotifyOperator, Post, PrivateTalk,
+    Promote, RequirePayment, Reward, Warn,
 )
 from rules.conditions import Condition
 from rules.engine import RuleBase
@@ -108,10 +107,11 @@ ACTION_KINDS = {
     "require_payment": "{amount, within_minutes, otherwise: delete|kick}", "post": "kind or {kind, text}",
     "notify_operator": "text", "compensate": "{yuan, satisfaction}",
     "reward": "{kind: offline_event | interview | gift | red_packet, yuan, satisfaction}",
+    "private_talk": "{minutes, hours, satisfaction}",
 }
 REWARD_KINDS = ("offline_event", "interview", "gift", "red_packet")
 MESSAGE_ACTIONS = frozenset({"delete", "ad_thread", "require_payment"})
-MEMBER_ACTIONS = frozenset({"warn", "mute", "kick", "ban", "promote", "reward"})
+MEMBER_ACTIONS = frozenset({"warn", "mute", "kick", "ban", "promote", "reward", "private_talk"})
 POST_KINDS = ("warm_up", "welcome", "rules", "reminder", "thank_you", "red_packet")
 
 
@@ -151,6 +151,11 @@ class ActionSpec(BaseModel):
             unknown = set(spec) - {"kind", "yuan", "satisfaction"}
             if unknown or spec.get("kind", "red_packet") not in REWARD_KINDS:
                 raise ValueError(f"reward takes {ACTION_KINDS['reward']}")
+        if self.kind == "private_talk" and a is not None:
+            if not isinstance(a, dict) or set(a) - {"minutes", "hours", "satisfaction"}:
+                raise ValueError(f"private_talk takes a mapping: {ACTION_KINDS['private_talk']}, e.g. {{private_talk: {{hours: 48}}}}")
+            if any(not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0 for v in a.values()):
+                raise ValueError("private_talk's minutes, hours and satisfaction are numbers >= 0")
         if self.kind in ("require_payment", "compensate") and a is not None and not isinstance(a, dict):
             raise ValueError(f"{self.kind} takes a mapping: {ACTION_KINDS[self.kind]}")
         if self.kind == "require_payment" and isinstance(a, dict):
@@ -183,6 +188,9 @@ class ActionSpec(BaseModel):
         if k == "reward":
             p = a if isinstance(a, dict) else {"kind": a or "red_packet"}
             return Reward(rule, m, str(p.get("kind", "red_packet")), float(p.get("yuan", 10.0)), float(p.get("satisfaction", 0.3)))
+        if k == "private_talk":
+            p = a or {}
+            return PrivateTalk(rule, m, float(p.get("minutes", 10.0)), float(p.get("hours", 72.0)), float(p.get("satisfaction", 0.1)))
         if k == "post":
             kind, text = (a.get("kind"), a.get("text", "")) if isinstance(a, dict) else (a, "")
             return Post(rule, m if kind == "welcome" else GROUP, str(kind), str(text))

@@ -212,7 +212,8 @@ def read_chat_log(path: str | Path) -> tuple[list[LogRow], dict[str, int]]:
 
 
 def _describe(a: Action) -> str:
-    name = type(a).__name__.lower()
+    """The action as a ruleset writes it: ``kick``, ``mute(60)``, ``warn: text``, ``private_talk``."""
+    name = re.sub(r"(?<!^)(?=[A-Z])", "_", type(a).__name__).lower()
     extra = getattr(a, "minutes", None) if name == "mute" else getattr(a, "text", "") if name == "warn" else ""
     return f"{name}({extra:g})" if isinstance(extra, float) else (f"{name}: {extra}" if extra else name)
 

@@ -108,6 +108,7 @@ class Simulation(Ticks):
         self._inviter: dict[int, int] = {}
         self.poached = self.brigade_complaints = self.grievance_complaints = 0
         self.shill_exposures = self.referrals = 0
+        self.private_complaints = 0  # grievances voiced in private chat after a PrivateTalk
         self.compensation_paid = 0.0
         # Day totals are differences of cumulative counters taken at the day's start,
         # so the per-message path updates nothing per day.
@@ -459,8 +460,18 @@ class Simulation(Ticks):
         for staff in self.answerers:
             staff.maybe_answer(m.id, m.time)
 
-    def complain(self, i: int, text: str, t: float) -> Message:
-        """``i`` posts a complaint; each friend counts it with weight w (sim/roles/cascades.py)."""
+    def complain(self, i: int, text: str, t: float) -> Message | None:
+        """``i`` posts a complaint; each friend counts it with weight w (sim/roles/cascades.py).
+
+        A legitimate member whom staff have talked round in private chat
+        (:class:`rules.PrivateTalk`) voices it there instead: nothing is posted
+        and no friend hears it (seed 001 §一.6: 群友之间有意见冲突，请私下小窗沟通).
+        """
+        g = self.g
+        if g.private_until[i] > t and g.truth[i] == LEGIT:
+            self.private_complaints += 1
+            self.log.add(t, "private_complaint", i)
+            return None
         m = self.post(i, Kind.COMPLAINT, text, t)
         if i in self.graph:
             fc = self.g.friend_complaints

@@ -100,6 +100,7 @@ class Group:
         grow("thr_complain", float, 1e9)
         grow("cascaded", bool, False)
         grow("volunteer", bool, False)
+        grow("private_until", float, -1.0)  # talked round in private chat until then (PrivateTalk)
         grow("snap_exposures", float, 0.0)
         grow("snap_punish", float, 0.0)
         grow("exposure_loss", float, 0.0)

@@ -20,7 +20,8 @@ import numpy as np
 
 from rules import (
     PUNITIVE, AppealGranted, Ban, Compensate, Delete, Dissolve, Executor, HumanExecutor, Kick, MessageForm,
-    MessageReported, MoveToAdThread, Mute, NotifyOperator, PaymentMade, Post, Promote, RequirePayment, Reward, Warn,
+    MessageReported, MoveToAdThread, Mute, NotifyOperator, PaymentMade, Post, PrivateTalk, Promote, RequirePayment,
+    Reward, Warn,
 )
 from rules.actions import Action
 from sim.clock import MINUTES_PER_DAY
@@ -52,7 +53,7 @@ POSTS: dict[str, tuple[Kind, MessageForm, int, float, str]] = {
 _STAT_KEYS = (
     "actions", "on_adversaries", "on_legitimate", "cases", "true_positives", "false_positives", "missed",
     "legitimate_punished", "ad_exposure_before_removal", "ads_removed", "moderator_minutes", "staff_posts",
-    "payments_yuan", "compensation_yuan", "reward_yuan", "appeals", "reinstated",
+    "payments_yuan", "compensation_yuan", "reward_yuan", "appeals", "reinstated", "private_talks",
 )
 
 
@@ -153,9 +154,10 @@ class Moderation:
                     # In a portfolio the operator's minutes are shared by all groups: a case
                     # that finds the day's budget spent is missed (seed 001: 5-10 groups each).
                     budget = sim.attention
-                    free = budget is None or budget.spend(sim, t, OPERATOR_MINUTES_PER_CASE)
+                    cost = a.minutes if isinstance(a, PrivateTalk) else OPERATOR_MINUTES_PER_CASE
+                    free = budget is None or budget.spend(sim, t, cost)
                     operator_cases[key] = free
-                    stats["moderator_minutes" if free else "missed"] += OPERATOR_MINUTES_PER_CASE if free else 1
+                    stats["moderator_minutes" if free else "missed"] += cost if free else 1
                 if not operator_cases[key]:
                     continue
                 # one delay draw per action, as the operator always did (keeps runs comparable)
@@ -175,7 +177,9 @@ class Moderation:
         if desk is None:
             desk = self._desks[spec.label] = HumanDesk(spec, self.sim.streams.get("moderator", len(self._desks)))
         punitive = isinstance(group[0], PUNITIVE)
+        talk = next((a.minutes for a in group if isinstance(a, PrivateTalk)), 0.0)
         cost = spec.minutes_per_case if punitive else STAFF_POST_MINUTES
+        cost = max(cost, talk)  # a private talk takes the human its own minutes
         when = desk.schedule(t, cost)
         s = self._stat(rule)
         if when is None:
@@ -227,8 +231,26 @@ class Moderation:
             g.bump_satisfaction(a.member, a.satisfaction, t)  # recognition (seed 001 §六.2)
             self._stat(a.rule)["reward_yuan"] += a.yuan
             sim.log.add(t, "reward", -1, a.member, kind=a.kind, rule=a.rule)
+        elif isinstance(a, PrivateTalk) and g.present[a.member]:
+            self._private_talk(a, t)
         elif isinstance(a, Dissolve):
             sim.at(t, sim._dissolve)
+
+    def _private_talk(self, a: PrivateTalk, t: float) -> None:
+        """Staff add the member as a friend and talk it through in private (seed 001 §一.6, §二.4).
+
+        A legitimate member is talked round: their grievances go to private chat
+        for ``hours`` (see Simulation.complain) and the attention lifts their
+        satisfaction. An adversary is paid to be there: talking changes nothing.
+        The operator and human admins spend ``minutes`` on it (charged when the
+        case is routed, in apply_all); a bot's private message costs nobody's time.
+        """
+        g, s = self.sim.g, self._stat(a.rule)
+        s["private_talks"] += 1
+        if g.truth[a.member] == LEGIT:
+            g.private_until[a.member] = max(float(g.private_until[a.member]), t + a.hours * 60.0)
+            g.bump_satisfaction(a.member, a.satisfaction, t)
+        self.sim.log.add(t, "private_talk", -1, a.member, rule=a.rule)
 
     def _remove(self, a: Delete | MoveToAdThread, t: float, *, new_case: bool = True) -> None:
         sim, g = self.sim, self.sim.g
@@ -362,7 +384,8 @@ class Moderation:
 def totals(stats: dict[str, dict[str, Any]]) -> dict[str, float]:
     """Flat run totals of the per-rule ground truth (for the run summary)."""
     keys = ("true_positives", "false_positives", "legitimate_punished", "ad_exposure_before_removal",
-            "moderator_minutes", "missed", "payments_yuan", "compensation_yuan", "reward_yuan", "appeals", "reinstated")
+            "moderator_minutes", "missed", "payments_yuan", "compensation_yuan", "reward_yuan", "appeals", "reinstated",
+            "private_talks")
     return {k: float(sum(s.get(k, 0) for s in stats.values())) for k in keys}
 
 

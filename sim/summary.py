@@ -89,6 +89,7 @@ def summarise(sim: Simulation) -> dict[str, Any]:
         "mean_satisfaction": float(g.satisfaction_now(present_readers, t_end).mean()) if len(present_readers) else float("nan"),
         "muted_share": float(g.muted[present_readers].mean()) if len(present_readers) else 0.0,
         "questions": sim.questions,
+        "private_complaints": sim.private_complaints,
         "answered_share": sim.answered / sim.questions if sim.questions else float("nan"),
         "rule_actions": int(sum(s["actions"] for s in stats.values())),
         "rule_actions_on_adversaries": int(sum(s["on_adversaries"] for s in stats.values())),
