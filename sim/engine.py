@@ -42,7 +42,6 @@ from sim.ticks import Ticks
 _INFORMATION = 1  # VALUE_DIMENSIONS.index("information")
 _CONNECTIONS = 5  # VALUE_DIMENSIONS.index("connections")
 _NO_TRAITS: dict[str, float] = {}
-assert (int(Kind.CHAT), int(Kind.QUESTION), int(Kind.ANSWER)) == (0, 1, 2)  # the chatter's inlined counters
 
 
 @dataclass
@@ -341,16 +340,12 @@ class Simulation(Ticks):
         experts = any(getattr(e.params, "expert_share", 0.0) != 0.0 for e in self.scenario.population)
         traits = self.traits
         open_q = self.open_questions
-        post = self.post
-        bump, open_question = g.bump_satisfaction, self._open_question
-        answer_kind, info_slot = Kind.ANSWER, N_KINDS + _INFORMATION
+        # Chat lines, questions and answers build their message here and go straight to
+        # _posted (post() with its keyword defaults costs more than the rest of a chat line).
+        messages, counter, posted, reply = g.messages, self.log.counter, self._posted, self._reply
+        chat, question, text_form = Kind.CHAT, Kind.QUESTION, MessageForm.TEXT
         n, k = len(times), 0
         n_chat, n_q, n_a = len(CHAT_TEXTS), len(QUESTION_TEXTS), len(ANSWER_TEXTS)
-        question = Kind.QUESTION
-        # the chat line, inlined: what post() does for it, without the call
-        messages, counter, cum, posts = g.messages, self.log.counter, g.cum, g.posts
-        rules_on, handle, apply_all = self._rules_on_post, self.rules.handle_post, self.moderation.apply_all
-        chat, text_form, chat_value, value_slot = Kind.CHAT, MessageForm.TEXT, CHAT_VALUE, N_KINDS + _CONNECTIONS
         while True:
             if late and (k >= n or late[0][0] < times[k]):
                 t, i, ua, uk, ut = heapq.heappop(late)
@@ -366,7 +361,7 @@ class Simulation(Ticks):
                 self.horizon = env.peek()
             if ua >= eng[i] or muted_until[i] > t:
                 continue
-            if uk < answer_p[i] and open_q:  # answer(), inlined
+            if uk < answer_p[i] and open_q:  # answer(i, ...) without the call
                 if not g.present[i]:
                     continue
                 for q in open_q.values():  # the oldest open question not their own
@@ -375,51 +370,16 @@ class Simulation(Ticks):
                 else:
                     continue
                 del open_q[q.id]
-                self.answered += 1
-                m = Message(
-                    len(messages), next(counter), t, i, answer_kind, text_form, ANSWER_TEXTS[int(ut * n_a)],
-                    False, False, False, False, _INFORMATION, ANSWER_VALUE, q.id,
-                )
-                messages.append(m)
-                cum[2] += 1.0  # Kind.ANSWER
-                cum[info_slot] += ANSWER_VALUE
-                posts[i] += 1
-                if rules_on:
-                    g.now = t
-                    actions = handle(MessagePosted(t, m), g)
-                    if actions:
-                        apply_all(actions, t)
-                bump(q.sender, traits.get(q.sender, _NO_TRAITS).get("answered_gain", 0.0), t)
-            elif uk < question_p[i]:  # post() for a question, inlined
-                m = Message(
-                    len(messages), next(counter), t, i, question, text_form, QUESTION_TEXTS[int(ut * n_q)],
-                    False, False, False, False, -1, 0.0, -1,
-                )
-                messages.append(m)
-                cum[1] += 1.0  # Kind.QUESTION
-                posts[i] += 1
-                open_question(m)
-                if rules_on:
-                    g.now = t
-                    actions = handle(MessagePosted(t, m), g)
-                    if actions:
-                        apply_all(actions, t)
+                reply(i, q, ANSWER_TEXTS[int(ut * n_a)], t, ANSWER_VALUE)
+            elif uk < question_p[i]:
+                posted(Message(len(messages), next(counter), t, i, question, text_form, QUESTION_TEXTS[int(ut * n_q)]))
             elif experts and uk < expert_p[i]:  # a KOL's expert sharing
-                post(i, Kind.CONTENT, "经验分享", t, value_dim=_INFORMATION, value=traits[i]["expert_value"])
+                self.post(i, Kind.CONTENT, "经验分享", t, value_dim=_INFORMATION, value=traits[i]["expert_value"])
             else:
-                m = Message(
+                posted(Message(
                     len(messages), next(counter), t, i, chat, text_form, CHAT_TEXTS[int(ut * n_chat)],
-                    False, False, False, False, _CONNECTIONS, chat_value, -1,
-                )
-                messages.append(m)
-                cum[0] += 1.0  # Kind.CHAT
-                cum[value_slot] += chat_value
-                posts[i] += 1
-                if rules_on:
-                    g.now = t
-                    actions = handle(MessagePosted(t, m), g)
-                    if actions:
-                        apply_all(actions, t)
+                    False, False, False, False, _CONNECTIONS, CHAT_VALUE,
+                ))
 
     def post(
         self, i: int, kind: Kind, text: str, t: float | None = None, *, form: MessageForm = MessageForm.TEXT,
@@ -427,28 +387,29 @@ class Simulation(Ticks):
         has_card: bool = False, has_mini_program: bool = False, has_image: bool = False,
     ) -> Message:
         """``i`` posts a message at ``t`` (default now); the rules judge it at once (the hot path)."""
-        g = self.g
-        if t is None:
-            t = self.env.now
-        messages = g.messages
         m = Message(
-            len(messages), next(self.log.counter), t, i, kind, form, text, has_link, has_card, has_mini_program, has_image,
-            value_dim, value, reply_to,
+            len(self.g.messages), next(self.log.counter), self.env.now if t is None else t, i, kind, form, text,
+            has_link, has_card, has_mini_program, has_image, value_dim, value, reply_to,
         )
-        messages.append(m)
+        self._posted(m)
+        return m
+
+    def _posted(self, m: Message) -> None:
+        """Account for a new message (built with the next id and log seq) and let the rules judge it."""
+        g, t = self.g, m.time
+        g.messages.append(m)
         cum = g.cum
-        cum[kind] += 1.0
-        if value_dim >= 0:
-            cum[N_KINDS + value_dim] += value
-        g.posts[i] += 1
-        if kind is Kind.QUESTION:
+        cum[m.kind] += 1.0
+        if m.value_dim >= 0:
+            cum[N_KINDS + m.value_dim] += m.value
+        g.posts[m.sender] += 1
+        if m.kind is Kind.QUESTION:
             self._open_question(m)
         if self._rules_on_post:
             g.now = t
             actions = self.rules.handle_post(MessagePosted(t, m), g)
             if actions:
                 self.moderation.apply_all(actions, t)
-        return m
 
     def _open_question(self, m: Message) -> None:
         self.questions += 1
@@ -503,11 +464,17 @@ class Simulation(Ticks):
         if question_id is None:
             question_id = next((q for q, m in self.open_questions.items() if m.sender != i), None)
         q = self.open_questions.pop(question_id, None) if question_id is not None else None
-        if q is None:
-            return
+        if q is not None:
+            self._reply(i, q, text, t, value)
+
+    def _reply(self, i: int, q: Message, text: str, t: float, value: float) -> None:
+        """``i`` answers question ``q`` (already taken off the open list); the asker is glad of it."""
         self.answered += 1
-        self.post(i, Kind.ANSWER, text, t, value_dim=_INFORMATION, value=value, reply_to=q.id)
-        self.g.bump_satisfaction(q.sender, self.traits.get(q.sender, {}).get("answered_gain", 0.0), t)
+        self._posted(Message(
+            len(self.g.messages), next(self.log.counter), t, i, Kind.ANSWER, MessageForm.TEXT, text,
+            False, False, False, False, _INFORMATION, value, q.id,
+        ))
+        self.g.bump_satisfaction(q.sender, self.traits.get(q.sender, _NO_TRAITS).get("answered_gain", 0.0), t)
 
     def leave(self, i: int, t: float | None = None, *, kicked_by: str = "", reason: str = "") -> None:
         """``i`` leaves (or is kicked by rule ``kicked_by``); ``reason`` goes in the log's kind column."""
