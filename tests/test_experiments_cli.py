@@ -59,6 +59,19 @@ def test_compare_reports_paired_differences(tmp_path: Path) -> None:
     assert "2 runs now, 8 already stored" in _flat(res.output)
 
 
+def test_compare_takes_extra_metrics_and_names_unknown_ones(tmp_path: Path) -> None:
+    a = small_scenario(tmp_path, "a.yaml")
+    b = tmp_path / "b.yaml"
+    b.write_text(a.read_text().replace("ruleset: basic", "ruleset: none"))
+    out = tmp_path / "cmp"
+    res = _invoke("compare", str(a), str(b), "-n", "3", "-o", str(out), "-q", "-j", "1", "--json", "-m", "msgs_ad", "-m", "posts_gini")
+    measures = [r["measure"] for r in json.loads(res.stdout)]
+    assert measures[-2:] == ["msgs_ad", "posts_gini"]
+    bad = runner.invoke(app, ["compare", str(a), str(b), "-n", "3", "-o", str(out), "-q", "-j", "1", "-m", "msgs_typo"])
+    assert bad.exit_code != 0 and "msgs_typo" in _flat(bad.output) and "available:" in bad.output
+    assert "Traceback" not in bad.output
+
+
 def test_sweep_with_sobol_indices_resumes_and_answers_sql(tmp_path: Path) -> None:
     factors = (
         "  - {name: ad_rate, path: population.2.params.ad_rate, low: 1, high: 40}\n"

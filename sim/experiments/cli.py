@@ -137,6 +137,9 @@ def compare(
     retry_failed: Retry = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
     report: Annotated[bool, typer.Option("--report", help="Also write a report (HTML, Markdown, figures) to OUT/report.")] = False,
+    metric: Annotated[list[str] | None, typer.Option(
+        "--metric", "-m", help="Also compare this run-summary column (repeatable), e.g. -m msgs_complaint -m moderator_minutes.",
+        show_default=False)] = None,
 ) -> None:
     """Compare designs on common random numbers: paired differences with 95% intervals and tests.
 
@@ -149,8 +152,11 @@ def compare(
     Example:
 
         groupsim compare scenarios/new_customer_well_run.yaml scenarios/no_value_dead.yaml --seeds 20
+
+        groupsim compare scenarios/presets/complaint_wave_token.yaml scenarios/presets/complaint_wave_private.yaml -m msgs_complaint -m leaves -m moderator_minutes
     """
     from sim.experiments.compare import Design, compare_key, compare_tasks, paired_report
+    from sim.experiments.measures import available, check_names
 
     cli = _cli()
     if len(designs) < 2:
@@ -171,7 +177,11 @@ def compare(
     store = _open_store(out, manifest, compare_key(loaded))
     skipped, ran = _run(store, compare_tasks(loaded, seed_list, out.name), workers, dask, quiet or as_json, retry_failed, "comparing")
     rows = store.read_runs()
-    report = paired_report(loaded, rows, seed_list)
+    extra = list(metric or [])
+    ok = next((r for r in rows if r.get("status") == "ok"), None)
+    if ok is not None and (bad := check_names(extra, ok)):
+        raise cli.fail(f"--metric: {', '.join(bad)} not measures of the runs (available: {', '.join(available(ok))})")
+    report = paired_report(loaded, rows, seed_list, extra)
     _write_rows(out / "comparison", report)
     store.finish({"skipped_runs": skipped})
     if as_json:
@@ -182,7 +192,8 @@ def compare(
         pairs = part[0]["pairs"] if part else 0
         table = Table(title=f"B = {loaded[j].label} vs A = {loaded[0].label}: {pairs} paired seeds", title_justify="left")
         for col, justify in (("measure", "left"), ("A", "right"), ("B", "right"), ("B − A", "right"), ("95% interval", "right"), ("p", "right"), ("test", "left")):
-            table.add_column(col, justify=justify)  # type: ignore[arg-type]
+            # a narrow terminal folds a long measure name rather than cutting it to an ambiguous stem
+            table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
         for r in part:
             table.add_row(r["measure"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["difference"]),
                           f"{_fmt(r['low'])} – {_fmt(r['high'])}", _fmt(r["p"], 4), r["test"], end_section=r["kind"] == "lifetime")

@@ -57,8 +57,14 @@ def _pairs(rows: Sequence[dict[str, Any]], a: int, b: int, seeds: Sequence[int])
     return [(by[(a, s)], by[(b, s)]) for s in seeds if (a, s) in by and (b, s) in by]
 
 
-def paired_report(designs: Sequence[Design], rows: Sequence[dict[str, Any]], seeds: Sequence[int]) -> list[dict[str, Any]]:
-    """Rows of the comparison table: each later design against the first, for every measure."""
+def paired_report(
+    designs: Sequence[Design], rows: Sequence[dict[str, Any]], seeds: Sequence[int], metrics: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """Rows of the comparison table: each later design against the first, for every measure.
+
+    ``metrics`` adds run-summary columns to the usual ones (:data:`COMPARED_METRICS`).
+    """
+    names = list(dict.fromkeys([*COMPARED_METRICS, *metrics]))
     out: list[dict[str, Any]] = []
     for j in range(1, len(designs)):
         pairs = _pairs(rows, 0, j, seeds)
@@ -75,8 +81,8 @@ def paired_report(designs: Sequence[Design], rows: Sequence[dict[str, Any]], see
         p = logrank_p(ta, [not x["censored"] for x, _ in pairs], tb, [not y["censored"] for _, y in pairs])
         out.append({**head, "measure": "lifetime, mean days", "kind": "lifetime", "a": _mean(ta),
                     "b": _mean(tb), "difference": _d, "low": lo, "high": hi, "p": p, "test": "log-rank"})
-        for name in COMPARED_METRICS:
-            if pairs and name not in pairs[0][0]:
+        for name in names:
+            if pairs and name not in pairs[0][0] and name not in metrics:
                 continue
             a_vals = [value(x, name) for x, _ in pairs]
             b_vals = [value(y, name) for _, y in pairs]
