@@ -140,9 +140,20 @@ def comparison_text(designs: Sequence[Design]) -> list[str]:
                 f"({b:.0%}): the 95% CI of the difference, {res['lo'] * 100:+.0f} to {res['hi'] * 100:+.0f} points, "
                 f"includes zero ({how})."
             )
-        for key, label in (("messages_per_day", "messages a day"), ("mean_satisfaction", "mean satisfaction")):
+        # the usual two, then what the comparison was asked to add (`groupsim compare --metric`)
+        asked = [str(m) for m in base.manifest.get("metrics", []) if m not in ("messages_per_day", "mean_satisfaction")]
+        for key, label in (("messages_per_day", "messages a day"), ("mean_satisfaction", "mean satisfaction"), *((m, m) for m in asked)):
             r2 = paired_or_welch(base, other, key)
-            if r2 is None or not math.isfinite(r2["diff"]) or r2["base_mean"] == 0:
+            if r2 is None or not math.isfinite(r2["diff"]):
+                continue
+            if r2["base_mean"] == 0:  # no relative size: say it in the measure's own units
+                if r2["lo"] > 0 or r2["hi"] < 0:
+                    out.append(
+                        f"{other.name} had {_num(r2['diff'])} {label} against none for {base.name} "
+                        f"(95% CI of the difference {_num(r2['lo'])} to {_num(r2['hi'])})."
+                    )
+                else:
+                    out.append(f"On {label}, {other.name} and {base.name} do not differ clearly (95% CI {_num(r2['lo'])} to {_num(r2['hi'])}).")
                 continue
             rel = r2["diff"] / abs(r2["base_mean"])
             if r2["lo"] > 0 or r2["hi"] < 0:

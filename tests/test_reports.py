@@ -108,6 +108,24 @@ def test_text_names_the_failure_mode_and_the_winner(results: dict[str, Path]) ->
     assert f"On survival, {good.name} wins" in compare and "percentage points" in compare
 
 
+def test_comparison_text_covers_the_metrics_a_comparison_asked_for(results: dict[str, Path]) -> None:
+    """`groupsim compare --metric` stores its metrics in the manifest; the text then covers each one."""
+    good, spam = load_design(results["good"]), load_design(results["spam"])
+    assert "msgs_ad" not in " ".join(comparison_text([spam, good]))
+    spam.manifest = {**spam.manifest, "metrics": ["msgs_ad"]}
+    assert "lower msgs_ad than" in " ".join(comparison_text([spam, good]))
+
+
+def test_comparison_text_states_a_difference_from_zero_in_the_measures_units() -> None:
+    def design(name: str, talks: list[float]) -> Design:
+        runs = [{"seed": s, "run_id": f"{name}#{s}", "outcome": "alive", "lifetime_days": 5.0, "censored": True,
+                 "messages_per_day": 10.0 + s, "mean_satisfaction": 1.0, "private_talks": t} for s, t in enumerate(talks)]
+        return Design(name, Path("."), {"metrics": ["private_talks"]}, runs, [])
+
+    text = " ".join(comparison_text([design("token", [0, 0, 0, 0]), design("private", [80, 75, 90, 85])]))
+    assert "private had 82.5 private_talks against none for token" in text
+
+
 def test_chinese_text_renders_with_a_cjk_font(tmp_path: Path) -> None:
     font = setup_fonts()
     assert font is not None, "no CJK font: install noto-cjk-sans-otc"

@@ -180,10 +180,11 @@ def compare(
     extra = list(metric or [])
     ok = next((r for r in rows if r.get("status") == "ok"), None)
     if ok is not None and (bad := check_names(extra, ok)):
+        store.finish({"skipped_runs": skipped})  # the runs are stored: a corrected --metric reuses them
         raise cli.fail(f"--metric: {', '.join(bad)} not measures of the runs (available: {', '.join(available(ok))})")
     report = paired_report(loaded, rows, seed_list, extra)
     _write_rows(out / "comparison", report)
-    store.finish({"skipped_runs": skipped})
+    store.finish({"skipped_runs": skipped, "metrics": extra})  # reports add paragraphs for these
     if as_json:
         sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
         return
