@@ -196,7 +196,7 @@ def check_file(path: Path) -> str:
         from rules import load_ruleset
 
         spec = load_ruleset(path)
-        return f"ruleset {spec.name} ({len(spec.rules)} rules)"
+        return f"ruleset {spec.name} ({len(spec.rules)} rule{'' if len(spec.rules) == 1 else 's'})"
     if kind == "portfolio":
         from sim.portfolio import load_portfolio
 
