@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from rules import Executor, PrivateTalk, RulesetSpec
+from rules import Executor, HumanExecutor, PrivateTalk, RulesetSpec
 from rules.declarative import ActionSpec
 from sim.engine import Simulation
 from sim.group import ADVERSARY, LEGIT
@@ -81,6 +81,13 @@ def test_the_operator_spends_the_talks_minutes() -> None:
     sim = _sim()
     sim.moderation.executors["control"] = Executor.OPERATOR
     sim.moderation.apply_all([PrivateTalk("control", _member(sim), minutes=25)], 60.0)
+    assert sim.moderation.stats["control"]["moderator_minutes"] == 25
+
+
+def test_a_human_admin_spends_the_talks_minutes_not_a_case_minimum() -> None:
+    sim = _sim()
+    sim.moderation.executors["control"] = HumanExecutor(label="admin", miss_probability=0.0, attention_minutes_per_day=600)
+    sim.moderation.apply_all([PrivateTalk("control", _member(sim), minutes=25)], 600.0)
     assert sim.moderation.stats["control"]["moderator_minutes"] == 25
 
 
