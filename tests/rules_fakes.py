@@ -5,39 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rules import MessagePosted, VisibleRole
-from rules.replay import LoggedMessage
+from rules.replay import LoggedMessage, ReplayView
 
 
 Msg = LoggedMessage  # a logged message is exactly what rules observe
 
 
 @dataclass
-class FakeView:
-    """A group view: roles by member (default member), everyone present, joined at 0."""
+class FakeView(ReplayView):
+    """The replay's group view with test defaults: everyone in 0-9 present, joined at 0, payers listed."""
 
-    roles: dict[int, VisibleRole] = field(default_factory=dict)
     present: set[int] = field(default_factory=lambda: set(range(10)))
     paid_members: set[int] = field(default_factory=set)
-    joined: dict[int, float] = field(default_factory=dict)
-    now: float = 0.0
-
-    def member_count(self) -> int:
-        return len(self.present)
-
-    def is_member(self, member: int) -> bool:
-        return member in self.present
-
-    def visible_role(self, member: int) -> VisibleRole:
-        return self.roles.get(member, VisibleRole.MEMBER)
 
     def tenure(self, member: int) -> float:
         return self.now - self.joined.get(member, 0.0)
-
-    def warnings(self, member: int) -> int:
-        return 0
-
-    def members(self) -> list[int]:
-        return sorted(self.present)
 
     def paid(self, member: int) -> bool:
         return member in self.paid_members
