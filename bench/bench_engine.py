@@ -31,11 +31,11 @@ import simpy
 from rules import MessageForm, MessagePosted
 from rules.builtin import BanAdsAndLinks, FloodLimit
 from rules.engine import RuleEngine
-from sim.group import Group
-from sim.messages import Kind, Message
+from sim.model.group import Group
+from sim.model.messages import Kind, Message
 
-from sim.engine import Simulation, run_scenario
-from sim.scenario import Scenario, load_scenario
+from sim.run.engine import Simulation, run_scenario
+from sim.spec.scenario import Scenario, load_scenario
 
 HERE = Path(__file__).resolve().parent
 

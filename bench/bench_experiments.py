@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sim.experiments.executors import DaskCluster, InProcess, LocalPool, RunTask, execute, run_tasks
 from sim.experiments.store import ResultStore
-from sim.scenario import load_scenario
+from sim.spec.scenario import load_scenario
 
 HERE = Path(__file__).resolve().parent
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from rules import RulesetSpec
-from sim.engine import run_scenario
-from sim.scenario import Scenario, load_scenario
+from sim.run.engine import run_scenario
+from sim.spec.scenario import Scenario, load_scenario
 
 HERE = Path(__file__).resolve().parent
 

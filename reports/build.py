@@ -23,7 +23,7 @@ from reports import figures as F
 from reports.fonts import MISSING_FONT_WARNING, setup_fonts
 from reports.narrative import comparison_text, design_text
 from reports.results import Design, Experiment
-from sim.runner import atomic_write
+from sim.base.files import atomic_write
 
 COMPARED = (("messages_per_day", "messages/day"), ("final_members", "final members"),
             ("mean_satisfaction", "satisfaction"), ("ad_exposure", "ad views"), ("kicks", "kicks"))

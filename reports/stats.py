@@ -17,7 +17,7 @@ import numpy as np
 from scipy import stats as st
 
 from reports.results import Design
-from sim.stats import paired_proportion_diff, wilson
+from sim.base.stats import paired_proportion_diff, wilson
 
 Z95 = 1.959963984540054
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import run_scenario
-from sim.scenario import load_scenario
+from sim.run.engine import run_scenario
+from sim.spec.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from rules import BanAdsAndLinks, MessagePosted
-from sim.engine import Simulation, run_scenario
-from sim.group import ADMIN, ADVERSARY
-from sim.messages import Kind
-from sim.scenario import Scenario, load_scenario
+from sim.run.engine import Simulation, run_scenario
+from sim.model.group import ADMIN, ADVERSARY
+from sim.model.messages import Kind
+from sim.spec.scenario import Scenario, load_scenario
 
 PRESETS = Path(__file__).resolve().parent.parent / "scenarios" / "presets"
 SEEDS = (1, 2, 3)
@@ -93,7 +93,7 @@ def test_brigade_complaint_spike_after_infiltration(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_complaint_wave_calmed_only_by_substantive_compensation(seed: int) -> None:
-    from sim.roles.attacks import GRIEVANCE_TEXTS
+    from sim.model.roles.attacks import GRIEVANCE_TEXTS
 
     response = (2 + 6 / 24) * 1440
 
@@ -139,7 +139,7 @@ def test_full_cast_mixes_every_role() -> None:
 def test_plugin_role_from_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
     from pydantic import BaseModel
 
-    import sim.roles.registry as registry
+    import sim.model.roles.registry as registry
 
     class Params(BaseModel):
         posts: int = 1

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.engine import Simulation, run_scenario
-from sim.roles.members import burstiness, mean_steps
-from sim.scenario import MemberParams, Scenario, load_scenario
-from sim.summary import gini
+from sim.run.engine import Simulation, run_scenario
+from sim.model.roles.members import burstiness, mean_steps
+from sim.spec.scenario import MemberParams, Scenario, load_scenario
+from sim.run.summary import gini
 
 PRESETS = Path(__file__).resolve().parent.parent / "scenarios" / "presets"
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.runner import replicate
-from sim.scenario import Scenario, load_scenario
-from sim.stats import paired_proportion_diff
+from sim.run.runner import replicate
+from sim.spec.scenario import Scenario, load_scenario
+from sim.base.stats import paired_proportion_diff
 from sim.testing import assert_better
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

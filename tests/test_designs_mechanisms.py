@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from rules import InputError
-from sim.engine import Simulation, run_scenario
-from sim.scenario import Scenario, load_scenario
+from sim.run.engine import Simulation, run_scenario
+from sim.spec.scenario import Scenario, load_scenario
 
 
 def scenario(**group: Any) -> Scenario:

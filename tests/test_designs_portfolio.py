@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from rules import InputError
-from sim.portfolio import PortfolioRun, load_portfolio
+from sim.run.portfolio import PortfolioRun, load_portfolio
 
 FILE = Path(__file__).resolve().parent.parent / "scenarios" / "portfolios" / "private_domain.yaml"
 
@@ -72,7 +72,7 @@ def test_portfolio_file_errors_have_lines(tmp_path: Path) -> None:
 
 def test_rule_cases_by_hand_share_the_operator_budget() -> None:
     """Cases the operator enforces by hand cost minutes from the one budget; with none left they are missed."""
-    from sim.scenario import resolve_ruleset
+    from sim.spec.scenario import resolve_ruleset
 
     def by_hand(s: Any) -> Any:
         data = s.model_dump(mode="json", by_alias=True)
@@ -98,7 +98,7 @@ def test_portfolio_command_writes_results(tmp_path: Path) -> None:
     import pyarrow.parquet as pq
     from typer.testing import CliRunner
 
-    from sim.cli import app
+    from sim.cli.app import app
 
     small_file = tmp_path / "p.yaml"
     text = FILE.read_text(encoding="utf-8").replace("duration_days: 21", "duration_days: 4")

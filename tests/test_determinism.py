@@ -6,8 +6,8 @@ import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from sim.engine import run_scenario
-from sim.scenario import Scenario, load_scenario
+from sim.run.engine import run_scenario
+from sim.spec.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,7 +44,7 @@ def test_same_digest_in_a_worker_process() -> None:
 
 def test_adding_a_member_keeps_everyone_elses_draws() -> None:
     """Streams are keyed: member j's parameters do not depend on how many follow."""
-    from sim.engine import Simulation
+    from sim.run.engine import Simulation
 
     s = _small()
     more = s.model_dump(mode="json", by_alias=True)

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import sim.experiments
-from sim.cli import app
+from sim.cli.app import app
 from sim.experiments.query import query
 from tests.experiments_helpers import ROOT, small_scenario, sweep_file
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats as sst
 
-from sim.stats import logrank_p, paired_mean_diff, paired_proportion_diff, sign_flip_p
+from sim.base.stats import logrank_p, paired_mean_diff, paired_proportion_diff, sign_flip_p
 
 
 def test_paired_share_difference_and_exact_mcnemar() -> None:

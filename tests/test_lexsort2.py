@@ -1,4 +1,4 @@
-"""sim.clock.lexsort2: the set-up's faster sort gives np.lexsort's permutation exactly."""
+"""sim.base.clock.lexsort2: the set-up's faster sort gives np.lexsort's permutation exactly."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.clock import lexsort2
+from sim.base.clock import lexsort2
 
 _VALUES = st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 7.25]), max_size=40)
 

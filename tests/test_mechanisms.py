@@ -7,12 +7,12 @@ import math
 import numpy as np
 import pytest
 
-from sim.clock import CHAT_PROFILE, DiurnalClock
-from sim.engine import Simulation
-from sim.group import Group
-from sim.messages import Kind, Message
-from sim.outcomes import Outcome, OutcomeJudge
-from sim.scenario import Outcomes, Scenario
+from sim.base.clock import CHAT_PROFILE, DiurnalClock
+from sim.run.engine import Simulation
+from sim.model.group import Group
+from sim.model.messages import Kind, Message
+from sim.model.outcomes import Outcome, OutcomeJudge
+from sim.spec.scenario import Outcomes, Scenario
 
 
 def scenario(**over) -> Scenario:  # noqa: ANN003

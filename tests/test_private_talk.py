@@ -10,10 +10,10 @@ from pydantic import ValidationError
 
 from rules import Executor, HumanExecutor, PrivateTalk, RulesetSpec
 from rules.declarative import ActionSpec
-from sim.engine import Simulation
-from sim.group import ADVERSARY, LEGIT
-from sim.messages import Kind
-from sim.scenario import Scenario, load_scenario
+from sim.run.engine import Simulation
+from sim.model.group import ADVERSARY, LEGIT
+from sim.model.messages import Kind
+from sim.spec.scenario import Scenario, load_scenario
 from sim.testing import assert_better
 
 PRESETS = Path(__file__).resolve().parent.parent / "scenarios" / "presets"

@@ -19,9 +19,9 @@ from reports.build import build_report  # noqa: E402
 from reports.fonts import setup_fonts  # noqa: E402
 from reports.narrative import comparison_text, design_text  # noqa: E402
 from reports.results import Design, load_design, load_designs  # noqa: E402
-from sim.cli import app  # noqa: E402
-from sim.runner import replicate, write_results  # noqa: E402
-from sim.scenario import Scenario, load_scenario  # noqa: E402
+from sim.cli.app import app  # noqa: E402
+from sim.run.runner import replicate, write_results  # noqa: E402
+from sim.spec.scenario import Scenario, load_scenario  # noqa: E402
 from sim.testing import scenario_yaml  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

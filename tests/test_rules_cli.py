@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
+from sim.cli.app import app
 
 runner = CliRunner()
 LIBRARY = Path(__file__).resolve().parent.parent / "scenarios" / "rulesets"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from rules import load_ruleset
-from sim.engine import run_scenario
-from sim.scenario import Scenario, load_scenario
+from sim.run.engine import run_scenario
+from sim.spec.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = sorted((ROOT / "scenarios" / "rulesets").glob("*.yaml"))

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from rules import InputError, RulesetSpec, VisibleRole
 from rules.replay import read_chat_log, replay
-from sim.cli import app
+from sim.cli.app import app
 
 LOG = """time,event,sender,role,form,text
 2026-03-04 20:00:00,join,群主,owner,,

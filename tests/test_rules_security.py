@@ -92,6 +92,6 @@ def test_import_rules_stays_pure_and_light() -> None:
     import subprocess
     import sys
 
-    code = "import sys, rules; print(sorted(m for m in ('simpy', 'sim', 'typer', 'rich', 'rules.cli') if m in sys.modules))"
+    code = "import sys, rules; print(sorted(m for m in ('simpy', 'sim', 'typer', 'rich', 'sim.cli.rules') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from rules import RulesetSpec
-from sim.engine import Simulation, run_scenario
+from sim.run.engine import Simulation, run_scenario
 from tests.test_rules_library import small_scenario
 
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from typer.testing import CliRunner
 
-from sim.cli import app
-from sim.scenario import Scenario, load_scenario
+from sim.cli.app import app
+from sim.spec.scenario import Scenario, load_scenario
 from sim.testing import (
     InvariantViolation,
     RunRecord,

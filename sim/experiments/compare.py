@@ -23,8 +23,8 @@ from typing import Any
 
 from sim.experiments.executors import RunTask
 from sim.experiments.measures import COMPARED_METRICS, OUTCOMES, value
-from sim.scenario import Scenario
-from sim.stats import logrank_p, paired_mean_diff, paired_proportion_diff
+from sim.spec.scenario import Scenario
+from sim.base.stats import logrank_p, paired_mean_diff, paired_proportion_diff
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from rules import InputError, read_mapping, validate_document
-from sim.scenario import Scenario, load_scenario
+from sim.spec.scenario import Scenario, load_scenario
 
 Method = Literal["grid", "random", "lhs", "sobol", "morris"]
 Scalar = float | int | str | bool

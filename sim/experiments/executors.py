@@ -25,8 +25,8 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 from sim.experiments.store import ResultStore, RunRecord
-from sim.runner import run_one
-from sim.scenario import Scenario
+from sim.run.runner import run_one
+from sim.spec.scenario import Scenario
 
 
 @dataclass(frozen=True, slots=True)

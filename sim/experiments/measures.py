@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sim.outcomes import Outcome
+from sim.model.outcomes import Outcome
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
 SURVIVED: frozenset[str] = frozenset({Outcome.ALIVE.value, Outcome.DISSOLVED.value})

@@ -38,7 +38,7 @@ from sim.experiments.design import Factor, _reason, build_variant
 from sim.experiments.executors import Executor, RunTask, run_tasks
 from sim.experiments.measures import available, mean_of
 from sim.experiments.store import ResultStore, RunRecord
-from sim.scenario import Scenario, load_scenario
+from sim.spec.scenario import Scenario, load_scenario
 
 
 class Objective(BaseModel):

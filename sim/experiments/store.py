@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.runner import atomic_write, package_versions
+from sim.base.files import atomic_write, package_versions
 
 MANIFEST = "manifest.json"
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from scipy import stats as st
 
-from sim.scenario import Scenario, load_scenario
-from sim.stats import paired_mean_diff, paired_proportion_diff, wilson
+from sim.spec.scenario import Scenario, load_scenario
+from sim.base.stats import paired_mean_diff, paired_proportion_diff, wilson
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _seeds(scenario: Scenario, seeds: int | Sequence[int]) -> list[int]:
 
 
 def _summaries(scenario: Scenario, seeds: list[int], workers: int | None) -> list[dict[str, Any]]:
-    from sim.runner import replicate
+    from sim.run.runner import replicate
 
     return [r.summary for r in replicate(scenario, seeds, workers=workers)]
 

@@ -79,7 +79,7 @@ def _folder(request: pytest.FixtureRequest) -> Path:
 @pytest.fixture(scope="session")
 def groupsim_scenario(request: pytest.FixtureRequest) -> Callable[[str], Any]:
     """Load a scenario by file stem (in --groupsim-scenarios) or by path."""
-    from sim.scenario import load_scenario
+    from sim.spec.scenario import load_scenario
 
     folder = _folder(request)
 
@@ -102,7 +102,7 @@ def groupsim_scenarios(request: pytest.FixtureRequest, groupsim_scenario: Callab
 def groupsim_ruleset(request: pytest.FixtureRequest) -> Callable[[str], Any]:
     """Load a ruleset by name (from DIR/rulesets, DIR, or groupsim's bundled rulesets)."""
     from rules import RulesetSpec, find_ruleset, load_model
-    from sim.scenario import ruleset_search_path
+    from sim.spec.scenario import ruleset_search_path
 
     folder = _folder(request)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from sim.scenario import Scenario
+from sim.spec.scenario import Scenario
 
 _EVENT_COLUMNS = ("seq", "time", "event", "actor", "target", "kind", "rule")
 
@@ -53,7 +53,7 @@ def _columns(table: Any) -> dict[str, list[Any]]:
 
 def record(scenario: Scenario, seed: int | None = None) -> RunRecord:
     """Run ``scenario`` once (seed default: the scenario's) and return its record."""
-    from sim.runner import run_one
+    from sim.run.runner import run_one
 
     seed = scenario.seed if seed is None else seed
     tables = run_one(scenario, seed)

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from rules import ClockTick, MemberJoined, MemberLeft, MessageForm, MessagePosted, RulesetSpec
-from sim.messages import Kind, Message
-from sim.scenario import VALUE_DIMENSIONS, Scenario
+from sim.model.messages import Kind, Message
+from sim.spec.scenario import VALUE_DIMENSIONS, Scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 
-from sim.scenario import load_scenario
+from sim.spec.scenario import load_scenario
 
 from sim.testing import (
     ads_gone_within,

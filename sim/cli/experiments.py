@@ -1,0 +1,405 @@
+"""The experiment commands of ``groupsim``: compare, sweep, optimize, query.
+
+Registered on the main app by :func:`register` (``sim.cli`` calls it when this
+module exists). Every command that runs simulations stores each run in an
+experiment folder as it finishes (see :mod:`sim.experiments.store`), so the
+same command run again resumes where it stopped; shows a progress bar with runs
+done, failures and ETA (``--quiet`` turns it off); and runs on this process
+(``-j 1``), a local process pool (the default) or a Dask cluster (``--dask``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from rules import InputError
+from sim.spec.scenario import load_scenario
+
+Workers = Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Local worker processes (default: all cores; 1 runs in this process).")]
+DaskOpt = Annotated[str | None, typer.Option("--dask", help="Run on a Dask cluster: its address (tcp://host:8786) or local:N to start N workers here.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (for CI).")]
+Retry = Annotated[bool, typer.Option("--retry-failed", help="Run again the runs stored as failed.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Experiment folder (default: results/<kind>/<name>).")]
+
+
+def _cli() -> Any:
+    import sim.cli.console as cli
+
+    return cli
+
+
+def _fmt(x: Any, digits: int = 3) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        if math.isnan(x):
+            return "-"
+        if math.isinf(x):
+            return "∞" if x > 0 else "-∞"
+        return f"{x:,.{digits}f}"
+    return str(x)
+
+
+@contextmanager
+def _running(total: int, label: str, quiet: bool) -> Iterator[Callable[[Any], None]]:
+    """A progress bar of runs done, failures and ETA; yields the per-run callback."""
+    cli = _cli()
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=cli.err_console,
+        disable=quiet,
+    )
+    with progress:
+        task = progress.add_task(label, total=total, failed=0)
+        failed = 0
+
+        def done(record: Any) -> None:
+            nonlocal failed
+            failed += int(record.failed)
+            progress.update(task, advance=1, failed=failed)
+
+        yield done
+
+
+def _executor(workers: int | None, dask: str | None) -> Any:
+    from sim.experiments.executors import make_executor
+
+    try:
+        return make_executor(workers, dask)
+    except Exception as exc:  # noqa: BLE001 - a bad address or cluster start is a user error
+        raise _cli().fail(f"--dask {dask}: cannot reach or start the cluster ({type(exc).__name__}: {exc})") from None
+
+
+def _open_store(out: Path, manifest: dict[str, Any], key: str) -> Any:
+    from sim.experiments.store import ResultStore
+
+    store = ResultStore(out)
+    if out.exists() and not out.is_dir():
+        raise _cli().fail(f"--out {out}: exists and is not a folder")
+    try:
+        store.open(manifest, key=key)
+    except ValueError as exc:
+        raise _cli().fail(str(exc)) from None
+    return store
+
+
+def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
+    from sim.base.files import atomic_write
+
+    text = json.dumps(rows, indent=2, ensure_ascii=False, default=str) + "\n"
+    atomic_write(path.with_suffix(".json"), lambda p: p.write_text(text, encoding="utf-8"))
+    if rows:
+        table = pa.Table.from_pylist(rows)
+        atomic_write(path.with_suffix(".parquet"), lambda p: pq.write_table(table, p))
+
+
+def _run(store: Any, tasks: list[Any], workers: int | None, dask: str | None, quiet: bool, retry: bool, label: str) -> tuple[int, int]:
+    from sim.experiments.executors import run_tasks
+
+    todo = [t for t in tasks if not store.has(t.point, t.seed, retry_failed=retry)]
+    if not todo:
+        return len(tasks), 0
+    executor = _executor(1 if len(todo) == 1 else workers, dask)
+    try:
+        with _running(len(todo), label, quiet) as done:
+            return run_tasks(store, todo, executor, retry_failed=retry, on_done=done)[0] + len(tasks) - len(todo), len(todo)
+    finally:
+        executor.close()
+
+
+def compare(
+    designs: Annotated[list[Path], typer.Argument(help="Two or more scenario files; the first is the baseline.", show_default=False)],
+    seeds: Annotated[int, typer.Option("--seeds", "-n", min=2, max=100_000, help="Common seeds per design.")] = 20,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="First seed (default: the first design's seed).")] = None,
+    out: OutOpt = None,
+    workers: Workers = None,
+    dask: DaskOpt = None,
+    quiet: Quiet = False,
+    retry_failed: Retry = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    report: Annotated[bool, typer.Option("--report", help="Also write a report (HTML, Markdown, figures) to OUT/report.")] = False,
+    metric: Annotated[list[str] | None, typer.Option(
+        "--metric", "-m", help="Also compare this run-summary column (repeatable), e.g. -m msgs_complaint -m moderator_minutes.",
+        show_default=False)] = None,
+) -> None:
+    """Compare designs on common random numbers: paired differences with 95% intervals and tests.
+
+    Every design runs the same seeds, so a seed gives the same members and
+    arrivals under each design. Each design is compared with the first: outcome
+    shares (Newcombe interval, exact McNemar test), lifetime (bootstrap interval,
+    log-rank test) and summary metrics (bootstrap interval, sign-flip test).
+    Writes runs/, days/, manifest.json and comparison.json/.parquet.
+
+    Example:
+
+        groupsim compare scenarios/new_customer_well_run.yaml scenarios/no_value_dead.yaml --seeds 20
+
+        groupsim compare scenarios/presets/complaint_wave_token.yaml scenarios/presets/complaint_wave_private.yaml -m msgs_complaint -m leaves -m moderator_minutes
+    """
+    from sim.experiments.compare import Design, compare_key, compare_tasks, paired_report
+    from sim.experiments.measures import available, check_names
+
+    cli = _cli()
+    if len(designs) < 2:
+        raise cli.fail("compare needs at least two scenario files")
+    try:
+        loaded = [Design(p.stem, load_scenario(p)) for p in designs]
+    except InputError as exc:
+        raise cli.fail(exc) from None
+    labels = [d.label for d in loaded]
+    if len(set(labels)) != len(labels):
+        loaded = [Design(f"{i}:{d.label}", d.scenario) for i, d in enumerate(loaded)]
+    base = loaded[0].scenario.seed if seed is None else seed
+    seed_list = [base + k for k in range(seeds)]
+    out = out or Path("results") / "compare" / "-vs-".join(p.stem for p in designs)
+    manifest = {"kind": "compare", "name": " vs ".join(labels), "designs": [
+        {"point": i, "label": d.label, "file": str(p), "scenario": d.scenario.name, "scenario_hash": d.scenario.content_hash()}
+        for i, (d, p) in enumerate(zip(loaded, designs))], "seeds": seed_list, "expected_runs": len(loaded) * len(seed_list)}
+    store = _open_store(out, manifest, compare_key(loaded))
+    skipped, ran = _run(store, compare_tasks(loaded, seed_list, out.name), workers, dask, quiet or as_json, retry_failed, "comparing")
+    rows = store.read_runs()
+    extra = list(metric or [])
+    ok = next((r for r in rows if r.get("status") == "ok"), None)
+    if ok is not None and (bad := check_names(extra, ok)):
+        store.finish({"skipped_runs": skipped})  # the runs are stored: a corrected --metric reuses them
+        raise cli.fail(f"--metric: {', '.join(bad)} not measures of the runs (available: {', '.join(available(ok))})")
+    report = paired_report(loaded, rows, seed_list, extra)
+    _write_rows(out / "comparison", report)
+    store.finish({"skipped_runs": skipped, "metrics": extra})  # reports add paragraphs for these
+    if as_json:
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+        return
+    for j in range(1, len(loaded)):
+        part = [r for r in report if r["design"] == loaded[j].label]
+        pairs = part[0]["pairs"] if part else 0
+        table = Table(title=f"B = {loaded[j].label} vs A = {loaded[0].label}: {pairs} paired seeds", title_justify="left")
+        for col, justify in (("measure", "left"), ("A", "right"), ("B", "right"), ("B − A", "right"), ("95% interval", "right"), ("p", "right"), ("test", "left")):
+            # a narrow terminal folds a long measure name rather than cutting it to an ambiguous stem
+            table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for r in part:
+            table.add_row(r["measure"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["difference"]),
+                          f"{_fmt(r['low'])} – {_fmt(r['high'])}", _fmt(r["p"], 4), r["test"], end_section=r["kind"] == "lifetime")
+        cli.out_console.print(table)
+    _report_failures(rows, seed_list)
+    cli.out_console.print(f"results: {out}/ ({ran} runs now, {skipped} already stored)", highlight=False)
+    if report:
+        from sim.cli.report import report as write_report
+
+        write_report([out], out=out / "report", title="")
+
+
+def _report_failures(rows: list[dict[str, Any]], seeds: list[int]) -> None:
+    failed = [r for r in rows if r.get("status") == "failed" and r["seed"] in set(seeds)]
+    for r in failed[:5]:
+        _cli().err_console.print(f"failed: {r['run_id']} (seed {r['seed']}): {r['error']}", highlight=False, markup=False)
+    if len(failed) > 5:
+        _cli().err_console.print(f"... and {len(failed) - 5} more failed runs (query: status = 'failed')")
+
+
+def sweep(
+    file: Annotated[Path, typer.Argument(help="A sweep file (YAML).", show_default=False)],
+    out: OutOpt = None,
+    seeds: Annotated[int | None, typer.Option("--seeds", "-n", min=1, help="Seeds per point (default: the file's).")] = None,
+    workers: Workers = None,
+    dask: DaskOpt = None,
+    quiet: Quiet = False,
+    retry_failed: Retry = False,
+) -> None:
+    """Run a sweep file: every design point with common seeds; Sobol or Morris indices.
+
+    Writes runs/, days/ (Hive-partitioned Parquet), manifest.json, points.json
+    /.parquet (mean outcomes per point) and, for sobol and morris designs,
+    sensitivity.json/.parquet. Running it again skips the runs already stored.
+
+    Example:
+
+        groupsim sweep scenarios/sweeps/spam_pressure.yaml --out results/sweeps/spam
+    """
+    from sim.experiments.design import plan_sweep
+    from sim.experiments.measures import available, check_names
+    from sim.experiments.sweep import point_means, sensitivity, sweep_key, sweep_tasks
+
+    cli = _cli()
+    try:
+        plan = plan_sweep(file)
+    except InputError as exc:
+        raise cli.fail(exc) from None
+    if seeds is not None:
+        plan = replace(plan, seeds=[plan.seeds[0] + k for k in range(seeds)])
+    out = out or Path("results") / "sweeps" / file.stem
+    spec = plan.spec
+    manifest = {"kind": "sweep", "name": spec.name, "file": str(file), "base": plan.base.name,
+                "base_hash": plan.base.content_hash(), "factors": [f.model_dump(mode="json") for f in spec.factors],
+                "design": spec.design.model_dump(mode="json"), "seeds": plan.seeds, "outcomes": spec.outcomes,
+                "points": [{"point": p.index, "values": p.values, "scenario_hash": p.scenario.content_hash()} for p in plan.points],
+                "expected_runs": len(plan.points) * len(plan.seeds)}
+    store = _open_store(out, manifest, sweep_key(plan))
+    skipped, ran = _run(store, sweep_tasks(plan, out.name), workers, dask, quiet, retry_failed, f"sweep {spec.name}")
+    rows = store.read_runs()
+    ok = next((r for r in rows if r.get("status") == "ok"), None)
+    if ok is not None and (bad := check_names(spec.outcomes, ok)):
+        raise cli.fail(f"{file}: outcomes: {', '.join(bad)} not measures of the runs (available: {', '.join(available(ok))})")
+    means = point_means(plan, rows, spec.outcomes)
+    indices = sensitivity(plan, means, spec.outcomes)
+    _write_rows(out / "points", means)
+    if indices:
+        _write_rows(out / "sensitivity", indices)
+    store.finish({"skipped_runs": skipped})
+    n_failed = sum(m["failed"] for m in means)
+    cli.out_console.print(
+        f"{spec.name}: {len(plan.points)} points × {len(plan.seeds)} seeds ({spec.design.method}); "
+        f"{ran} runs now, {skipped} already stored, {n_failed} failed", highlight=False)
+    if indices:
+        cli.out_console.print(_indices_table(indices, spec.design.method))
+    _report_failures(rows, plan.seeds)
+    cli.out_console.print(f"results: {out}/ (query with: groupsim query {out} \"SELECT ...\")", highlight=False)
+
+
+def _indices_table(indices: list[dict[str, Any]], method: str) -> Table:
+    cols = ["S1", "S1_conf", "ST", "ST_conf"] if method == "sobol" else ["mu_star", "mu_star_conf", "sigma", "mu"]
+    title = "Sobol indices (first order S1, total ST, ± 95% conf.)" if method == "sobol" else "Morris elementary effects"
+    table = Table(title=title, title_justify="left")
+    for c in ["outcome", "factor", *cols]:
+        table.add_column(c, justify="left" if c in ("outcome", "factor") else "right")
+    for r in indices:
+        if "note" in r:
+            table.add_row(r["outcome"], r["note"], *[""] * len(cols))
+        else:
+            table.add_row(r["outcome"], r["factor"], *[_fmt(r.get(c)) for c in cols])
+    return table
+
+
+def optimize(
+    file: Annotated[Path, typer.Argument(help="A search file (YAML).", show_default=False)],
+    out: OutOpt = None,
+    trials: Annotated[int | None, typer.Option("--trials", min=1, help="Trials (default: the file's).")] = None,
+    workers: Workers = None,
+    dask: DaskOpt = None,
+    quiet: Quiet = False,
+    retry_failed: Retry = False,
+) -> None:
+    """Search rule and design parameters with optuna (seeded TPE); one objective or a Pareto front.
+
+    Each trial runs the same seeds; objectives are means over them (survival,
+    activity = messages_per_day, or any summary metric). Writes runs/, days/,
+    manifest.json, trials.json/.parquet and best.json (one objective) or
+    pareto.json/.parquet (several).
+
+    Example:
+
+        groupsim optimize scenarios/sweeps/moderation_search.yaml --out results/search
+    """
+    from sim.experiments.optimize import front, load_search, run_search, trials_table
+
+    cli = _cli()
+    try:
+        search = load_search(file)
+    except InputError as exc:
+        raise cli.fail(exc) from None
+    if trials is not None:
+        search = replace(search, spec=search.spec.model_copy(update={"trials": trials}))
+    spec = search.spec
+    out = out or Path("results") / "search" / file.stem
+    manifest = {"kind": "optimize", "name": spec.name, "file": str(file), "spec": spec.model_dump(mode="json"),
+                "seeds": search.seeds, "expected_runs": spec.trials * len(search.seeds)}
+    store = _open_store(out, manifest, search.key)
+    executor = _executor(workers, dask)
+    try:
+        with _running(spec.trials * len(search.seeds), f"search {spec.name}", quiet) as done:
+            st = run_search(search, store, executor, experiment=out.name, retry_failed=retry_failed, on_done=done)
+    except InputError as exc:
+        raise cli.fail(exc) from None
+    finally:
+        executor.close()
+    rows = trials_table(search, st)
+    best = front(search, st)
+    _write_rows(out / "trials", rows)
+    _write_rows(out / ("pareto" if search.multi else "best"), best)
+    store.finish({"best" if not search.multi else "pareto": best})
+    title = "Pareto front" if search.multi else "best trial"
+    table = Table(title=f"{spec.name}: {title} of {len(rows)} trials × {len(search.seeds)} seeds", title_justify="left")
+    cols = list(best[0]) if best else ["trial"]
+    for c in cols:
+        table.add_column(c, justify="right")
+    for r in best:
+        table.add_row(*[_fmt(r[c]) for c in cols])
+    cli.out_console.print(table)
+    cli.out_console.print(f"results: {out}/ (trials.json, {'pareto' if search.multi else 'best'}.json)", highlight=False)
+
+
+def query(
+    experiment: Annotated[Path, typer.Argument(help="An experiment folder (from sweep, compare or optimize).", show_default=False)],
+    sql: Annotated[str, typer.Argument(help="SQL over the views `runs` and `days`.", show_default=False)],
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the answer as CSV to this file ('-' for stdout).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Rows shown in the table.")] = 50,
+) -> None:
+    """Answer SQL over an experiment's results (DuckDB): tables `runs` and `days`; CSV export.
+
+    `runs` has one row per run (point, run_id, seed, the varied parameters,
+    status, error, outcome, lifetime_days, summary metrics); `days` the per-day
+    series.
+
+    Example:
+
+        groupsim query results/sweeps/spam "SELECT outcome, count(*) FROM runs GROUP BY outcome"
+    """
+    from sim.experiments.query import query as run_query, write_csv
+
+    cli = _cli()
+    try:
+        table = run_query(experiment, sql)
+    except FileNotFoundError as exc:
+        raise cli.fail(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - DuckDB errors (syntax, unknown column) are user errors
+        raise cli.fail(f"query failed: {str(exc).splitlines()[0]}") from None
+    if csv is not None:
+        if str(csv) == "-":
+            import io
+
+            import pyarrow.csv as pacsv
+
+            buf = io.BytesIO()
+            pacsv.write_csv(table, buf)
+            sys.stdout.write(buf.getvalue().decode("utf-8"))
+        else:
+            write_csv(table, csv)
+            cli.err_console.print(f"{table.num_rows} rows written to {csv}", highlight=False)
+        return
+    shown = Table(title=f"{table.num_rows} rows", title_justify="left")
+    for name in table.column_names:
+        shown.add_column(name)
+    for row in table.slice(0, limit).to_pylist():
+        shown.add_row(*[_fmt(v) for v in row.values()])
+    cli.out_console.print(shown)
+    if table.num_rows > limit:
+        cli.out_console.print(f"(first {limit} of {table.num_rows} rows; --limit or --csv for more)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add compare, sweep, optimize and query to the ``groupsim`` app."""
+    app.command()(compare)
+    app.command()(sweep)
+    app.command()(optimize)
+    app.command()(query)
+
+
+__all__ = ["compare", "optimize", "query", "register", "sweep"]

@@ -1,0 +1,188 @@
+"""The activities calendar: check-ins, flash deals, group buys, lotteries, talks... with reminders.
+
+Each :class:`sim.design_params.Activity` recurs every ``every_days`` at ``hour``
+(docs/MODEL.md, "Activities calendar"). An occurrence:
+
+1. is announced the evening before (20:00), half a day before and an hour
+   before when ``reminders`` is set (seed 001 §二.2): each notice is a staff
+   announcement carrying ``activities`` value 0.05 and costs the operator 3
+   minutes; each raises participation by ``reminder_lift`` (relative);
+2. posts one staff message of its kind carrying ``value`` on its value
+   dimension (seed 004's six dimensions), where ``value = base * staleness **
+   repeat`` and ``repeat`` counts earlier occurrences of the same version since
+   the last relaunch (``variants`` versions rotate; seed 004: stale activities
+   lose value);
+3. draws participants among present members, member ``i`` with probability
+   ``min(1, participation * (1 + reminder_lift * reminders) * engagement_i)``
+   from the occurrence's own stream (indexed by member id); each participant
+   posts one line in the hour that follows (check-in, relay, "抢到了") through
+   the merged posting process, and gains ``PARTICIPANT_GAIN * value`` at once;
+4. a group buy (拼团) succeeds only with ``participants_needed`` participants;
+   a failed one carries no value and costs each participant ``FAILED_BUY_COST``;
+5. pays out perks: ``cost_yuan`` plus ``per_participant_yuan`` per participant
+   (prizes, red packets, discounts), and costs ``operator_minutes``.
+
+Participants of flash deals and successful group buys are handed to the
+business results (sim/model/business.py) as deal takers of the day.
+``ad_push`` is the brand's own mechanical push (机械式推送, seed 004): a staff
+ad carrying no value.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.base.clock import MINUTES_PER_DAY
+from sim.model.group import LEGIT, STAFF, ADMIN
+from sim.model.messages import Kind
+from sim.spec.scenario import VALUE_DIMENSIONS
+
+if TYPE_CHECKING:
+    from sim.spec.design_params import Activity
+    from sim.run.engine import Simulation
+
+PARTICIPANT_GAIN = 0.5  # share of the activity's value a participant gains at once
+FAILED_BUY_COST = 0.05  # satisfaction a group-buy participant loses when it fails
+REMINDER_VALUE = 0.05  # activities value of a reminder (as scenarios/rulesets/activity_reminders)
+REMINDER_MINUTES = 3.0
+_DIM = {d: k for k, d in enumerate(VALUE_DIMENSIONS)}
+
+# kind -> (message kind, value dimension, value, participation, cost per occurrence, per participant, text)
+KIND_DEFAULTS: dict[str, tuple[Kind, int, float, float, float, float, str]] = {
+    "check_in": (Kind.ACTIVITY, _DIM["activities"], 0.1, 0.3, 0.0, 0.0, "今日签到开始啦"),
+    "flash_deal": (Kind.ACTIVITY, _DIM["perks"], 0.4, 0.15, 0.0, 5.0, "限时秒杀，手慢无！"),
+    "group_buy": (Kind.ACTIVITY, _DIM["perks"], 0.5, 0.12, 0.0, 5.0, "拼团开始，满员成团"),
+    "lottery": (Kind.ACTIVITY, _DIM["perks"], 0.3, 0.3, 50.0, 0.0, "抽奖时间到"),
+    "red_packet": (Kind.ACTIVITY, _DIM["perks"], 0.3, 0.5, 20.0, 0.0, "红包雨来了"),
+    "relay": (Kind.ACTIVITY, _DIM["activities"], 0.2, 0.25, 0.0, 0.0, "接龙游戏：接下去！"),
+    "expert_talk": (Kind.CONTENT, _DIM["information"], 1.0, 0.05, 0.0, 0.0, "专家分享会"),
+    "member_share": (Kind.ACTIVITY, _DIM["cases"], 0.6, 0.05, 0.0, 0.0, "会员分享：我的使用心得"),
+    "daily_news": (Kind.CONTENT, _DIM["information"], 0.15, 0.02, 0.0, 0.0, "今日资讯/话题"),
+    "ad_push": (Kind.AD, -1, 0.0, 0.0, 0.0, 0.0, "新品上市，点击购买"),
+}
+DEAL_KINDS = ("flash_deal", "group_buy")
+PARTICIPANT_TEXTS = ("签到", "+1", "抢到了！", "接龙", "参加", "我也要")
+
+
+class Calendar:
+    """Schedules the scenario's activities and keeps their counters."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.activities = list(sim.scenario.group.activities)
+        self.occurrences = [0] * len(self.activities)
+        self.epoch = [0] * len(self.activities)  # occurrence index at the last relaunch
+        self.perk_cost = 0.0
+        self.operator_minutes = 0.0
+        self.participants = 0
+        self.day_takers: list[int] = []
+        self.day_perk_cost = 0.0
+        self.day_minutes = 0.0
+        self.day_activities = 0
+        self.failed_group_buys = 0
+        self._bot: int | None = None
+        if sim.operator is None and (self.activities or sim.scenario.group.lifecycle.second_life is not None):
+            # a bot admin account joins at the start, before anyone else, so it always has a place
+            self._bot = sim.g.new_agent(-1, STAFF, ADMIN)
+            sim.try_join(self._bot, 0.0)
+        for a, act in enumerate(self.activities):
+            self._schedule(a, act)
+
+    def staff(self) -> int:
+        """Who posts: the operator, else a bot admin account of the calendar's own."""
+        sim = self.sim
+        if sim.operator is not None:
+            return sim.operator.id
+        assert self._bot is not None
+        return self._bot
+
+    def _schedule(self, a: int, act: Activity) -> None:
+        sim = self.sim
+        until = sim.end if act.until_day is None else min(sim.end, act.until_day * MINUTES_PER_DAY)
+        k = 0
+        while True:
+            t = (act.start_day + k * act.every_days) * MINUTES_PER_DAY + act.hour * 60.0
+            if t >= until:
+                return
+            reminders = self._reminder_times(t) if act.reminders else []
+            for r in reminders:
+                sim.at(r, lambda: self._remind())
+            sim.at(t, lambda a=a, n=len(reminders): self._occur(a, n))
+            k += 1
+
+    @staticmethod
+    def _reminder_times(t: float) -> list[float]:
+        """The evening before (20:00), half a day before, an hour before (seed 001 §二.2)."""
+        evening = (t // MINUTES_PER_DAY - 1) * MINUTES_PER_DAY + 20 * 60.0
+        times = sorted({x for x in (evening, t - 720.0, t - 60.0) if 0.0 <= x < t})
+        return times
+
+    def _remind(self) -> None:
+        sim = self.sim
+        t = sim.env.now
+        sim.post(self.staff(), Kind.ANNOUNCEMENT, "活动提醒：别忘了参加！", t, value_dim=_DIM["activities"], value=REMINDER_VALUE)
+        self.operator_minutes += REMINDER_MINUTES
+        self.day_minutes += REMINDER_MINUTES
+
+    def _occur(self, a: int, reminders: int) -> None:
+        sim, g, act = self.sim, self.sim.g, self.activities[a]
+        t = sim.env.now
+        if sim.attention is not None and not sim.attention.spend(sim, t, act.operator_minutes):
+            sim.log.add(t, "activity_skipped", kind=act.kind)  # no operator time left today (sim/run/portfolio.py)
+            return
+        k = self.occurrences[a]
+        self.occurrences[a] += 1
+        kind, dim, value, participation, cost, per_head, text = KIND_DEFAULTS[act.kind]
+        value = act.value if act.value is not None else value
+        participation = act.participation if act.participation is not None else participation
+        cost = act.cost_yuan if act.cost_yuan is not None else cost
+        per_head = act.per_participant_yuan if act.per_participant_yuan is not None else per_head
+        repeat = (k - self.epoch[a]) // act.variants
+        value *= act.staleness**repeat
+        n = g.n
+        ids = np.flatnonzero(g.present[:n] & g.reader[:n] & (g.truth[:n] == LEGIT))
+        rng = sim.streams.get("activity", a, k)
+        u = rng.random(n)
+        text_u = rng.random(n)
+        chosen = np.empty(0, dtype=np.int64)
+        if participation > 0 and len(ids):
+            eng = np.asarray(g.eng)[ids]
+            p = np.minimum(1.0, participation * (1.0 + act.reminder_lift * reminders) * eng)
+            chosen = ids[u[ids] < p]
+        ok = not (act.kind == "group_buy" and len(chosen) < act.participants_needed)
+        self.day_activities += 1
+        for _ in range(act.count):
+            sim.post(self.staff(), kind, text, t, value_dim=dim if ok else -1, value=value if ok else 0.0)
+        sim.log.add(t, "activity", -1, len(chosen), kind=act.kind if ok else f"{act.kind}_failed")
+        if not ok:
+            self.failed_group_buys += 1
+        if len(chosen):
+            gain = PARTICIPANT_GAIN * value if ok else -FAILED_BUY_COST
+            for i in chosen.tolist():
+                g.bump_satisfaction(i, gain, t)
+            times = t + rng.uniform(0.0, 60.0, len(chosen))
+            order = np.argsort(times, kind="stable")
+            draws = np.column_stack((np.zeros(len(chosen)), np.full(len(chosen), 0.9999), text_u[chosen]))
+            sim.add_posts(chosen[order], times[order], draws[order])
+            self.participants += len(chosen)
+            if ok and act.kind in DEAL_KINDS:
+                self.day_takers += chosen.tolist()
+        paid = cost + (per_head * len(chosen) if ok else 0.0)
+        self.perk_cost += paid
+        self.day_perk_cost += paid
+        self.operator_minutes += act.operator_minutes
+        self.day_minutes += act.operator_minutes
+
+    def relaunch(self) -> None:
+        """New versions of every activity: staleness starts over (a second life, sim/model/lifecycle.py)."""
+        self.epoch = list(self.occurrences)
+
+    def day_row(self) -> dict[str, Any]:
+        row = {"activities": self.day_activities, "perk_cost": self.day_perk_cost}
+        self.day_activities, self.day_perk_cost = 0, 0.0
+        return row
+
+
+__all__ = ["DEAL_KINDS", "KIND_DEFAULTS", "Calendar"]

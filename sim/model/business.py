@@ -1,0 +1,148 @@
+"""Business results: purchases, GMV, operator hours, cost of perks and return on effort (投产比).
+
+Observation only: nothing here changes what members do, so the event log of a
+run is the same with or without it (docs/MODEL.md, "Business results").
+Once a day, each present legitimate member ``i`` with satisfaction ``s_i``
+(clipped to [0, 1]) buys with probability
+
+    p_i = rate_i * s_i + deal_lift * [i took a flash deal or successful group buy today]
+
+where ``rate_i`` is ``repurchase_per_day`` for a customer (a member who had
+bought before joining, with ``prior_customer_share``, or in the group) and
+``conversion_per_day`` otherwise (seed 000: value decides repurchase). A
+customer who has bought in the group upgrades to the high-ticket product once,
+with daily probability ``upgrade_per_day * s_i``. Draws come from a per-day
+stream indexed by member id. GMV = purchases x ``product_price`` + upgrades x
+``high_ticket_price`` + entry fees. Operator hours = (operator content posts x
+``content_minutes`` + staff answers x ``answer_minutes`` + activity and reminder
+minutes + moderator minutes of the rules) / 60. Cost of perks = activity perks
++ compensation. Return on effort = GMV x ``margin`` / (cost of perks + operator
+hours x ``operator_hourly_cost``) (seed 002: 投产比; NaN when nothing was spent).
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.base.clock import MINUTES_PER_DAY
+from sim.model.group import LEGIT, STAFF
+from sim.model.messages import Kind
+
+if TYPE_CHECKING:
+    from sim.run.engine import Simulation
+
+
+class Ledger:
+    """The brand's purchases and costs in one group."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.cfg = sim.scenario.business
+        size = 64
+        self.known = np.zeros(size, dtype=bool)  # prior-customer flag drawn
+        self.customer = np.zeros(size, dtype=bool)
+        self.bought = np.zeros(size, dtype=np.int64)  # purchases in the group
+        self.upgraded = np.zeros(size, dtype=bool)
+        self.prior = np.zeros(size, dtype=bool)
+        self.purchases = self.conversions = self.repurchases = self.upgrades = 0
+        self.operator_minutes = 0.0
+        self._seen = 0  # messages already counted for operator minutes
+        self._moderator_minutes = 0.0  # the rules' moderator minutes at the last day's end
+
+    def _fit(self, n: int) -> None:
+        if n <= len(self.known):
+            return
+        size = max(n, 2 * len(self.known))
+        for name in ("known", "customer", "bought", "upgraded", "prior"):
+            old = getattr(self, name)
+            new = np.zeros(size, dtype=old.dtype)
+            new[: len(old)] = old
+            setattr(self, name, new)
+
+    def _minutes(self, activity_minutes: float) -> float:
+        """Operator minutes since the last day's end: content, staff answers, activities, moderation."""
+        sim, g, cfg = self.sim, self.sim.g, self.cfg
+        op = sim.operator.id if sim.operator is not None else -1
+        content = answers = 0
+        new = g.messages[self._seen :]
+        if new:  # the day's posts as columns (a Python loop here cost as much as the day's reviews)
+            senders = np.fromiter(map(attrgetter("sender"), new), np.int64, len(new))
+            kinds = np.fromiter(map(attrgetter("kind"), new), np.int64, len(new))
+            content = int(((senders == op) & (kinds == Kind.CONTENT)).sum())
+            answers = int(((kinds == Kind.ANSWER) & (g.truth[senders] == STAFF)).sum())
+        self._seen = len(g.messages)
+        moderation = float(sum(s.get("moderator_minutes", 0) for s in sim.moderation.stats.values()))
+        minutes = content * cfg.content_minutes + answers * cfg.answer_minutes + activity_minutes
+        minutes += moderation - self._moderator_minutes
+        self._moderator_minutes = moderation
+        self.operator_minutes += minutes
+        return minutes
+
+    def day(self, day: int, t: float, takers: list[int], activity_minutes: float) -> dict[str, Any]:
+        """Purchases and operator minutes of ``day`` (ending at ``t``) for the per-day series."""
+        sim, g, cfg = self.sim, self.sim.g, self.cfg
+        minutes = self._minutes(activity_minutes)
+        n = g.n
+        self._fit(n)
+        ids = np.flatnonzero(g.present[:n] & g.reader[:n] & (g.truth[:n] == LEGIT))
+        new = ids[~self.known[ids]]
+        if len(new):
+            prior = sim.streams.get("prior-customer").random(n)[new] < cfg.prior_customer_share
+            self.prior[new] = prior
+            self.customer[new] = prior
+            self.known[new] = True
+        s = np.clip(g.satisfaction_now(ids, t), 0.0, 1.0) if len(ids) else np.empty(0)
+        u = sim.streams.get("purchases", day).random((n, 2))[ids]
+        took = np.zeros(len(ids), dtype=bool)
+        if takers:
+            took = np.isin(ids, np.asarray(takers, dtype=np.int64))
+        cust = self.customer[ids]
+        p = np.where(cust, cfg.repurchase_per_day, cfg.conversion_per_day) * s + cfg.deal_lift * took
+        buy = u[:, 0] < p
+        conv = int((buy & ~cust).sum())
+        rep = int((buy & cust).sum())
+        can_up = cust & (self.bought[ids] > 0) & ~self.upgraded[ids]
+        up = can_up & (u[:, 1] < cfg.upgrade_per_day * s)
+        self.bought[ids[buy]] += 1
+        self.customer[ids[buy]] = True
+        self.upgraded[ids[up]] = True
+        n_up = int(up.sum())
+        self.purchases += conv + rep
+        self.conversions += conv
+        self.repurchases += rep
+        self.upgrades += n_up
+        gmv = (conv + rep) * cfg.product_price + n_up * cfg.high_ticket_price
+        return {"purchases": conv + rep, "conversions": conv, "repurchases": rep, "upgrades": n_up, "gmv": float(gmv),
+                "operator_minutes": float(minutes)}
+
+    def summary(self, entry_fees: float, perk_cost: float, compensation: float) -> dict[str, Any]:
+        """Run totals: purchases, rates, GMV, operator hours, perks and return on effort."""
+        sim, g, cfg = self.sim, self.sim.g, self.cfg
+        n = min(g.n, len(self.known))
+        seen = self.known[:n]
+        non_cust = seen & ~self.prior[:n]
+        prior = seen & self.prior[:n]
+        hours = self.operator_minutes / 60.0
+        perks = perk_cost + compensation
+        gmv = (self.purchases * cfg.product_price + self.upgrades * cfg.high_ticket_price + entry_fees)
+        spent = perks + hours * cfg.operator_hourly_cost
+        return {
+            "purchases": self.purchases,
+            "conversions": self.conversions,
+            "repurchases": self.repurchases,
+            "upgrades": self.upgrades,
+            "conversion_rate": float((self.bought[:n][non_cust] > 0).mean()) if non_cust.any() else float("nan"),
+            "repurchase_rate": float((self.bought[:n][prior] > 0).mean()) if prior.any() else float("nan"),
+            "upgrade_rate": float(self.upgraded[:n][seen].mean()) if seen.any() else float("nan"),
+            "gmv": float(gmv),
+            "operator_hours": float(hours),
+            "perk_cost": float(perks),
+            "return_on_effort": float(gmv * cfg.margin / spent) if spent > 0 else float("nan"),
+            "gmv_per_member_day": float(gmv / max(int(seen.sum()), 1) / max(sim.env.now / MINUTES_PER_DAY, 1e-9)),
+        }
+
+
+__all__ = ["Ledger"]

@@ -1,0 +1,162 @@
+"""Entry policies: who gets into the group, and when (docs/MODEL.md, "Entry policies").
+
+The gate judges each first entry of a member or adversary (staff always get in,
+and a member coming back after an upheld appeal is not judged again):
+
+* ``open``: everyone gets in (the default; no gate is built).
+* ``qr_code``: arrivals come through a QR code that expires ``qr_valid_days``
+  after it was made; the operator posts a fresh one every ``qr_renew_days``
+  (never, if unset). An account may join at most ``joins_per_account_per_day``
+  groups a day (seed 001 §九.1); the count is per person across the groups of a
+  portfolio (sim/run/portfolio.py). Invited friends (转介绍) do not need the code.
+* ``invite_approval``: the owner approves a genuine request with
+  ``approve_probability`` and spots and refuses an adversary's account with
+  ``spot_probability`` (seed 001 §一.9).
+* ``paid``: a member joins only if their ``willingness_to_pay`` reaches ``fee``;
+  an adversary pays if the fee fits its remaining budget. A paying member's
+  leave threshold falls by ``commitment`` (sunk cost) (seed 000: "paying is the
+  best filter"; seed 004: members want people, money, knowledge).
+* ``invitation_only``: a member gets in only if their ``screening_score``
+  reaches ``min_screening_score``; adversaries never pass (seed 000, 003:
+  super-user groups, published screening rules).
+
+With ``waiting_list``, a member who finds the group full (WeChat: 500) waits;
+each departure admits the longest-waiting one, unless they waited more than
+``max_wait_days``. Adversaries and staff are refused rather than queued.
+Every refusal is a ``join_refused`` event whose kind column says why.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from sim.base.clock import MINUTES_PER_DAY
+from sim.model.group import ADVERSARY, LEAVE_THR, STAFF
+
+if TYPE_CHECKING:
+    from sim.run.engine import Simulation
+
+
+class EntryGate:
+    """Applies the scenario's entry policy (built only when it is not ``open`` or keeps a waiting list)."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.cfg = sim.scenario.group.entry
+        self.waiting: deque[tuple[int, float]] = deque()
+        self.refused: dict[str, int] = {}
+        self.fees = 0.0  # entry fees paid (yuan; business results)
+        self.day_refused = 0
+        self.day_fees = 0.0
+        self._ledger_of: dict[int, object] | None = None
+
+    # ---- the gate ------------------------------------------------------------------
+    def admit(self, i: int, t: float, invited: bool) -> bool:
+        """Whether ``i`` may join now; a refusal is logged here."""
+        sim, g, cfg = self.sim, self.sim.g, self.cfg
+        if g.truth[i] == STAFF or g.ever_joined[i]:
+            return True
+        policy = cfg.policy
+        why = ""
+        if policy == "qr_code" and not invited:
+            why = self._qr(i, t)
+        elif policy == "invite_approval":
+            u = float(sim.streams.get("entry-approval", i).random())
+            spotted = g.truth[i] == ADVERSARY and u < cfg.spot_probability
+            if spotted or (g.truth[i] != ADVERSARY and u >= cfg.approve_probability):
+                why = "not_approved"
+        elif policy == "paid":
+            why = self._pay(i)
+        elif policy == "invitation_only":
+            score = sim.traits.get(i, {}).get("screening_score", 0.0)
+            if g.truth[i] == ADVERSARY or score < cfg.min_screening_score:
+                why = "screened_out"
+        if why:
+            self.refuse(i, t, why)
+            return False
+        return True
+
+    def _qr(self, i: int, t: float) -> str:
+        cfg = self.cfg
+        made = 0.0
+        if cfg.qr_renew_days is not None:
+            made = (t // (cfg.qr_renew_days * MINUTES_PER_DAY)) * cfg.qr_renew_days * MINUTES_PER_DAY
+        if t - made > cfg.qr_valid_days * MINUTES_PER_DAY:
+            return "qr_expired"
+        accounts = self.sim.account_joins
+        key = (self.sim.person(i), int(t // MINUTES_PER_DAY))
+        if accounts.get(key, 0) >= cfg.joins_per_account_per_day:
+            return "account_join_limit"
+        accounts[key] = accounts.get(key, 0) + 1
+        return ""
+
+    def _pay(self, i: int) -> str:
+        sim, fee = self.sim, self.cfg.fee
+        if sim.g.truth[i] == ADVERSARY:
+            if self._ledger_of is None:
+                self._ledger_of = {a: x for x in sim.ledgers for a in x.accounts}
+            ledger = self._ledger_of.get(i)
+            if ledger is None:
+                self._ledger_of = {a: x for x in sim.ledgers for a in x.accounts}
+                ledger = self._ledger_of.get(i)
+            if ledger is not None:
+                if ledger.spent + fee > ledger.budget:  # type: ignore[attr-defined]
+                    return "fee_too_high"
+                ledger.spent += fee  # type: ignore[attr-defined]
+        elif sim.traits.get(i, {}).get("willingness_to_pay", 0.0) < fee:
+            return "fee_too_high"
+        if sim.g.reader[i]:
+            sim.g.paid_flag[i] = True
+            sim.g.par[i, LEAVE_THR] -= self.cfg.commitment
+        self.fees += fee
+        self.day_fees += fee
+        return ""
+
+    def refuse(self, i: int, t: float, why: str) -> None:
+        self.refused[why] = self.refused.get(why, 0) + 1
+        self.day_refused += 1
+        self.sim.log.add(t, "join_refused", i, kind=why)
+
+    # ---- the waiting list ------------------------------------------------------------
+    def queue(self, i: int, t: float) -> bool:
+        """Put a member who found the group full on the waiting list (True if queued)."""
+        if not self.cfg.waiting_list or not self.sim.g.reader[i] or self.sim.g.truth[i] == ADVERSARY:
+            return False
+        self.waiting.append((i, t))
+        self.sim.log.add(t, "wait", i)
+        return True
+
+    def on_leave(self, t: float) -> None:
+        """A place came free: admit the longest-waiting member still willing."""
+        limit = self.cfg.max_wait_days * MINUTES_PER_DAY
+        while self.waiting:
+            i, since = self.waiting.popleft()
+            if t - since > limit:
+                self.refuse(i, t, "gave_up_waiting")
+                continue
+            if self.sim.try_join(i, t):
+                return
+
+    def day_row(self, t: float) -> dict[str, float]:
+        """This day's entry figures for the per-day series (then reset)."""
+        limit = self.cfg.max_wait_days * MINUTES_PER_DAY
+        while self.waiting and t - self.waiting[0][1] > limit:  # first in, first to give up
+            self.refuse(self.waiting.popleft()[0], t, "gave_up_waiting")
+        row = {"refused": self.day_refused, "waiting": len(self.waiting), "entry_fees": self.day_fees}
+        self.day_refused, self.day_fees = 0, 0.0
+        return row
+
+
+def summary(gate: EntryGate | None) -> dict[str, float]:
+    """Entry totals for the run summary."""
+    if gate is None:
+        return {"refused": 0, "entry_fees": 0.0, "waiting_at_end": 0}
+    return {"refused": int(sum(gate.refused.values())), "entry_fees": float(gate.fees), "waiting_at_end": len(gate.waiting)}
+
+
+def no_gate_row() -> dict[str, float]:
+    return {"refused": 0, "waiting": 0, "entry_fees": 0.0}
+
+
+__all__ = ["EntryGate", "no_gate_row", "summary"]

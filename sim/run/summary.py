@@ -1,0 +1,105 @@
+"""The one-row summary of a run: outcome, lifetime and key metrics."""
+
+from __future__ import annotations
+
+import json
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.base.clock import MINUTES_PER_DAY
+from sim.model.group import LEGIT
+from sim.model.messages import KIND_NAMES, MEMBER_KINDS, Kind
+from sim.model.entry import summary as entry_summary
+from sim.model.moderation import totals
+from sim.model.outcomes import Outcome
+from sim.model.roles.accounts import cast_summary
+
+if TYPE_CHECKING:
+    from sim.run.engine import Simulation
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 equal, 1 one holds all)."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if n == 0 or x.sum() == 0:
+        return 0.0
+    cum = np.cumsum(x)
+    return float((n + 1 - 2 * (cum.sum() / cum[-1])) / n)
+
+
+def design_summary(sim: Simulation) -> dict[str, Any]:
+    """Summary keys of the group design: entry, activities, lifecycle, business results."""
+    cal, gate = sim.calendar, sim.entry_gate
+    entry = entry_summary(gate)
+    compensation = float(sim.compensation_paid) + float(sum(s.get("compensation_yuan", 0) for s in sim.moderation.stats.values()))
+    return {
+        **entry,
+        "activities_run": int(sum(cal.occurrences)),
+        "activity_participants": int(cal.participants),
+        "failed_group_buys": int(cal.failed_group_buys),
+        "relaunches": int(sim.lifecycle.relaunches),
+        "delivery_complaints": int(sim.lifecycle.delivery_complaints),
+        **sim.business.summary(entry["entry_fees"], cal.perk_cost, compensation),
+    }
+
+
+def summarise(sim: Simulation) -> dict[str, Any]:
+    g = sim.g
+    n = g.n
+    t_end = sim.env.now
+    outcome, day, reason = sim.outcome or (Outcome.ALIVE, t_end / MINUTES_PER_DAY, "")
+    kind_of = np.fromiter(map(attrgetter("kind"), g.messages), np.int64, len(g.messages))
+    gone = np.fromiter(map(attrgetter("deleted_at"), g.messages), np.float64, len(g.messages)) >= 0
+    kinds = np.bincount(kind_of, minlength=len(KIND_NAMES))
+    deleted = np.bincount(kind_of[gone], minlength=len(KIND_NAMES))
+    members = g.ever_joined[:n] & g.reader[:n]
+    posts = np.asarray(g.posts, dtype=np.int64)[members]
+    present_readers = np.flatnonzero(g.present[:n] & g.reader[:n])
+    total = int(kinds.sum())
+    visible = total - int(deleted.sum())
+    stats = sim.moderation.stats
+    summary: dict[str, Any] = {
+        "run_id": sim.run_id,
+        "scenario": sim.scenario.name,
+        "group_type": sim.scenario.group.type.value,
+        "ruleset": sim.scenario.ruleset.name,  # type: ignore[union-attr]
+        "seed": sim.seed,
+        "outcome": outcome.value,
+        "outcome_reason": reason,
+        "lifetime_days": float(day),
+        "censored": outcome is Outcome.ALIVE,
+        "days_simulated": t_end / MINUTES_PER_DAY,
+        "final_members": int(g.count),
+        "peak_members": int(max((d["members"] for d in sim.days), default=g.count)),
+        "joins": int(sum(d["joins"] for d in sim.days)),
+        "leaves": int(sum(d["leaves"] for d in sim.days)),
+        "kicks": int(sum(d["kicks"] for d in sim.days)),
+        "messages": total,
+        "member_messages": int(sum(kinds[k] for k in MEMBER_KINDS)),
+        **{f"msgs_{name}": int(kinds[k]) for k, name in enumerate(KIND_NAMES)},
+        "ads_deleted": int(deleted[Kind.AD]),
+        "ad_share": float((kinds[Kind.AD] - deleted[Kind.AD]) / visible) if visible else 0.0,
+        "ad_exposure": float(sim.ad_views),
+        "messages_per_day": total / max(t_end / MINUTES_PER_DAY, 1e-9),
+        "poster_share": float((posts > 0).mean()) if len(posts) else 0.0,
+        "posts_gini": gini(posts),
+        "mean_satisfaction": float(g.satisfaction_now(present_readers, t_end).mean()) if len(present_readers) else float("nan"),
+        "muted_share": float(g.muted[present_readers].mean()) if len(present_readers) else 0.0,
+        "questions": sim.questions,
+        "private_complaints": sim.private_complaints,
+        "answered_share": sim.answered / sim.questions if sim.questions else float("nan"),
+        "rule_actions": int(sum(s["actions"] for s in stats.values())),
+        "rule_actions_on_adversaries": int(sum(s["on_adversaries"] for s in stats.values())),
+        "rule_actions_on_legitimate": int(sum(s["on_legitimate"] for s in stats.values())),
+        "legitimate_kicked": int(sum(1 for e, tg in zip(sim.log.event, sim.log.target) if e == "kick" and g.truth[tg] == LEGIT)),
+        **totals(stats),
+        **cast_summary(sim),
+        **design_summary(sim),
+        "rules_json": json.dumps(stats, sort_keys=True),
+        "events": len(sim.log),
+        "event_log_digest": sim.log.digest(),
+    }
+    return summary

@@ -1,0 +1,181 @@
+"""Parameters of the cast beyond plain members: staff, adversaries, cascades, tiers.
+
+Each model is one population entry's ``params`` (or a group-level setting) in a
+scenario file, frozen and validated like the rest of :mod:`sim.scenario`. Every
+numeric behaviour parameter is a :data:`sim.params.Param` (constant,
+distribution or per-member list). The mechanisms are in docs/MODEL.md
+("Member tiers", "Cascades", "Staff", "Adversaries", "Adversary economics").
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim.base.params import Param
+
+NEVER = 1e9
+"""A cascade threshold that is never reached (the default: cascades off)."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+Tier = Literal["lurker", "ordinary", "core", "super", "kol"]
+
+# Defaults a member tier gives to fields the scenario leaves out (seed 001, 003, 004:
+# most members read little and post less; core and super users post weekly or more;
+# KOLs share expert content). Rates are messages a day when fully engaged.
+TIER_DEFAULTS: dict[str, dict[str, Any]] = {
+    "lurker": {
+        "post_rate": {"dist": "lognormal", "median": 0.002, "sigma": 1.0},
+        "check_rate": 1.0,
+        "answer_propensity": 0.1,
+    },
+    "ordinary": {
+        "post_rate": {"dist": "lognormal", "median": 0.02, "sigma": 1.0},
+        "check_rate": 3.0,
+    },
+    "core": {
+        "post_rate": {"dist": "lognormal", "median": 0.2, "sigma": 0.5},
+        "check_rate": 8.0,
+        "answer_propensity": 0.5,
+        "priority_greed": 0.9999,
+    },
+    "super": {
+        "post_rate": {"dist": "lognormal", "median": 8.0, "sigma": 0.4},
+        "check_rate": 16.0,
+        "answer_propensity": 0.6,
+        "priority_greed": 0.9999,
+    },
+    "kol": {
+        "post_rate": 2.0,
+        "check_rate": 6.0,
+        "answer_propensity": 0.7,
+        "expert_share": 0.5,
+        "priority_greed": 0.9999,
+    },
+}
+
+
+class Cascades(_Model):
+    """Granovetter-style leave and complain cascades (docs/MODEL.md, "Cascades")."""
+
+    updating: Literal["sync", "async"] = Field(
+        default="async",
+        description="sync: every member re-checks in rounds against the count at the round's start; "
+        "async: each member checks at their own visits, seeing departures as they happen.",
+    )
+    round_minutes: float = Field(default=60.0, gt=0, description="Length of a synchronous round.")
+    friend_weight: float = Field(default=1.0, ge=0, description="Weight w of a friend's departure or complaint.")
+    share: bool = Field(default=False, description="Thresholds are shares of the crowd at joining, not counts.")
+
+
+class VolunteerAdmins(_Model):
+    """Active members promoted to admin (seed 001 §九.4)."""
+
+    max_admins: int = Field(default=0, ge=0, description="Volunteer admins at most (0: none promoted).")
+    min_posts: int = Field(default=10, ge=1, description="Messages a member needs before promotion.")
+    answer_boost: float = Field(default=0.3, ge=0, le=1, description="Added chance a volunteer's post answers.")
+    trust_gain: float = Field(default=0.2, description="Satisfaction a volunteer and their friends gain on promotion.")
+
+
+class StaffParams(_Model):
+    """Admins (管理) and KOL/experts (专家) run by the brand: content and answers."""
+
+    content_per_day: Param = Field(default=1.0, description="Value posts a day, in working hours.")
+    content_value: Param = Field(default=1.0, description="Value units per content post.")
+    content_mix: dict[str, float] = Field(default_factory=dict, description="Weights over value dimensions (default equal).")
+    working_hours: tuple[int, int] = (9, 22)
+    answer_probability: Param = Field(default=0.5, description="Chance to answer an open question.")
+    answer_delay_minutes: Param = Field(default_factory=lambda: {"dist": "lognormal", "median": 30.0, "sigma": 1.0})
+    answer_value: Param = Field(default=0.2, description="Information value of an answer.")
+    rule_breaking_per_day: Param = Field(
+        default=0.0, description="Off-topic or ad posts a day by this staff member (seed 001 §七.3: admins must obey)."
+    )
+
+
+class ShillParams(_Model):
+    """Warm-up crew / host / shill (气氛组, 主持人, 托儿): visible as members (seed 001 §九.2)."""
+
+    check_minutes: Param = Field(default=60.0, description="How often the shill looks whether the group is quiet.")
+    quiet_messages: Param = Field(default=3.0, description="Fewer messages than this since the last look is quiet.")
+    warmup_burst: Param = Field(default=2.0, description="Warm-up messages posted into a quiet group.")
+    warmup_value: Param = Field(default=0.05, description="Connections value of a warm-up message.")
+    agree_probability: Param = Field(default=0.5, description="Chance to post agreement after a member's post (steering).")
+    answer_probability: Param = Field(default=0.3, description="Chance to answer an open question at a look.")
+    exposure_probability: Param = Field(
+        default=0.01, description="Chance a staged post is seen through (repeated phrasing, too-fast agreement)."
+    )
+    working_hours: tuple[int, int] = (9, 23)
+
+
+class SpammerEconomics(_Model):
+    """An adversary's money: budget, costs and the value of reach (yuan)."""
+
+    budget: Param = Field(default=50.0, description="Money the adversary will spend in this group.")
+    account_cost: Param = Field(default=5.0, description="Cost of one account (a new one after each kick).")
+    entry_fee: Param = Field(default=0.0, description="Paid to join (paid groups; seed 000: paying filters).")
+    ad_fee: Param = Field(default=10.0, description="Red packet paid per ad when complying (seed 001 §一.5, 004).")
+    value_per_view: Param = Field(default=0.05, description="Yuan earned per member reached by an ad.")
+    view_share: Param = Field(default=0.3, description="Expected share of members one surviving ad reaches.")
+
+
+class PoacherParams(_Model):
+    """Poachers (盗粉): add members privately and pull them away (seed 001 §八.1, §九.2)."""
+
+    join_day: Param = Field(default_factory=lambda: {"dist": "uniform", "low": 0.0, "high": 3.0})
+    chat_rate: Param = Field(default=0.5, description="Ordinary chat a day, to look normal.")
+    dm_per_day: Param = Field(default=10.0, description="Members added privately a day.")
+    pull_probability: Param = Field(default=0.3, description="Chance a member added privately leaves the group.")
+    stay_days: Param = 60.0
+    economics: SpammerEconomics = Field(
+        default_factory=lambda: SpammerEconomics(value_per_view=2.0, budget=20.0), description="Pulled members are reach."
+    )
+
+
+class BrigadeParams(_Model):
+    """Competitor brigade (竞对): infiltrate over days, then attack together (seed 000)."""
+
+    infiltration_days: Param = Field(default=5.0, description="Members join spread over this many days.")
+    attack_day: Param = Field(default=7.0, description="Day the coordinated attack starts.")
+    attack_days: Param = Field(default=2.0, description="Days the attack lasts.")
+    chat_rate: Param = Field(default=1.0, description="Normal chat a day while infiltrating.")
+    complaint_rate: Param = Field(default=12.0, description="Complaints and rumours a day each, while attacking.")
+    amplify_probability: Param = Field(default=0.5, description="Chance another brigade member seconds a complaint.")
+    reports_per_day: Param = Field(default=3.0, description="Reports filed a day each against members or staff.")
+    economics: SpammerEconomics = Field(default_factory=lambda: SpammerEconomics(value_per_view=0.0))
+
+
+class IncidentParams(_Model):
+    """A product or delivery incident that gives customers a real grievance (群诉; seed 000, 001 §九.5)."""
+
+    day: Param = Field(default=5.0, description="Day the incident happens.")
+    affected_share: Param = Field(default=0.1, description="Share of present members with a real grievance.")
+    complaints_per_day: Param = Field(default=4.0, description="Complaints a day from each aggrieved member.")
+    grievance_days: Param = Field(default=3.0, description="Days an aggrieved member keeps complaining if not calmed.")
+    grievance_cost: Param = Field(default=0.3, description="Satisfaction an aggrieved member loses at once.")
+    response_hours: Param = Field(default=6.0, description="Hours until the operator responds.")
+    compensation: Param = Field(default=0.0, description="Compensation per aggrieved member (yuan).")
+    substantive_compensation: Param = Field(
+        default=20.0, description="Compensation at or above this is substantive and calms (seed 001 §九.5)."
+    )
+    calm_probability: Param = Field(default=0.9, description="Chance a substantive response calms a member.")
+    token_calm_probability: Param = Field(default=0.05, description="Chance a token response calms a member.")
+
+
+__all__ = [
+    "NEVER",
+    "TIER_DEFAULTS",
+    "BrigadeParams",
+    "Cascades",
+    "IncidentParams",
+    "PoacherParams",
+    "ShillParams",
+    "SpammerEconomics",
+    "StaffParams",
+    "Tier",
+    "VolunteerAdmins",
+]

@@ -1,0 +1,463 @@
+"""The scenario file: a group design and the people in it, as a frozen, validated model.
+
+Configuration flows one way: YAML file -> :class:`Scenario` (frozen, extra fields
+forbidden) -> :func:`sim.engine.build` -> simulation. Sweeps make new validated
+scenarios with :meth:`Scenario.with_values`; nothing mutates a shared one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+from rules import InputError, RulesetSpec, find_ruleset, load_ruleset, read_mapping, read_yaml, validate_document
+from rules.ruleset import resolve_extends
+from sim.spec.cast_params import (
+    NEVER,
+    TIER_DEFAULTS,
+    BrigadeParams,
+    Cascades,
+    IncidentParams,
+    PoacherParams,
+    ShillParams,
+    SpammerEconomics,
+    StaffParams,
+    Tier,
+    VolunteerAdmins,
+)
+from sim.base.clock import CHAT_PROFILE
+from sim.spec.design_params import Activity, Business, Delivery, Entry, Lifecycle
+from sim.base.params import Dist, Param, TruncNormal
+
+VALUE_DIMENSIONS: tuple[str, ...] = ("perks", "information", "resources", "cases", "activities", "connections")
+"""The six value dimensions of seed 004: 福利 信息 资源 案例 活动 链接."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class GroupType(StrEnum):
+    """Group types of the domain (DOMAIN.md, "Group types")."""
+
+    COMMUNITY = "community"
+    FLASH = "flash"  # 快闪群
+    NEW_CUSTOMER = "new_customer"  # 新用户群
+    SUPER_USER = "super_user"  # 超级用户群
+    DELIVERY = "delivery"  # 交付群
+    TRAFFIC = "traffic"  # 引流群
+    WELFARE = "welfare"  # 福利群
+    WORD_OF_MOUTH = "word_of_mouth"  # 口碑群
+    PAID = "paid"
+
+
+class Arrivals(_Model):
+    """New members joining after the start: a Poisson process shaped by the diurnal profile."""
+
+    rate_per_day: float = Field(default=0.0, ge=0, description="Mean joins per day.")
+    per_day: list[Annotated[float, Field(ge=0)]] | None = Field(
+        default=None, description="Explicit mean joins for each day (overrides rate_per_day)."
+    )
+    until_day: float | None = Field(default=None, ge=0, description="No arrivals after this day.")
+
+
+class SocialGraph(_Model):
+    """Friendships among members (networkx Watts-Strogatz small world)."""
+
+    mean_friends: int = Field(default=4, ge=0, description="Mean friends a member has in the group.")
+    rewire: float = Field(default=0.1, ge=0, le=1, description="Watts-Strogatz rewiring probability.")
+
+
+class Group(_Model):
+    """The group itself."""
+
+    type: GroupType = GroupType.COMMUNITY
+    name: str = ""
+    capacity: int = Field(default=500, ge=1, le=100_000, description="Member cap (WeChat: 500).")
+    initial_members: int = Field(default=0, ge=0, description="Members drawn by `share` at the start.")
+    arrivals: Arrivals = Arrivals()
+    social: SocialGraph = SocialGraph()
+    dissolve_day: float | None = Field(default=None, gt=0, description="Planned dissolution (e.g. flash groups).")
+    cascades: Cascades = Cascades()
+    volunteer_admins: VolunteerAdmins = VolunteerAdmins()
+    entry: Entry = Entry()
+    activities: list[Activity] = Field(default_factory=list, description="The activities calendar (seed 001 §二.2, seed 004).")
+    lifecycle: Lifecycle = Lifecycle()
+    delivery: Delivery | None = Field(default=None, description="A delivery group's promise (交付群; seed 000).")
+
+
+class MemberParams(_Model):
+    """Members by tier: lurkers (潜水), ordinary (普通用户), core, super users, KOLs.
+
+    See docs/MODEL.md, "Members". A ``tier`` fills the fields a scenario leaves
+    out with that tier's defaults (:data:`sim.cast_params.TIER_DEFAULTS`).
+    """
+
+    tier: Tier | None = Field(default=None, description="lurker, ordinary, core, super or kol: sets defaults.")
+
+    post_rate: Param = Field(
+        default_factory=lambda: {"dist": "lognormal", "median": 0.02, "sigma": 2.2},
+        description="Messages per day when fully engaged.",
+    )
+    check_rate: Param = Field(default=4.0, description="Times per day the member opens the group.")
+    read_cap: Param = Field(default=80.0, description="Messages read per visit at most.")
+    question_share: Param = Field(default=0.15, description="Share of own posts that are questions.")
+    answer_propensity: Param = Field(default=0.3, description="Chance a post answers an open question.")
+    needs: dict[str, float] = Field(
+        default_factory=lambda: dict.fromkeys(VALUE_DIMENSIONS, 1.0),
+        description="Relative need weights over the six value dimensions of seed 004.",
+    )
+    needs_concentration: float = Field(default=4.0, gt=0, description="Dirichlet spread of needs across members.")
+    initial_satisfaction: Param = 1.0
+    memory_days: Param = Field(default=5.0, description="Satisfaction decay time constant tau, days.")
+    mute_threshold: Param = Field(
+        default_factory=lambda: {"dist": "truncnormal", "mean": 0.4, "sd": 0.1, "low": 0.05, "high": 0.9}
+    )
+    leave_threshold: Param = Field(
+        default_factory=lambda: {"dist": "truncnormal", "mean": 0.15, "sd": 0.05, "low": 0.0, "high": 0.4}
+    )
+    ad_annoyance: Param = Field(default=0.01, description="Satisfaction lost per ad read.")
+    conflict_annoyance: Param = Field(default=0.03, description="Satisfaction lost per complaint read.")
+    noise_tolerance: Param = Field(default=150.0, description="Chat messages a day read before chat annoys.")
+    noise_annoyance: Param = Field(default=0.003, description="Satisfaction lost per chat message above tolerance.")
+    answered_gain: Param = 0.3
+    unanswered_cost: Param = 0.2
+    question_patience_hours: Param = 12.0
+    friend_leave_penalty: Param = Field(default=0.1, description="Satisfaction lost when a friend leaves.")
+    muted_attention: Param = Field(default=0.15, description="Reading and visiting factor once muted.")
+    muted_post_factor: Param = Field(default=0.1, description="Posting factor once muted.")
+    complain_on_leave: Param = Field(default=0.02, description="Chance a leaver posts a complaint first.")
+    priority_greed: Param = Field(
+        default=0.0, description="p of the priority-list model: 0 Poisson timing, near 1 bursty."
+    )
+    expert_share: Param = Field(default=0.0, description="Share of posts that are expert content (KOL).")
+    expert_value: Param = Field(default=0.5, description="Information value of one expert post.")
+    leave_cascade_threshold: Param = Field(default=NEVER, description="Departures seen that make the member leave.")
+    complain_cascade_threshold: Param = Field(default=NEVER, description="Complaints seen that make the member complain.")
+    exposure_trust_loss: Param = Field(default=0.1, description="Satisfaction lost per shill exposure seen (seed 000).")
+    imitation: Param = Field(default=0.0, description="Engagement gained per 100 member messages seen a day.")
+    chilling: Param = Field(default=0.0, description="Engagement lost (log scale) per punishment seen.")
+    referral_rate: Param = Field(default=0.0, description="Friends invited a day while satisfied (转介绍).")
+    willingness_to_pay: Param = Field(default=0.0, description="Yuan the member would pay to enter (paid entry).")
+    screening_score: Param = Field(default=0.0, description="What invitation-only screening looks at (e.g. weekly use).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tier_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("tier") in TIER_DEFAULTS:
+            data = {**TIER_DEFAULTS[data["tier"]], **data}
+        return data
+
+
+class OperatorParams(_Model):
+    """The group's owner and operator (群主 / 社群运营): content, answers, moderation."""
+
+    content_per_day: Param = Field(default=3.0, description="Value posts a day (in working hours).")
+    content_value: Param = Field(default=1.0, description="Value units one content post carries.")
+    content_mix: dict[str, float] = Field(
+        default_factory=lambda: dict.fromkeys(VALUE_DIMENSIONS, 1.0),
+        description="Relative share of content over the value dimensions.",
+    )
+    working_hours: tuple[int, int] = Field(default=(9, 22), description="Start and end hour of work.")
+    response_delay_minutes: Param = Field(
+        default_factory=lambda: {"dist": "lognormal", "median": 20.0, "sigma": 1.0},
+        description="Delay before acting on a moderation case (executor: operator).",
+    )
+    answer_probability: Param = Field(default=0.6, description="Chance the operator answers a question.")
+    answer_delay_minutes: Param = Field(default_factory=lambda: {"dist": "lognormal", "median": 45.0, "sigma": 1.0})
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, v: tuple[int, int]) -> tuple[int, int]:
+        if not (0 <= v[0] < v[1] <= 24):
+            raise ValueError("working_hours must be (start, end) with 0 <= start < end <= 24")
+        return v
+
+
+class AdSpammerParams(_Model):
+    """Ad posters (广告手/爆粉): hit-and-run, sleeper, evasive, returning (seed 001, 002, 004)."""
+
+    join_day: Param = Field(default_factory=lambda: {"dist": "uniform", "low": 0.0, "high": 10.0})
+    ad_rate: Param = Field(default=8.0, description="Ads a day while in the group.")
+    link_share: Param = Field(default=0.5, description="Share of ads carrying a link; the rest are keyword text.")
+    stay_days: Param = Field(default=30.0, description="Days before the spammer leaves by itself.")
+    sleep_days: Param = Field(default=0.0, description="Days a sleeper waits after joining before the first ad.")
+    evasion: Param = Field(default=0.0, description="Share of ads made evasive from the start (obfuscated, image...).")
+    evasive_forms: dict[str, float] = Field(
+        default_factory=lambda: {"obfuscated": 0.5, "image": 0.3, "card": 0.1, "mini_program": 0.1},
+        description="Weights of evasive forms: obfuscated text, image, card, mini_program.",
+    )
+    min_gap_minutes: Param = Field(default=0.0, description="Minutes kept between ads (stays under flood limits).")
+    adaptive: bool = Field(default=False, description="Chooses comply / plain / evade / leave by expected return.")
+    max_returns: Param = Field(default=0.0, description="New accounts after kicks at most (each costs account_cost).")
+    return_delay_days: Param = Field(default=1.0, description="Days before coming back with a new account.")
+    economics: SpammerEconomics = SpammerEconomics()
+
+
+class _RoleBase(_Model):
+    count: int | None = Field(default=None, ge=0, description="Exact number at the start.")
+    share: float | None = Field(default=None, ge=0, description="Weight among share roles (initial members, arrivals).")
+    name: str | None = Field(default=None, description="Label for this entry in results; defaults to the role.")
+
+    @model_validator(mode="after")
+    def _count_or_share(self) -> _RoleBase:
+        if (self.count is None) == (self.share is None):
+            raise ValueError("give exactly one of `count` or `share`")
+        if self.share is not None:
+            lists = [k for k, v in self.param_items() if isinstance(v, list)]
+            if lists:
+                raise ValueError(f"per-member lists need `count`, not `share` ({', '.join(lists)})")
+        return self
+
+    def param_items(self) -> list[tuple[str, Any]]:
+        """(name, value) of this entry's parameters."""
+        params = self.params  # type: ignore[attr-defined]
+        return list(params.items()) if isinstance(params, dict) else list(params)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.role  # type: ignore[attr-defined]
+
+
+class MemberRole(_RoleBase):
+    role: Literal["member"]
+    params: MemberParams = MemberParams()
+
+
+class OperatorRole(_RoleBase):
+    role: Literal["operator"]
+    params: OperatorParams = OperatorParams()
+
+
+class AdSpammerRole(_RoleBase):
+    role: Literal["ad_spammer"]
+    params: AdSpammerParams = AdSpammerParams()
+
+
+class AdminRole(_RoleBase):
+    """Admins (管理), visible as admins: 1-3 per group (seed 001)."""
+
+    role: Literal["admin"]
+    params: StaffParams = StaffParams()
+
+
+class KolRole(_RoleBase):
+    """Brand KOL / expert (专家) posting high-value content, visible as a member (seed 001, 003)."""
+
+    role: Literal["kol"]
+    params: StaffParams = StaffParams(content_per_day=2.0, content_value=2.0, answer_probability=0.7)
+
+
+class ShillRole(_RoleBase):
+    """Warm-up crew / shill (气氛组 / 托儿), visible as a member (seed 001 §九.2, seed 000)."""
+
+    role: Literal["shill"]
+    params: ShillParams = ShillParams()
+
+
+class PoacherRole(_RoleBase):
+    """Poacher (盗粉), invisible to in-group rules (seed 001 §八.1, §九.2)."""
+
+    role: Literal["poacher"]
+    params: PoacherParams = PoacherParams()
+
+
+class BrigadeRole(_RoleBase):
+    """A competitor brigade (竞对): ``count`` members acting together (seed 000)."""
+
+    role: Literal["brigade"]
+    params: BrigadeParams = BrigadeParams()
+
+
+class IncidentRole(_RoleBase):
+    """A product or delivery incident that starts a complaint wave (群诉; seed 000, 001 §九.5)."""
+
+    role: Literal["incident"]
+    params: IncidentParams = IncidentParams()
+
+
+class PluginRole(_RoleBase):
+    """A role from a plugin (entry-point group ``groupsim.roles``); its params are checked when built."""
+
+    role: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+BUILTIN_ROLE_NAMES = ("member", "operator", "ad_spammer", "admin", "kol", "shill", "poacher", "brigade", "incident")
+
+
+def _role_tag(v: Any) -> str:
+    role = v.get("role") if isinstance(v, dict) else getattr(v, "role", None)
+    return role if role in BUILTIN_ROLE_NAMES else "plugin"
+
+
+RoleEntry = Annotated[
+    Union[
+        Annotated[MemberRole, Tag("member")],
+        Annotated[OperatorRole, Tag("operator")],
+        Annotated[AdSpammerRole, Tag("ad_spammer")],
+        Annotated[AdminRole, Tag("admin")],
+        Annotated[KolRole, Tag("kol")],
+        Annotated[ShillRole, Tag("shill")],
+        Annotated[PoacherRole, Tag("poacher")],
+        Annotated[BrigadeRole, Tag("brigade")],
+        Annotated[IncidentRole, Tag("incident")],
+        Annotated[PluginRole, Tag("plugin")],
+    ],
+    Discriminator(_role_tag),
+]
+
+
+class Outcomes(_Model):
+    """Thresholds that classify a run: alive, dead, ad group, blown up or dissolved."""
+
+    dead_messages_per_day: float = Field(default=3.0, ge=0, description="Member messages a day below which a day is dead.")
+    dead_days: int = Field(default=3, ge=1, description="Consecutive dead days that make a dead group (死群).")
+    min_members: int = Field(default=3, ge=0, description="Fewer members than this is a dead group.")
+    ad_share: float = Field(default=0.5, gt=0, le=1, description="Visible ad share that makes an ad group (广告群).")
+    ad_window_days: int = Field(default=2, ge=1)
+    ad_min_messages: int = Field(default=20, ge=1, description="Messages in the window before ad share is judged.")
+    blowup_complaint_share: float = Field(default=0.3, gt=0, le=1, description="Daily complaint share of a blow-up (暴雷).")
+    blowup_min_complaints: int = Field(default=20, ge=1)
+    blowup_leave_share: float = Field(
+        default=0.25, gt=0, le=1, description="Share of members leaving in one day, with complaints, that is a blow-up."
+    )
+    grace_days: int = Field(default=1, ge=0, description="Days at the start when no outcome is judged.")
+    stop_on_outcome: bool = Field(default=True, description="End the run once a terminal outcome happens.")
+
+
+class Scenario(_Model):
+    """A whole scenario: a group design, its population, rules and outcome thresholds."""
+
+    name: str = Field(description="What this scenario is called in results and reports.")
+    description: str = ""
+    seed: int = Field(default=0, ge=0, lt=2**63)
+    duration_days: float = Field(default=30.0, gt=0, le=3650)
+    group: Group = Group()
+    diurnal: list[Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: list(CHAT_PROFILE), min_length=24, max_length=24,
+        description="24 hourly activity weights (relative).",
+    )
+    population: list[RoleEntry] = Field(min_length=1)
+    ruleset: str | RulesetSpec = Field(default="none", description="A ruleset name (scenarios/rulesets/) or inline.")
+    outcomes: Outcomes = Outcomes()
+    business: Business = Business()
+
+    @field_validator("diurnal")
+    @classmethod
+    def _positive(cls, v: list[float]) -> list[float]:
+        if sum(v) <= 0:
+            raise ValueError("at least one hour needs a positive weight")
+        return v
+
+    @model_validator(mode="after")
+    def _population(self) -> Scenario:
+        labels = [r.label for r in self.population]
+        dupes = sorted({x for x in labels if labels.count(x) > 1})
+        if dupes:
+            raise ValueError(f"population entries need distinct names; repeated: {', '.join(dupes)} (add `name:`)")
+        shares = sum(r.share or 0.0 for r in self.population)
+        if self.group.initial_members and shares <= 0:
+            raise ValueError("group.initial_members needs at least one population entry with a positive `share`")
+        has_arrivals = self.group.arrivals.rate_per_day > 0 or any(self.group.arrivals.per_day or [])
+        if has_arrivals and shares <= 0:
+            raise ValueError("group.arrivals needs at least one population entry with a positive `share`")
+        for entry in self.population:
+            for key, value in entry.param_items():
+                if isinstance(value, list) and len(value) != entry.count:
+                    raise ValueError(
+                        f"{entry.label}.params.{key}: a per-member list needs {entry.count} values, got {len(value)}"
+                    )
+        if not any(r.role == "operator" for r in self.population) and isinstance(self.ruleset, RulesetSpec):
+            if any(r.executor == "operator" for r in self.ruleset.rules):
+                raise ValueError("rules with executor: operator need an `operator` in the population")
+        return self
+
+    def content_hash(self) -> str:
+        """A stable hash of the validated content (seed included)."""
+        blob = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def with_values(self, **changes: Any) -> Scenario:
+        """A new validated scenario with top-level fields replaced."""
+        data = self.model_dump(mode="json", by_alias=True)
+        data.update(changes)
+        return Scenario.model_validate(data)
+
+
+def ruleset_search_path(scenario_file: Path | None) -> list[Path]:
+    """Folders searched for a ruleset named in a scenario file."""
+    dirs: list[Path] = []
+    if scenario_file is not None:
+        here = scenario_file.resolve().parent
+        dirs += [here / "rulesets", here, here.parent / "rulesets"]
+    dirs.append(Path(__file__).resolve().parents[2] / "scenarios" / "rulesets")
+    return dirs
+
+
+def resolve_ruleset(scenario: Scenario, scenario_file: Path | None = None) -> Scenario:
+    """The scenario with a ruleset given by name replaced by its validated contents."""
+    if isinstance(scenario.ruleset, RulesetSpec):
+        if scenario.ruleset.extends is None:
+            return scenario
+        search = ruleset_search_path(scenario_file)
+        spec = resolve_extends(scenario.ruleset, search, str(scenario_file or "<scenario>"))
+        data = scenario.model_dump(mode="json", by_alias=True)
+        data["ruleset"] = spec.model_dump(mode="json", by_alias=True) | {"extends": None}
+        return Scenario.model_validate(data)
+    name = scenario.ruleset
+    if name == "none":
+        spec = RulesetSpec(name="none")
+    else:
+        path = find_ruleset(name, ruleset_search_path(scenario_file))
+        if path is None:
+            where = str(scenario_file) if scenario_file else "<scenario>"
+            doc_line = None
+            if scenario_file is not None:
+                doc_line = read_yaml(scenario_file).line_of(("ruleset",))
+            raise InputError.single(where, doc_line, "ruleset", f"no ruleset named {name!r} (looked in scenarios/rulesets/)")
+        spec = load_ruleset(path)
+    data = scenario.model_dump(mode="json", by_alias=True)
+    data["ruleset"] = spec.model_dump(mode="json", by_alias=True) | {"extends": None}
+    return Scenario.model_validate(data)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, validate and resolve a scenario file; every problem is an InputError."""
+    p = Path(path)
+    doc = read_mapping(p, "a scenario file", "name:, population:, ...")
+    scenario = validate_document(Scenario, doc)
+    return resolve_ruleset(scenario, p)
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """JSON Schema of scenario files, for editors."""
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "groupsim scenario"
+    return schema
+
+
+__all__ = [
+    "VALUE_DIMENSIONS",
+    "BUILTIN_ROLE_NAMES",
+    "AdSpammerParams",
+    "Arrivals",
+    "Dist",
+    "Group",
+    "GroupType",
+    "MemberParams",
+    "OperatorParams",
+    "Outcomes",
+    "Scenario",
+    "SocialGraph",
+    "TruncNormal",
+    "load_scenario",
+    "resolve_ruleset",
+    "scenario_json_schema",
+]
