@@ -1,17 +1,29 @@
-"""What a rule can ask for. The simulator (or a replay of a real log) applies them.
+"""What a rule can ask for, and the one table that defines each action. The simulator (or a replay) applies them.
 
 Every action names the rule that raised it and the member it concerns;
 group-wide actions (a post, a notice to the operator, compensation,
-dissolving) use ``member = -1``. Punitive actions (:data:`PUNITIVE`) are never
-applied to an owner or admin: the engine drops them.
+dissolving) use ``member = -1``. Punitive actions are never applied to an
+owner or admin: the engine drops them.
+
+:func:`action_table` maps each name a rule file writes (``kick``,
+``ad_thread``, ``private_talk``) to its :class:`~rules.action_defs.ActionDef`:
+the action class, its parameter schema, who may carry it out, whether it is
+punitive and a one-line summary. The declarative parser, ladders, executors,
+lint, explain, replay and ``groupsim rules actions`` all read it. Other
+packages add actions through the entry-point group ``groupsim.actions``
+(each entry point loads an ``ActionDef`` with its own ``effect``).
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata as md
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
 
-GROUP = -1
-"""The ``member`` of an action aimed at the whole group."""
+from rules.action_defs import GROUP, ActionDef, params_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +171,102 @@ Action = (
     | PrivateTalk | Dissolve
 )
 
-PUNITIVE: tuple[type, ...] = (Delete, Warn, Mute, Kick, Ban, RequirePayment, MoveToAdThread)
-"""Actions that sanction their member: never applied to owners or admins; ground truth judges them."""
+POST_KINDS = ("warm_up", "welcome", "rules", "reminder", "thank_you", "red_packet")
+REWARD_KINDS = ("offline_event", "interview", "gift", "red_packet")
+ACTION_ENTRY_POINT_GROUP = "groupsim.actions"
+_ANYONE = frozenset({"bot", "operator", "human"})
 
-SEVERITY: dict[type, int] = {Warn: 1, Mute: 2, Kick: 3, Ban: 4}
+
+def _summary(action: type) -> str:
+    """The first paragraph of the class docstring, on one line."""
+    first = (action.__doc__ or action.__name__).strip().split("\n\n")[0]
+    return " ".join(first.split()).replace("``", "`")
+
+
+def _builtin(name: str, action: type, *, punitive: bool = False, **schema: Any) -> ActionDef:
+    return ActionDef(name, action, _ANYONE, punitive, _summary(action), params_of(action, **schema))
+
+
+BUILTIN_ACTIONS: tuple[ActionDef, ...] = (
+    _builtin("delete", Delete, punitive=True),
+    _builtin("warn", Warn, punitive=True, scalar="text"),
+    _builtin("mute", Mute, punitive=True, scalar="minutes", minimum={"minutes": 0.0}, strict=frozenset({"minutes"}),
+             examples={"minutes": 60}),
+    _builtin("kick", Kick, punitive=True),
+    _builtin("ban", Ban, punitive=True, scalar="scope", choices={"scope": ("group", "operator")}),
+    _builtin("require_payment", RequirePayment, punitive=True, choices={"otherwise": ("delete", "kick")}),
+    _builtin("ad_thread", MoveToAdThread, punitive=True),
+    _builtin("post", Post, scalar="kind", choices={"kind": POST_KINDS}, required=frozenset({"kind"}),
+             member_when=lambda values: values["kind"] == "welcome"),  # a welcome greets the newcomer
+    _builtin("notify_operator", NotifyOperator, scalar="text"),
+    _builtin("compensate", Compensate),
+    _builtin("promote", Promote),
+    _builtin("reward", Reward, scalar="kind", choices={"kind": REWARD_KINDS}),
+    _builtin("private_talk", PrivateTalk, minimum={"minutes": 0.0, "hours": 0.0, "satisfaction": 0.0}),
+    _builtin("dissolve", Dissolve),
+)
+"""The actions shipped with groupsim; their effects are the simulator's (sim.model)."""
+
+_BUILTIN = {d.name: d for d in BUILTIN_ACTIONS}
+
+PUNITIVE: tuple[type, ...] = tuple(d.action for d in BUILTIN_ACTIONS if d.punitive)
+"""Built-in actions that sanction their member: never applied to owners or admins; ground truth judges them."""
+
+SEVERITY: dict[type, int] = {_BUILTIN[n].action: k for k, n in enumerate(("warn", "mute", "kick", "ban"), start=1)}
 """Order of the sanction ladder's steps."""
+
+
+def _plugin(ep: md.EntryPoint, table: Mapping[str, ActionDef]) -> ActionDef:
+    where = f"action plugin {ep.name!r} ({ep.value})"
+    try:
+        d = ep.load()
+    except Exception as exc:  # a broken plugin is reported by name, not as a bare traceback
+        raise ValueError(f"{where} failed to load: {exc}") from None
+    if not isinstance(d, ActionDef):
+        raise ValueError(f"{where} is a {type(d).__name__}, not a rules.ActionDef")
+    if d.name != ep.name:
+        raise ValueError(f"{where} defines an action named {d.name!r}; the entry point must have the same name")
+    clash = next((o.name for o in table.values() if o.name == d.name or o.action is d.action), None)
+    if clash is not None:
+        raise ValueError(f"{where} clashes with the action {clash!r}")
+    if d.effect is None:
+        raise ValueError(f"{where} needs an `effect(world, action, t)`: only built-in actions leave it to the simulator")
+    return d
+
+
+@functools.cache
+def action_table() -> Mapping[str, ActionDef]:
+    """Every action by the name rule files use: the built-ins, then plugins (``groupsim.actions``).
+
+    Read once per process (``action_table.cache_clear()`` reads the entry points
+    again); a plugin that fails to load, or clashes with another action, is a
+    ValueError naming it.
+    """
+    table = dict(_BUILTIN)
+    for ep in sorted(md.entry_points(group=ACTION_ENTRY_POINT_GROUP), key=lambda e: e.name):
+        table[ep.name] = _plugin(ep, table)
+    return MappingProxyType(table)
+
+
+_by_class: tuple[Mapping[str, ActionDef], dict[type, ActionDef]] | None = None
+
+
+def action_def(action_or_class: Any) -> ActionDef:
+    """The definition of an action object or class (a KeyError if the table has none)."""
+    global _by_class
+    table = action_table()
+    if _by_class is None or _by_class[0] is not table:
+        _by_class = (table, {d.action: d for d in table.values()})
+    cls = action_or_class if isinstance(action_or_class, type) else type(action_or_class)
+    try:
+        return _by_class[1][cls]
+    except KeyError:
+        raise KeyError(f"{cls.__name__} is not in the action table; actions: {', '.join(sorted(table))}") from None
+
+
+__all__ = [
+    "ACTION_ENTRY_POINT_GROUP", "BUILTIN_ACTIONS", "GROUP", "POST_KINDS", "PUNITIVE", "REWARD_KINDS", "SEVERITY",
+    "Action", "ActionDef", "Ban", "Compensate", "Delete", "Dissolve", "Kick", "MoveToAdThread", "Mute",
+    "NotifyOperator", "Post", "PrivateTalk", "Promote", "RequirePayment", "Reward", "Warn", "action_def",
+    "action_table",
+]

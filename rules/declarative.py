@@ -23,12 +23,10 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from rules.actions import (
-    GROUP, Action, Ban, Compensate, Delete, Dissolve, Kick, MoveToAdThread, Mute, NotifyOperator, Post, PrivateTalk,
-    Promote, RequirePayment, Reward, Warn,
-)
+from rules.action_defs import ActionDef
+from rules.actions import BUILTIN_ACTIONS, Action, action_table
 from rules.conditions import Condition
 from rules.engine import RuleBase
 from rules.events import (
@@ -101,27 +99,20 @@ class TriggerSpec(BaseModel):
         return EVENT_OF[self.on]
 
 
-ACTION_KINDS = {
-    "delete": "the message", "kick": "the member", "dissolve": "the group", "promote": "the member to admin",
-    "ad_thread": "move the message to the ad thread", "warn": "text", "mute": "minutes", "ban": "group | operator",
-    "require_payment": "{amount, within_minutes, otherwise: delete|kick}", "post": "kind or {kind, text}",
-    "notify_operator": "text", "compensate": "{yuan, satisfaction}",
-    "reward": "{kind: offline_event | interview | gift | red_packet, yuan, satisfaction}",
-    "private_talk": "{minutes, hours, satisfaction}",
-}
-REWARD_KINDS = ("offline_event", "interview", "gift", "red_packet")
-MESSAGE_ACTIONS = frozenset({"delete", "ad_thread", "require_payment"})
-MEMBER_ACTIONS = frozenset({"warn", "mute", "kick", "ban", "promote", "reward", "private_talk"})
-POST_KINDS = ("warm_up", "welcome", "rules", "reminder", "thank_you", "red_packet")
+ACTION_KINDS: dict[str, str] = {d.name: d.usage for d in BUILTIN_ACTIONS}
+"""Built-in actions and how a rule file writes them (:func:`rules.actions.action_table` adds plugins)."""
+MESSAGE_ACTIONS = frozenset(d.name for d in BUILTIN_ACTIONS if d.params.target == "message")
+MEMBER_ACTIONS = frozenset(d.name for d in BUILTIN_ACTIONS if d.params.target == "member")
 
 
 class ActionSpec(BaseModel):
-    """One action a rule takes: ``delete``, ``{warn: text}``, ``{mute: 60}``, ... (see ACTION_KINDS)."""
+    """One action a rule takes: ``delete``, ``{warn: text}``, ``{mute: 60}``, ... (see ``groupsim rules actions``)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: str
     arg: Any = None
+    _values: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -135,71 +126,23 @@ class ActionSpec(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> ActionSpec:
-        if self.kind not in ACTION_KINDS:
-            raise ValueError(f"unknown action {self.kind!r}; actions: {', '.join(sorted(ACTION_KINDS))}")
-        a = self.arg
-        if self.kind == "mute" and not (isinstance(a, (int, float)) and a > 0):
-            raise ValueError("mute needs minutes > 0, e.g. {mute: 60}")
-        if self.kind == "ban" and a not in (None, "group", "operator"):
-            raise ValueError("ban scope must be group or operator")
-        if self.kind == "post":
-            kind = a.get("kind") if isinstance(a, dict) else a
-            if kind not in POST_KINDS:
-                raise ValueError(f"post kind must be one of {', '.join(POST_KINDS)}")
-        if self.kind == "reward":
-            spec = a if isinstance(a, dict) else {"kind": a or "red_packet"}
-            unknown = set(spec) - {"kind", "yuan", "satisfaction"}
-            if unknown or spec.get("kind", "red_packet") not in REWARD_KINDS:
-                raise ValueError(f"reward takes {ACTION_KINDS['reward']}")
-        if self.kind == "private_talk" and a is not None:
-            if not isinstance(a, dict) or set(a) - {"minutes", "hours", "satisfaction"}:
-                raise ValueError(f"private_talk takes a mapping: {ACTION_KINDS['private_talk']}, e.g. {{private_talk: {{hours: 48}}}}")
-            if any(not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0 for v in a.values()):
-                raise ValueError("private_talk's minutes, hours and satisfaction are numbers >= 0")
-        if self.kind in ("require_payment", "compensate") and a is not None and not isinstance(a, dict):
-            raise ValueError(f"{self.kind} takes a mapping: {ACTION_KINDS[self.kind]}")
-        if self.kind == "require_payment" and isinstance(a, dict):
-            unknown = set(a) - {"amount", "within_minutes", "otherwise"}
-            if unknown or a.get("otherwise", "delete") not in ("delete", "kick"):
-                raise ValueError("require_payment takes amount, within_minutes, otherwise (delete | kick)")
+        table = action_table()
+        d = table.get(self.kind)
+        if d is None:
+            raise ValueError(f"unknown action {self.kind!r}; actions: {', '.join(sorted(table))}")
+        self._values = d.parse(self.arg)  # parsed once; `make` only fills in the firing's context
         return self
+
+    @property
+    def definition(self) -> ActionDef:
+        """This action's row of the action table."""
+        return action_table()[self.kind]
 
     def make(self, rule: str, facts: Facts, appeal_minutes: float) -> Action:
         """The concrete action for ``facts``."""
-        k, a, m = self.kind, self.arg, facts.member
         msg_id = facts.message.id if facts.message is not None else -1
-        if k == "delete":
-            return Delete(rule, m, msg_id)
-        if k == "ad_thread":
-            return MoveToAdThread(rule, m, msg_id)
-        if k == "require_payment":
-            p = a or {}
-            return RequirePayment(rule, m, msg_id, float(p.get("amount", 10.0)), float(p.get("within_minutes", 30.0)), str(p.get("otherwise", "delete")))
-        if k == "warn":
-            return Warn(rule, m, str(a or ""))
-        if k == "mute":
-            return Mute(rule, m, float(a))
-        if k == "kick":
-            return Kick(rule, m, appeal_minutes)
-        if k == "ban":
-            return Ban(rule, m, str(a or "group"), appeal_minutes)
-        if k == "promote":
-            return Promote(rule, m)
-        if k == "reward":
-            p = a if isinstance(a, dict) else {"kind": a or "red_packet"}
-            return Reward(rule, m, str(p.get("kind", "red_packet")), float(p.get("yuan", 10.0)), float(p.get("satisfaction", 0.3)))
-        if k == "private_talk":
-            p = a or {}
-            return PrivateTalk(rule, m, float(p.get("minutes", 10.0)), float(p.get("hours", 72.0)), float(p.get("satisfaction", 0.1)))
-        if k == "post":
-            kind, text = (a.get("kind"), a.get("text", "")) if isinstance(a, dict) else (a, "")
-            return Post(rule, m if kind == "welcome" else GROUP, str(kind), str(text))
-        if k == "notify_operator":
-            return NotifyOperator(rule, GROUP, str(a or ""))
-        if k == "compensate":
-            p = a or {}
-            return Compensate(rule, GROUP, float(p.get("yuan", 5.0)), float(p.get("satisfaction", 0.1)))
-        return Dissolve(rule)
+        action: Action = self.definition.make(rule, facts.member, msg_id, appeal_minutes, self._values)
+        return action
 
 
 class LadderStep(BaseModel):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from rules.actions import PUNITIVE, Action, Ban, Delete, Kick
+from rules.actions import Action, Ban, Delete, Kick, action_table
 from rules.events import AppealGranted, Event, MemberJoined, MemberLeft, MessageForm, MessagePosted, PaymentMade, VisibleRole
 from rules.view import GroupView
 
@@ -74,6 +74,8 @@ class RuleEngine:
     def __init__(self, rules: Iterable[Rule] = (), observer: Observer | None = None) -> None:
         self.rules: tuple[Rule, ...] = tuple(sorted(rules, key=lambda r: r.priority))
         self.observer = observer
+        # Sanctions (the action table's punitive rows, plugins included) never reach the owner or an admin.
+        self._punitive = frozenset(d.action for d in action_table().values() if d.punitive)
         self._memo: dict[Any, bool] = {}  # conditions several rules share: evaluated once per event
         plain: list[tuple[Rule, Any, bool]] = []
         for rule in self.rules:
@@ -205,7 +207,7 @@ class RuleEngine:
     def _admit(self, actions: Sequence[Action], view: GroupView, out: list[Action]) -> None:
         """Keep ``actions`` except sanctions on owners and admins; record bans."""
         for action in actions:
-            if action.member >= 0 and isinstance(action, PUNITIVE) and view.visible_role(action.member) in PROTECTED_ROLES:
+            if action.member >= 0 and type(action) in self._punitive and view.visible_role(action.member) in PROTECTED_ROLES:
                 continue
             if isinstance(action, Ban) and self.observer is not None:
                 self.observer.blacklist.ban(action.member)

@@ -1,5 +1,9 @@
 """Who carries out a rule's actions, and how fast: a bot, the operator, or a modelled human admin.
 
+Which of them may carry out an action is that action's ``executors`` in the
+action table (:func:`rules.actions.action_table`); :func:`check_executor`
+refuses a rule whose executor may not (every built-in action allows all three).
+
 * ``bot`` -- instant and exact.
 * ``operator`` -- the scenario's operator, after their ``response_delay_minutes``
   (moved into working hours); never misses, attention unlimited.
@@ -11,10 +15,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from rules.action_defs import ActionDef
 
 
 class Executor(StrEnum):
@@ -63,4 +70,26 @@ class HumanExecutor(BaseModel):
 
 ExecutorSpec = Executor | HumanExecutor
 
-__all__ = ["DelaySpec", "Executor", "ExecutorSpec", "HumanExecutor"]
+
+def executor_name(executor: ExecutorSpec) -> str:
+    """``bot``, ``operator`` or ``human``: the word an action's ``executors`` use."""
+    return "human" if isinstance(executor, HumanExecutor) else executor.value
+
+
+def may_carry_out(executor: ExecutorSpec, action: ActionDef) -> bool:
+    """Whether ``executor`` may carry out ``action`` (its row of the action table)."""
+    return executor_name(executor) in action.executors
+
+
+def check_executor(executor: ExecutorSpec, actions: Iterable[ActionDef]) -> None:
+    """A ValueError naming each of ``actions`` that ``executor`` may not carry out, and who may."""
+    who = executor_name(executor)
+    bad = {d.name: d for d in actions if not may_carry_out(executor, d)}
+    if bad:
+        allowed = "; ".join(f"{n} is for {', '.join(sorted(d.executors))}" for n, d in sorted(bad.items()))
+        raise ValueError(f"executor {who!r} cannot carry out {', '.join(sorted(bad))} ({allowed})")
+
+
+__all__ = [
+    "DelaySpec", "Executor", "ExecutorSpec", "HumanExecutor", "check_executor", "executor_name", "may_carry_out",
+]

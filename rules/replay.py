@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rules.actions import GROUP, Action, Ban, Kick, Warn
+from rules.actions import GROUP, Action, Ban, Kick, Warn, action_def
 from rules.engine import RuleEngine
 from rules.events import ClockTick, MemberJoined, MemberLeft, MessageForm, MessagePosted, VisibleRole
 from rules.source import InputError
@@ -212,10 +212,8 @@ def read_chat_log(path: str | Path) -> tuple[list[LogRow], dict[str, int]]:
 
 
 def _describe(a: Action) -> str:
-    """The action as a ruleset writes it: ``kick``, ``mute(60)``, ``warn: text``, ``private_talk``."""
-    name = re.sub(r"(?<!^)(?=[A-Z])", "_", type(a).__name__).lower()
-    extra = getattr(a, "minutes", None) if name == "mute" else getattr(a, "text", "") if name == "warn" else ""
-    return f"{name}({extra:g})" if isinstance(extra, float) else (f"{name}: {extra}" if extra else name)
+    """The action as a ruleset writes it (its name in the action table): ``kick``, ``mute(60)``, ``warn: text``."""
+    return action_def(a).describe(a)
 
 
 def replay(engine: RuleEngine, rows: list[LogRow], names: dict[str, int]) -> list[Firing]:

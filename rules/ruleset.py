@@ -31,9 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from rules.builtin import DEFAULT_AD_KEYWORDS, BanAdsAndLinks, FloodLimit
 from rules.conditions import compile_condition
-from rules.declarative import MEMBER_ACTIONS, MESSAGE_ACTIONS, ActionSpec, DeclarativeRule, LadderSpec, TriggerKind, TriggerSpec
+from rules.declarative import ActionSpec, DeclarativeRule, LadderSpec, TriggerKind, TriggerSpec
 from rules.engine import Rule, RuleEngine
-from rules.executors import Executor, HumanExecutor
+from rules.executors import Executor, HumanExecutor, check_executor
 from rules.ladders import Blacklist
 from rules.observe import FIELDS, Observer
 from rules.source import InputError, YamlDocument, read_mapping, validate_document
@@ -128,12 +128,14 @@ class RuleSpec(BaseModel):
         if not self.then and self.ladder is None:
             raise ValueError("a declarative rule needs `then` actions or a `ladder`")
         on = (self.trigger or TriggerSpec()).on
-        kinds = [a.kind for a in self.then] + [s.do.kind for s in (self.ladder.steps if self.ladder else ())]
-        if on not in _MESSAGE_TRIGGERS and any(k in MESSAGE_ACTIONS for k in kinds):
-            raise ValueError(f"actions {sorted(MESSAGE_ACTIONS & set(kinds))} need a message; trigger {on.value!r} has none")
+        defs = [a.definition for a in self.actions]
+        needing = {target: sorted({d.name for d in defs if d.params.target == target}) for target in ("message", "member")}
+        if on not in _MESSAGE_TRIGGERS and needing["message"]:
+            raise ValueError(f"actions {needing['message']} need a message; trigger {on.value!r} has none")
         member_event = on in _MESSAGE_TRIGGERS or on in (TriggerKind.JOIN, TriggerKind.LEAVE, TriggerKind.PAYMENT) or self.for_each_member
-        if not member_event and any(k in MEMBER_ACTIONS for k in kinds):
-            raise ValueError(f"actions {sorted(MEMBER_ACTIONS & set(kinds))} need a member; trigger {on.value!r} has none (set for_each_member)")
+        if not member_event and needing["member"]:
+            raise ValueError(f"actions {needing['member']} need a member; trigger {on.value!r} has none (set for_each_member)")
+        check_executor(self.executor, defs)
         if self.for_each_member and on not in (TriggerKind.TICK, TriggerKind.SCHEDULE, TriggerKind.SILENCE, TriggerKind.METRIC):
             raise ValueError("for_each_member works with clock triggers (tick, schedule, silence, metric)")
         return self
@@ -157,6 +159,11 @@ class RuleSpec(BaseModel):
         except (TypeError, ValueError) as exc:
             raise ValueError(f"rule {self.use!r}: {exc}") from None
         return self
+
+    @property
+    def actions(self) -> tuple[ActionSpec, ...]:
+        """Every action the rule may take: its ``then`` actions, then its ladder's steps."""
+        return self.then + tuple(s.do for s in (self.ladder.steps if self.ladder else ()))
 
     @property
     def label(self) -> str:
