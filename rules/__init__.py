@@ -7,13 +7,17 @@ a trigger, a condition in a safe expression language compiled once
 (:mod:`rules.conditions`, RE2 for patterns), actions, a sanction ladder
 (:mod:`rules.ladders`), exemptions and an executor (:mod:`rules.executors`).
 Rulesets load from files with ``file:line`` errors (:func:`load_ruleset`).
+Every action is defined once, in the action table (:func:`action_table`,
+:class:`ActionDef`); plugins add actions through ``groupsim.actions``.
 """
 
 from __future__ import annotations
 
+from rules.action_defs import ActionDef, ActionParams, Param, params_of
 from rules.actions import (
-    GROUP, PUNITIVE, Action, Ban, Compensate, Delete, Dissolve, Kick, MoveToAdThread, Mute, NotifyOperator, Post,
-    PrivateTalk, Promote, RequirePayment, Reward, Warn,
+    ACTION_ENTRY_POINT_GROUP, BUILTIN_ACTIONS, GROUP, PUNITIVE, Action, Ban, Compensate, Delete, Dissolve, Kick,
+    MoveToAdThread, Mute, NotifyOperator, Post, PrivateTalk, Promote, RequirePayment, Reward, Warn, action_def,
+    action_table,
 )
 from rules.builtin import BanAdsAndLinks, FloodLimit
 from rules.conditions import Condition, ConditionError, compile_condition
@@ -32,7 +36,7 @@ from rules.events import (
     PaymentMade,
     VisibleRole,
 )
-from rules.executors import DelaySpec, Executor, ExecutorSpec, HumanExecutor
+from rules.executors import DelaySpec, Executor, ExecutorSpec, HumanExecutor, may_carry_out
 from rules.ladders import Blacklist, StrikeStore
 from rules.observe import FIELDS, Facts, Observer
 from rules.ruleset import (
@@ -45,7 +49,9 @@ from rules.source import (
 from rules.view import GroupView, MemberDirectory
 
 __all__ = [
+    "ACTION_ENTRY_POINT_GROUP",
     "BAN_LIST",
+    "BUILTIN_ACTIONS",
     "BUILTIN_RULES",
     "ENTRY_POINT_GROUP",
     "FIELDS",
@@ -53,6 +59,8 @@ __all__ = [
     "PROTECTED_ROLES",
     "PUNITIVE",
     "Action",
+    "ActionDef",
+    "ActionParams",
     "ActionSpec",
     "AppealGranted",
     "AppealSpec",
@@ -89,6 +97,7 @@ __all__ = [
     "ObservedMessage",
     "MemberDirectory",
     "Observer",
+    "Param",
     "PaymentMade",
     "Post",
     "Problem",
@@ -107,11 +116,15 @@ __all__ = [
     "VisibleRole",
     "Warn",
     "YamlDocument",
+    "action_def",
+    "action_table",
     "compile_condition",
     "find_ruleset",
     "load_model",
     "load_ruleset",
+    "may_carry_out",
     "merge_rulesets",
+    "params_of",
     "parse_yaml",
     "plugin_rules",
     "read_mapping",

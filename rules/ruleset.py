@@ -16,21 +16,26 @@ actions; see :mod:`rules.declarative`)::
         if: message.has_link and sender.tenure_days < 1
         then: [delete, {warn: "No links in your first day"}]
 
-Building a ruleset gives fresh rule objects (with fresh state) for one run.
+A ruleset compiles once (:meth:`RulesetSpec.compile`, cached while the spec
+lives: rule factories looked up, conditions compiled, counter needs known);
+building it gives fresh rule objects (with fresh state) for one run.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata as md
 import inspect
+import weakref
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rules.builtin import DEFAULT_AD_KEYWORDS, BanAdsAndLinks, FloodLimit
-from rules.conditions import compile_condition
+from rules.conditions import Condition, compile_condition
 from rules.declarative import ActionSpec, DeclarativeRule, LadderSpec, TriggerKind, TriggerSpec
 from rules.engine import Rule, RuleEngine
 from rules.executors import Executor, HumanExecutor, check_executor
@@ -169,27 +174,25 @@ class RuleSpec(BaseModel):
     def label(self) -> str:
         return self.name or self.use or "?"
 
-    def build(self, observer: Observer) -> Rule:
-        """A fresh rule object with its own state (declarative rules share ``observer``)."""
+    def plan(self) -> RulePlan:
+        """This rule compiled: the factory or condition resolved once; :meth:`RulePlan.build` makes rule objects."""
         if self.use is not None:
             kwargs = dict(self.params)
             if self.priority is not None:
                 kwargs["priority"] = self.priority
             factory = rule_factory(self.use)
             assert factory is not None
-            return factory(self.label, **kwargs)
+            return RulePlan(self, factory=factory, kwargs=kwargs)
         condition = compile_condition(self.condition)
         stores, window = condition.needs()
         trigger = self.trigger or TriggerSpec()
         if trigger.metric is not None and FIELDS[trigger.metric].needs:
             stores |= {FIELDS[trigger.metric].needs}
-        observer.want(stores, window)
-        return DeclarativeRule(
-            self.label, priority=100 if self.priority is None else self.priority, trigger=self.trigger or TriggerSpec(),
-            condition=condition, then=self.then, observer=observer, ladder=self.ladder, exempt=self.exempt,
-            for_each_member=self.for_each_member, cooldown_minutes=self.cooldown_minutes,
-            appeal_minutes=self.appeal.reviewer_delay_minutes if self.appeal else -1.0,
-        )
+        return RulePlan(self, condition=condition, trigger=trigger, stores=stores, window=window)
+
+    def build(self, observer: Observer) -> Rule:
+        """A fresh rule object with its own state (declarative rules share ``observer``)."""
+        return self.plan().build(observer)
 
 
 class RulesetSpec(BaseModel):
@@ -213,20 +216,86 @@ class RulesetSpec(BaseModel):
 
     def observer(self) -> Observer:
         """A fresh counter store with this ruleset's keyword lists (``ads`` defaults to the built-in list)."""
+        return self.compile().observer()
+
+    def compile(self) -> CompiledRuleset:
+        """This ruleset compiled once, cached while it lives: rule factories, conditions, counter needs."""
+        key = id(self)
+        hit = _COMPILED.get(key)
+        if hit is not None and hit[0]() is self:
+            return hit[1]
         keywords: dict[str, Sequence[str]] = {"ads": DEFAULT_AD_KEYWORDS, **self.keywords}
-        return Observer(keywords)
+        compiled = CompiledRuleset(self.name, tuple(r.plan() for r in self.rules), keywords, self.executors())
+        _COMPILED[key] = (weakref.ref(self, functools.partial(_forget, key)), compiled)
+        return compiled
+
+    def build(self, blacklist: Blacklist | None = None) -> RuleEngine:
+        """A fresh engine from the compiled ruleset; engines given one ``blacklist`` share bans (one operator's groups)."""
+        return self.compile().build(blacklist)
+
+    def executors(self) -> dict[str, Executor | HumanExecutor]:
+        """Who carries out each rule's actions, by rule label."""
+        return {r.label: r.executor for r in self.rules}
+
+
+@dataclass(frozen=True, slots=True)
+class RulePlan:
+    """One compiled rule: what a run's rule object needs, resolved once per ruleset."""
+
+    spec: RuleSpec
+    factory: RuleFactory | None = None
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    condition: Condition | None = None
+    trigger: TriggerSpec = field(default_factory=TriggerSpec)
+    stores: frozenset[str] = frozenset()
+    window: float = 0.0
+
+    def build(self, observer: Observer) -> Rule:
+        """A fresh rule object with its own state (declarative rules share ``observer``)."""
+        r = self.spec
+        if self.factory is not None:
+            return self.factory(r.label, **self.kwargs)
+        assert self.condition is not None
+        observer.want(self.stores, self.window)
+        return DeclarativeRule(
+            r.label, priority=100 if r.priority is None else r.priority, trigger=self.trigger,
+            condition=self.condition, then=r.then, observer=observer, ladder=r.ladder, exempt=r.exempt,
+            for_each_member=r.for_each_member, cooldown_minutes=r.cooldown_minutes,
+            appeal_minutes=r.appeal.reviewer_delay_minutes if r.appeal else -1.0,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRuleset:
+    """A ruleset resolved once (:meth:`RulesetSpec.compile`): each run's engine is built from it, never re-validated."""
+
+    name: str
+    plans: tuple[RulePlan, ...]
+    keywords: dict[str, Sequence[str]]
+    executors: dict[str, Executor | HumanExecutor]
+
+    def observer(self) -> Observer:
+        """A fresh counter store with this ruleset's keyword lists."""
+        return Observer(self.keywords)
 
     def build(self, blacklist: Blacklist | None = None) -> RuleEngine:
         """A fresh engine; engines given one ``blacklist`` share bans (one operator's groups)."""
-        if all(r.use is not None for r in self.rules):
-            return RuleEngine(r.build(Observer()) for r in self.rules)
+        if all(p.factory is not None for p in self.plans):
+            return RuleEngine(p.build(Observer()) for p in self.plans)
         obs = self.observer()
         if blacklist is not None:
             obs.blacklist = blacklist
-        return RuleEngine([r.build(obs) for r in self.rules], observer=obs)
+        return RuleEngine([p.build(obs) for p in self.plans], observer=obs)
 
-    def executors(self) -> dict[str, Executor | HumanExecutor]:
-        return {r.label: r.executor for r in self.rules}
+
+# RulesetSpec -> its compiled form, by id while the spec lives (a frozen model with dict fields has no hash).
+_COMPILED: dict[int, tuple[weakref.ref[RulesetSpec], CompiledRuleset]] = {}
+
+
+def _forget(key: int, ref: weakref.ref[RulesetSpec]) -> None:
+    hit = _COMPILED.get(key)
+    if hit is not None and hit[0] is ref:
+        del _COMPILED[key]
 
 
 def find_ruleset(name: str, search: Sequence[Path]) -> Path | None:

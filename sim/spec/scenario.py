@@ -401,30 +401,38 @@ def ruleset_search_path(scenario_file: Path | None) -> list[Path]:
 
 
 def resolve_ruleset(scenario: Scenario, scenario_file: Path | None = None) -> Scenario:
-    """The scenario with a ruleset given by name replaced by its validated contents."""
+    """The scenario with its ruleset resolved once: a name loaded, ``extends`` merged, the rules compiled.
+
+    The validated ruleset is put in place as it is (no dump and re-validation of
+    the scenario); the one cross-field check a ruleset given by name skipped at
+    validation (operator executors need an operator) runs here, as a file:line error.
+    """
+    where = str(scenario_file) if scenario_file else "<scenario>"
+
+    def line() -> int | None:
+        return read_yaml(scenario_file).line_of(("ruleset",)) if scenario_file is not None else None
+
     if isinstance(scenario.ruleset, RulesetSpec):
         if scenario.ruleset.extends is None:
+            scenario.ruleset.compile()
             return scenario
-        search = ruleset_search_path(scenario_file)
-        spec = resolve_extends(scenario.ruleset, search, str(scenario_file or "<scenario>"))
-        data = scenario.model_dump(mode="json", by_alias=True)
-        data["ruleset"] = spec.model_dump(mode="json", by_alias=True) | {"extends": None}
-        return Scenario.model_validate(data)
-    name = scenario.ruleset
-    if name == "none":
+        spec = resolve_extends(scenario.ruleset, ruleset_search_path(scenario_file), where)
+    elif scenario.ruleset == "none":
         spec = RulesetSpec(name="none")
     else:
-        path = find_ruleset(name, ruleset_search_path(scenario_file))
+        path = find_ruleset(scenario.ruleset, ruleset_search_path(scenario_file))
         if path is None:
-            where = str(scenario_file) if scenario_file else "<scenario>"
-            doc_line = None
-            if scenario_file is not None:
-                doc_line = read_yaml(scenario_file).line_of(("ruleset",))
-            raise InputError.single(where, doc_line, "ruleset", f"no ruleset named {name!r} (looked in scenarios/rulesets/)")
+            raise InputError.single(where, line(), "ruleset", f"no ruleset named {scenario.ruleset!r} (looked in scenarios/rulesets/)")
         spec = load_ruleset(path)
-    data = scenario.model_dump(mode="json", by_alias=True)
-    data["ruleset"] = spec.model_dump(mode="json", by_alias=True) | {"extends": None}
-    return Scenario.model_validate(data)
+    if spec.extends is not None:
+        spec = spec.model_copy(update={"extends": None})  # merged in: the resolved ruleset extends nothing
+    resolved = scenario.model_copy(update={"ruleset": spec})
+    try:
+        Scenario._population(resolved)  # its executor check now sees the rules
+    except ValueError as exc:
+        raise InputError.single(where, line(), "ruleset", str(exc)) from None
+    spec.compile()
+    return resolved
 
 
 def load_scenario(path: str | Path) -> Scenario:
