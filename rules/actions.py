@@ -55,7 +55,7 @@ class Mute:
 
 @dataclass(frozen=True, slots=True)
 class Kick:
-    """Remove a member from the group (踢出); ``appeal_minutes`` >= 0 lets them appeal."""
+    """Remove a member from the group (踢出); ``appeal_minutes`` >= 0 (the rule's ``appeal``) lets them appeal."""
 
     rule: str
     member: int

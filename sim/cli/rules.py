@@ -1,4 +1,4 @@
-"""``groupsim rules``: lint a ruleset file, explain which rule fires on a message, list fields.
+"""``groupsim rules``: lint a ruleset file, explain which rule fires on a message, list fields and actions.
 
 Registered by ``sim.cli`` when present. Imports typer, so ``rules/__init__``
 never imports this module (``import rules`` stays light and pure).
@@ -6,12 +6,13 @@ never imports this module (``import rules`` stays light and pure).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from rules.actions import Ban, Delete, Kick, Promote, RequirePayment
+from rules.actions import BUILTIN_ACTIONS, action_def, action_table
 from rules.conditions import compile_condition
 from rules.declarative import DeclarativeRule, TriggerKind, TriggerSpec
 from rules.events import MessageForm, MessagePosted, VisibleRole
@@ -22,8 +23,10 @@ from rules.source import InputError, read_yaml
 
 app = typer.Typer(name="rules", help="Check and explain moderation rulesets.", no_args_is_help=True, rich_markup_mode=None)
 _OPS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "=="}
+# Lint's contradiction check: actions that remove a message or member, and ones that let it stand.
 _REMOVE = frozenset({"delete", "kick", "ban"})
 _LET_STAND = frozenset({"require_payment", "ad_thread", "promote"})
+assert _REMOVE | _LET_STAND <= {d.name for d in BUILTIN_ACTIONS}, "lint names an action the table lacks"
 
 
 def _fail(error: InputError | str) -> typer.Exit:
@@ -88,11 +91,11 @@ def lint_problems(spec: RulesetSpec) -> list[tuple[str, str, str]]:
             out.append((r.label, "if", f"conditions on {name} exclude each other: the rule can never fire"))
         if {"owner", "admin", "member"} <= set(r.exempt):
             out.append((r.label, "exempt", "every role is exempt: the rule can never act"))
-        kinds = {a.kind for a in r.then} | {s.do.kind for s in (r.ladder.steps if r.ladder else ())}
+        kinds = {a.kind for a in r.actions}
         key = ((r.trigger or TriggerSpec()).model_dump_json(), " ".join(r.condition.split()))
         other = seen.get(key)
         if other is not None:
-            other_kinds = {a.kind for a in other.then} | {s.do.kind for s in (other.ladder.steps if other.ladder else ())}
+            other_kinds = {a.kind for a in other.actions}
             if (kinds & _REMOVE and other_kinds & _LET_STAND) or (kinds & _LET_STAND and other_kinds & _REMOVE):
                 out.append((r.label, "then", f"contradicts {other.label!r}: same trigger and condition, one removes what the other lets stand"))
             elif kinds == other_kinds:
@@ -224,7 +227,7 @@ def explain(
         if role in (VisibleRole.OWNER, VisibleRole.ADMIN) and actions:
             typer.echo("  (the engine drops sanctions on owners and admins)")
         for a in actions:
-            typer.echo(f"  -> {type(a).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(a).items() if k not in ('rule',)) if hasattr(a, '__dict__') else _fields(a)})")
+            typer.echo(f"  -> {action_def(a).name}: {type(a).__name__}({_fields(a)})")
         fired += bool(actions)
     typer.echo(f"{fired} rule(s) fire.")
 
@@ -234,12 +237,12 @@ def _shown(v: Any) -> str:
 
 
 def _fields(a: Any) -> str:
-    return ", ".join(f"{k}={getattr(a, k)!r}" for k in a.__slots__ if k != "rule")
+    return ", ".join(f"{f.name}={getattr(a, f.name)!r}" for f in dataclasses.fields(a) if f.name != "rule")
 
 
 @app.command("fields")
 def fields() -> None:
-    """List the observable fields conditions may read.
+    """List the observable fields conditions may read (the actions rules take: ``groupsim rules actions``).
 
     Example:
 
@@ -248,6 +251,33 @@ def fields() -> None:
     """
     for name, f in FIELDS.items():
         typer.echo(f"{name:28} {f.type:8} {f.doc}")
+
+
+_NEEDS = {"message": "a message (message and reports triggers)", "member": "a member (or for_each_member)", "group": "nothing: group-wide"}
+
+
+@app.command("actions")
+def actions() -> None:
+    """List the actions rules may take (the action table, plugins included): how a rule file writes each,
+    its parameters, what it needs from the event, who may carry it out, and whether it is punitive.
+
+    Example:
+
+    \b
+        groupsim rules actions
+    """
+    try:
+        table = action_table()
+    except ValueError as exc:  # a broken action plugin, by name
+        raise _fail(str(exc)) from None
+    builtin = {d.name for d in BUILTIN_ACTIONS}
+    for d in table.values():
+        tags = ["punitive" if d.punitive else "not punitive", f"by {', '.join(e for e in ('bot', 'operator', 'human') if e in d.executors)}"]
+        if d.name not in builtin:
+            tags.append(f"plugin {d.action.__module__}")
+        typer.echo(f"{d.name}  ({'; '.join(tags)})\n  {d.summary}\n  write: {d.usage}\n  needs: {_NEEDS[d.params.target]}")
+        for p in d.params.params:
+            typer.echo(f"    {p.describe()}")
 
 
 @app.command("replay")
@@ -309,5 +339,4 @@ def register(parent: typer.Typer) -> None:
     parent.add_typer(app, name="rules")
 
 
-_ = (Ban, Delete, Kick, Promote, RequirePayment)
 __all__ = ["app", "lint_problems", "register"]
