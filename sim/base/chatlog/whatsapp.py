@@ -17,6 +17,7 @@ split lines (never U+2028 or other Unicode line separators).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator
 from typing import IO
@@ -47,20 +48,39 @@ _SYSTEM = [
 ]
 
 
-def decode(raw: bytes, file: str, lenient: bool, warnings: Warnings) -> str:
-    """Text of a WhatsApp export: UTF-16 by its BOM (or its NUL bytes), else UTF-8 with or without a BOM."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if raw[:200].count(b"\x00") > 20:
-        return raw.decode("utf-16-le", errors="replace" if lenient else "strict")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        if not lenient:
-            raise ImportFailure(file, line, "not UTF-8 or UTF-16 text (mixed encodings?); --lenient replaces bad bytes") from None
-        warnings.add("bytes that are not UTF-8, replaced", line)
-        return raw.decode("utf-8-sig", errors="replace")
+def _encoding(head: bytes) -> str:
+    """UTF-16 by its BOM (or its NUL bytes), else UTF-8 with or without a BOM."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head[:200].count(b"\x00") > 20:
+        return "utf-16-le"
+    return "utf-8-sig"
+
+
+def _text_lines(stream: IO[bytes], file: str, encoding: str, lenient: bool, warnings: Warnings) -> Iterator[str]:
+    """The file's lines, decoded as they are read; only real newlines split them (never U+2028 and friends)."""
+    stream.seek(0)
+    if encoding.startswith("utf-16"):
+        text = io.TextIOWrapper(stream, encoding=encoding, errors="replace" if lenient else "strict", newline="")
+        try:
+            for raw in text:
+                yield raw.rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise ImportFailure(file, None, "broken UTF-16 text; --lenient replaces bad bytes") from None
+        finally:
+            text.detach()
+        return
+    for number, raw in enumerate(stream, start=1):  # bytes split on b"\n" alone
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if not lenient:
+                raise ImportFailure(file, number, "not UTF-8 or UTF-16 text (mixed encodings?); --lenient replaces bad bytes") from None
+            warnings.add("bytes that are not UTF-8, replaced", number)
+            line = raw.decode("utf-8", errors="replace")
+        yield line.rstrip("\r\n")
 
 
 def _day_first(stamps: list[tuple[int, int]], warnings: Warnings) -> bool:
@@ -87,17 +107,17 @@ def _when(m: re.Match[str], day_first: bool) -> dt.datetime:
     return dt.datetime(year, month, day, hour, int(m["m"]), int(m["s"] or 0))
 
 
-def _lines(text: str) -> list[str]:
-    """Lines split on real newlines only (str.splitlines would also split on U+2028 and friends)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
 def parse(stream: IO[bytes], file: str, names: object, *, lenient: bool, warnings: Warnings) -> Iterator[ChatEvent]:
     """The events of a WhatsApp export; ``names`` maps a display name to its pseudonym."""
     pseudonym = names  # a callable: name -> hash
-    text = decode(stream.read(), file, lenient, warnings)
-    lines = _lines(text)
-    stamps = [(int(m["d1"]), int(m["d2"])) for m in map(_STAMP.match, lines) if m and int(m["d1"]) <= 31]
+    encoding = _encoding(stream.read(256))
+    stamps: list[tuple[int, int]] = []
+    for line in _text_lines(stream, file, encoding, True, Warnings()):  # a first pass: which comes first, day or month
+        m = _STAMP.match(line)
+        if m and int(m["d1"]) <= 31:
+            stamps.append((int(m["d1"]), int(m["d2"])))
+            if stamps[-1][0] > 12 or stamps[-1][1] > 12:
+                break
     if not stamps:
         raise ImportFailure(file, 1, "no line starts with a WhatsApp date and time: is this a WhatsApp export?")
     day_first = _day_first(stamps, warnings)
@@ -127,7 +147,7 @@ def parse(stream: IO[bytes], file: str, names: object, *, lenient: bool, warning
         return ChatEvent(float(entry["time"]), "message", pseudonym(name), line, id=count,  # type: ignore[operator, arg-type]
                          form=form, media=media or "", has_link=bool(_URL.search(said)), text="" if media else said)
 
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in enumerate(_text_lines(stream, file, encoding, lenient, warnings), start=1):
         m = _STAMP.match(raw)
         if m:
             try:
@@ -169,9 +189,9 @@ def looks_like(head: bytes) -> bool:
             text = head.decode(encoding, errors="ignore") if head.startswith((b"\xff\xfe", b"\xfe\xff")) or encoding == "utf-8-sig" else ""
         except UnicodeDecodeError:
             continue
-        if any(_STAMP.match(line) and (" - " in line[:40] or line.lstrip(_MARKS).startswith("[")) for line in _lines(text)[:5]):
+        if any(_STAMP.match(line) and (" - " in line[:40] or line.lstrip(_MARKS).startswith("[")) for line in text.split("\n")[:5]):
             return True
     return False
 
 
-__all__ = ["decode", "looks_like", "parse"]
+__all__ = ["looks_like", "parse"]
