@@ -44,7 +44,7 @@ from rules.ruleset import (
     plugin_rules, rule_factory,
 )
 from rules.source import (
-    InputError, Problem, YamlDocument, load_model, parse_yaml, read_mapping, read_yaml, validate_document,
+    FieldError, InputError, Problem, YamlDocument, load_model, parse_yaml, read_mapping, read_yaml, validate_document,
 )
 from rules.view import GroupView, MemberDirectory
 
@@ -82,6 +82,7 @@ __all__ = [
     "FloodLimit",
     "GroupView",
     "HumanExecutor",
+    "FieldError",
     "InputError",
     "Kick",
     "LadderSpec",

@@ -9,7 +9,7 @@ problem is reported as ``file:line: field: problem`` so a person can fix it.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -217,10 +217,23 @@ def read_yaml(path: str | Path) -> YamlDocument:
     return parse_yaml(text, p)
 
 
+class FieldError(ValueError):
+    """A validation error found by a check across fields, naming the field (a path of keys) it concerns."""
+
+    def __init__(self, field_path: Sequence[str | int], message: str) -> None:
+        super().__init__(message)
+        self.field_path = tuple(field_path)
+
+
 def _problems(exc: ValidationError, doc: YamlDocument, prefix: Path_) -> Iterator[Problem]:
     for err in exc.errors(include_url=False):
         loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
         msg = err["msg"]
+        error = (err.get("ctx") or {}).get("error")
+        if isinstance(error, FieldError):  # a check across fields names the one it concerns
+            loc, msg = loc + error.field_path, str(error)
+        elif err["type"] == "value_error":
+            msg = msg.removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field (check the spelling; `groupsim schema` lists the fields)"
         shown = _user_path(doc.data, prefix, loc)
@@ -234,7 +247,7 @@ def _is_union_tag(part: str, node: Any) -> bool:
     """A location part pydantic adds for a union branch (never a key in the file)."""
     if part[:1].isupper() or "[" in part or part in _TYPE_NAMES:
         return True
-    return isinstance(node, dict) and part in (node.get("role"), node.get("dist"), node.get("use"))
+    return part == "plugin" or isinstance(node, dict) and part in (node.get("role"), node.get("dist"), node.get("use"))
 
 
 def _drop_branch_noise(problems: list[Problem]) -> list[Problem]:

@@ -86,7 +86,8 @@ def test_invitation_only_screens_on_score() -> None:
 
 
 def test_waiting_list_fills_places_that_come_free() -> None:
-    sc = scenario(capacity=30, arrivals={"rate_per_day": 5}, entry={"waiting_list": True, "max_wait_days": 10})
+    # a full group at the start (initial members beyond the capacity are a validation error now)
+    sc = scenario(capacity=30, initial_members=30, arrivals={"rate_per_day": 5}, entry={"waiting_list": True, "max_wait_days": 10})
     sim = Simulation(sc)
     result = sim.run()
     assert result.days[-1]["waiting"] > 0

@@ -18,12 +18,14 @@ import math
 from typing import Annotated, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 from scipy.special import ndtr, ndtri
 
+from sim.base.schema import SpecModel
 
-class _Dist(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+
+class _Dist(SpecModel):
+    """A distribution's fields: finite numbers only (:class:`sim.base.schema.SpecModel`)."""
 
 
 class Constant(_Dist):
@@ -70,10 +72,15 @@ class TruncNormal(_Dist):
     low: float = -math.inf
     high: float = math.inf
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # the bounds may be infinite (no truncation on that side); mean and sd must be finite
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=True)
 
     @model_validator(mode="after")
     def _order(self) -> TruncNormal:
+        if not (math.isfinite(self.mean_) and math.isfinite(self.sd)):
+            raise ValueError("mean and sd must be finite numbers")
+        if math.isnan(self.low) or math.isnan(self.high):
+            raise ValueError("low and high must be numbers (they may be infinite)")
         if self.high <= self.low:
             raise ValueError("high must be > low")
         a, b = ndtr((self.low - self.mean_) / self.sd), ndtr((self.high - self.mean_) / self.sd)

@@ -35,7 +35,7 @@ app = typer.Typer(
 )
 
 # Modules that add commands to `app` with a `register(app)` function, when present.
-_EXTENSIONS = ("sim.cli.experiments", "sim.cli.rules", "sim.cli.report", "sim.cli.testing", "sim.cli.portfolio")
+_EXTENSIONS = ("sim.cli.experiments", "sim.cli.rules", "sim.cli.report", "sim.cli.testing", "sim.cli.portfolio", "sim.cli.importer")
 
 KEY_METRICS = (
     ("final_members", "final members"),

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from sim.base.params import Param
+from sim.base.schema import SpecModel
 
 NEVER = 1e9
 """A cascade threshold that is never reached (the default: cascades off)."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+class _Model(SpecModel):
+    """Frozen, no unknown fields, finite numbers (:class:`sim.base.schema.SpecModel`)."""
 
 
 Tier = Literal["lurker", "ordinary", "core", "super", "kol"]

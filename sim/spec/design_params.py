@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+from sim.base.schema import SpecModel
+
+
+class _Model(SpecModel):
+    """Frozen, no unknown fields, finite numbers (:class:`sim.base.schema.SpecModel`)."""
 
 
 EntryPolicyName = Literal["open", "qr_code", "invite_approval", "paid", "invitation_only"]

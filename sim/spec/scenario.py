@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Discriminator, ValidationError, Field, Tag, field_validator, model_validator
 
 from rules import InputError, RulesetSpec, find_ruleset, load_ruleset, read_mapping, read_yaml, validate_document
 from rules.ruleset import resolve_extends
@@ -33,13 +33,15 @@ from sim.spec.cast_params import (
 from sim.base.clock import CHAT_PROFILE
 from sim.spec.design_params import Activity, Business, Delivery, Entry, Lifecycle
 from sim.base.params import Dist, Param, TruncNormal
+from sim.base.schema import SpecModel
+from sim.spec.contract import Limits, check_limits, check_population, check_rates, check_role_name
 
 VALUE_DIMENSIONS: tuple[str, ...] = ("perks", "information", "resources", "cases", "activities", "connections")
 """The six value dimensions of seed 004: 福利 信息 资源 案例 活动 链接."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+class _Model(SpecModel):
+    """Frozen, no unknown fields, finite numbers (:class:`sim.base.schema.SpecModel`)."""
 
 
 class GroupType(StrEnum):
@@ -149,7 +151,7 @@ class MemberParams(_Model):
     @model_validator(mode="before")
     @classmethod
     def _tier_defaults(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("tier") in TIER_DEFAULTS:
+        if isinstance(data, dict) and isinstance(data.get("tier"), str) and data["tier"] in TIER_DEFAULTS:
             data = {**TIER_DEFAULTS[data["tier"]], **data}
         return data
 
@@ -284,8 +286,15 @@ class IncidentRole(_RoleBase):
 class PluginRole(_RoleBase):
     """A role from a plugin (entry-point group ``groupsim.roles``); its params are checked when built."""
 
-    role: str
+    role: str = Field(json_schema_extra={"not": {"enum": ["member", "operator", "ad_spammer", "admin", "kol", "shill",
+                                                          "poacher", "brigade", "incident"]}})
     params: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("role")
+    @classmethod
+    def _registered(cls, v: str) -> str:
+        check_role_name(v, BUILTIN_ROLE_NAMES)
+        return v
 
 
 BUILTIN_ROLE_NAMES = ("member", "operator", "ad_spammer", "admin", "kol", "shill", "poacher", "brigade", "incident")
@@ -347,6 +356,7 @@ class Scenario(_Model):
     ruleset: str | RulesetSpec = Field(default="none", description="A ruleset name (scenarios/rulesets/) or inline.")
     outcomes: Outcomes = Outcomes()
     business: Business = Business()
+    limits: Limits = Field(default_factory=Limits, description="Resource limits of one run (sim/spec/contract.py).")
 
     @field_validator("diurnal")
     @classmethod
@@ -376,6 +386,9 @@ class Scenario(_Model):
         if not any(r.role == "operator" for r in self.population) and isinstance(self.ruleset, RulesetSpec):
             if any(r.executor == "operator" for r in self.ruleset.rules):
                 raise ValueError("rules with executor: operator need an `operator` in the population")
+        check_population(self)
+        check_rates(self)
+        check_limits(self)
         return self
 
     def content_hash(self) -> str:
@@ -440,7 +453,11 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     doc = read_mapping(p, "a scenario file", "name:, population:, ...")
     scenario = validate_document(Scenario, doc)
-    return resolve_ruleset(scenario, p)
+    try:
+        return resolve_ruleset(scenario, p)
+    except ValidationError as exc:  # the ruleset it names does not fit this population
+        problem = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        raise InputError.single(str(p), doc.line_of(("ruleset",)), "ruleset", problem) from None
 
 
 def scenario_json_schema() -> dict[str, Any]:

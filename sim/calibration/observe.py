@@ -1,0 +1,143 @@
+"""What a chat log shows about its group: the statistics a calibration fits and a fit report compares.
+
+:func:`observe` reduces a stream of normalised events (from ``groupsim import``,
+or from a simulated run's event log through :func:`from_run_log`) to counts:
+messages per sender, joins and leaves, the hourly and weekly profile of
+messages, inter-message times, replies and forms. Lurkers never appear in an
+export; a calibration is told the group's size, or counts only those it sees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.base.chatlog.events import ChatEvent
+
+DAY = 86_400.0
+
+
+@dataclass
+class Observed:
+    """The summary statistics of one chat log."""
+
+    start: float = math.inf
+    end: float = -math.inf
+    per_sender: Counter[str] = field(default_factory=Counter)
+    joins: int = 0
+    leaves: int = 0
+    kicks: int = 0
+    joined: set[str] = field(default_factory=set)
+    hourly: np.ndarray = field(default_factory=lambda: np.zeros(24))
+    weekly: np.ndarray = field(default_factory=lambda: np.zeros(7))
+    gaps: list[float] = field(default_factory=list)  # seconds between consecutive messages (the whole group)
+    replies: int = 0
+    forms: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def messages(self) -> int:
+        return sum(self.per_sender.values())
+
+    @property
+    def days(self) -> float:
+        """Days the log spans (at least one)."""
+        return max((self.end - self.start) / DAY, 1.0) if self.end >= self.start else 1.0
+
+    @property
+    def initial_posters(self) -> int:
+        """Senders who posted and never joined inside the log: members from before it began."""
+        return len([s for s in self.per_sender if s not in self.joined])
+
+    def rates(self, members: int | None = None) -> np.ndarray:
+        """Messages a day of each member seen posting (and of ``members`` minus those, at zero, when given)."""
+        seen = np.array(sorted(self.per_sender.values()), dtype=float) / self.days
+        if members is not None and members > len(seen):
+            seen = np.concatenate([np.zeros(members - len(seen)), seen])
+        return seen
+
+
+def observe(events: Iterable[ChatEvent]) -> Observed:
+    """The statistics of ``events`` (in time order)."""
+    obs = Observed()
+    last = None
+    for e in events:
+        obs.start, obs.end = min(obs.start, e.time), max(obs.end, e.time)
+        if e.event == "message":
+            obs.per_sender[e.sender] += 1
+            seconds = e.time % DAY
+            obs.hourly[int(seconds // 3600) % 24] += 1
+            obs.weekly[int((e.time // DAY + 3) % 7)] += 1  # 1970-01-01 was a Thursday: Monday is 0
+            if last is not None and e.time >= last:
+                obs.gaps.append(e.time - last)
+            last = e.time
+            obs.replies += e.reply_to >= 0
+            obs.forms[e.form] += 1
+        elif e.event == "join":
+            who = e.target or e.sender
+            obs.joins += 1
+            obs.joined.add(who)
+        elif e.event == "leave":
+            obs.leaves += 1
+        elif e.event == "kick":
+            obs.kicks += 1
+    return obs
+
+
+def burstiness(gaps: Iterable[float]) -> float:
+    """Goh and Barabási's burstiness B = (sd - mean) / (sd + mean) of inter-event times: 0 Poisson, 1 bursty."""
+    x = np.asarray(list(gaps), dtype=float)
+    if len(x) < 2 or x.mean() == 0:
+        return math.nan
+    sd, mean = x.std(ddof=1), x.mean()
+    return float((sd - mean) / (sd + mean))
+
+
+def gini(values: Iterable[float]) -> float:
+    """The Gini coefficient of messages per member (0 equal, 1 one member writes everything)."""
+    x = np.sort(np.asarray(list(values), dtype=float))
+    if len(x) == 0 or x.sum() == 0:
+        return math.nan
+    n = len(x)
+    return float((2 * np.arange(1, n + 1) - n - 1) @ x / (n * x.sum()))
+
+
+def top_shares(values: Iterable[float]) -> tuple[float, float, float]:
+    """Shares of all messages written by the top 1%, the next 9% and the other 90% of members."""
+    x = np.sort(np.asarray(list(values), dtype=float))[::-1]
+    if len(x) == 0 or x.sum() == 0:
+        return (math.nan, math.nan, math.nan)
+    n, total = len(x), x.sum()
+    a, b = max(1, round(n * 0.01)), max(1, round(n * 0.10))
+    return (float(x[:a].sum() / total), float(x[a:b].sum() / total), float(x[b:].sum() / total))
+
+
+def from_run_log(table: object, start: float = 1772409600.0) -> list[ChatEvent]:
+    """A simulated run's event log (the ``events`` table a run writes) as normalised chat events.
+
+    Times (minutes from the run's start, a Monday 00:00) become seconds from
+    ``start`` (default 2026-03-02, a Monday); posts are messages, and joins,
+    leaves and kicks keep their member.
+    """
+    import pyarrow as pa
+
+    assert isinstance(table, pa.Table)
+    cols = {name: table.column(name).to_pylist() for name in ("time", "event", "actor", "target", "kind")}
+    out = []
+    for k, (t, event, actor, target, kind) in enumerate(zip(*cols.values())):
+        when = start + float(t) * 60.0
+        if event == "post":
+            out.append(ChatEvent(when, "message", f"m{actor}", k, id=int(target), form="link" if kind == "ad" else "text"))
+        elif event == "join":
+            out.append(ChatEvent(when, "join", f"m{actor}", k))
+        elif event == "leave":
+            out.append(ChatEvent(when, "leave", f"m{actor}", k))
+        elif event == "kick":
+            out.append(ChatEvent(when, "kick", "", k, target=f"m{target}"))
+    return out
+
+
+__all__ = ["DAY", "Observed", "burstiness", "from_run_log", "gini", "observe", "top_shares"]
