@@ -76,3 +76,12 @@ def test_a_truncnormal_may_have_infinite_bounds_but_not_an_infinite_mean() -> No
     assert ta.validate_python({"dist": "truncnormal", "mean": 1, "sd": 1}).high == float("inf")
     with pytest.raises(ValueError, match="finite"):
         ta.validate_python({"dist": "truncnormal", "mean": float("inf"), "sd": 1})
+
+
+def test_a_lognormal_with_no_spread_is_a_constant_rate() -> None:
+    """Regression: sigma 0 once gave a NaN tail quantile and refused a valid file."""
+    from sim.spec.scenario import Scenario
+
+    data = {"name": "flat", "duration_days": 1, "group": {"initial_members": 5},
+            "population": [{"role": "member", "share": 1.0, "params": {"post_rate": {"dist": "lognormal", "median": 1, "sigma": 0}}}]}
+    assert Scenario.model_validate(data).name == "flat"

@@ -91,7 +91,7 @@ def quantile(value: Any, q: float) -> float:
         a, b = (value.low - value.mean_) / value.sd, (value.high - value.mean_) / value.sd
         return float(stats.truncnorm.ppf(q, a, b, loc=value.mean_, scale=value.sd))
     if kind == "lognormal":
-        return float(stats.lognorm.ppf(q, value.sigma, scale=value.median))
+        return float(value.median * math.exp(value.sigma * stats.norm.ppf(q)))  # sigma may be 0 (a constant)
     if kind == "pareto":
         return float(value.scale * (1.0 - q) ** (-1.0 / value.alpha))
     return float(value.mean())
