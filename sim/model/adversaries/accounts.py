@@ -9,21 +9,34 @@ Return on investment is ``(reach * value_per_view - spent) / spent``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
 
 
-def ad_reach(sim: Simulation, message_ids: list[int]) -> float:
+@dataclass
+class CastAccounts:
+    """What the cast beyond members did, for the summary: adversaries' ledgers and counters."""
+
+    ledgers: list[Any] = field(default_factory=list)  # AdversaryLedger of every adversary
+    reports: list[Any] = field(default_factory=list)  # brigade reports to the platform (sim/model/adversaries/attacks.py)
+    poached: int = 0
+    brigade_complaints: int = 0
+    grievance_complaints: int = 0
+    compensation_paid: float = 0.0
+
+
+def ad_reach(sim: World, message_ids: list[int]) -> float:
     """Member-looks at these ads while they were up (see module docstring)."""
-    if not message_ids or not sim.review_times:
+    if not message_ids or not sim.review.review_times:
         return 0.0
-    g = sim.g
-    times = np.asarray(sim.review_times)
-    cum = np.r_[0, np.cumsum(sim.review_counts)]
+    g = sim.roster
+    times = np.asarray(sim.review.review_times)
+    cum = np.r_[0, np.cumsum(sim.review.review_counts)]
     cap = float((g.ever_joined[: g.n] & g.reader[: g.n]).sum())
     t_end = sim.env.now
     total = 0.0
@@ -41,14 +54,14 @@ def _roi(ledgers: list[Any]) -> tuple[float, float, float]:
     return spent, payoff, (payoff - spent) / spent if spent > 0 else float("nan")
 
 
-def cast_summary(sim: Simulation) -> dict[str, Any]:
-    """Summary keys added by the cast (sim/model/roles/)."""
-    for ledger in sim.ledgers:
+def cast_summary(sim: World) -> dict[str, Any]:
+    """Summary keys added by the cast (sim/model/staff/, sim/model/adversaries/)."""
+    for ledger in sim.cast.ledgers:
         if ledger.ads:
             ledger.reach = ad_reach(sim, ledger.ads)
-    spammers = [x for x in sim.ledgers if x.role == "ad_spammer"]
+    spammers = [x for x in sim.cast.ledgers if x.role == "ad_spammer"]
     s_spent, s_payoff, s_roi = _roi(spammers)
-    a_spent, a_payoff, a_roi = _roi(sim.ledgers)
+    a_spent, a_payoff, a_roi = _roi(sim.cast.ledgers)
     return {
         "spammer_accounts": sum(len(x.accounts) for x in spammers),
         "spammer_reach": float(sum(x.reach for x in spammers)),
@@ -57,17 +70,17 @@ def cast_summary(sim: Simulation) -> dict[str, Any]:
         "spammer_roi": float(s_roi),
         "adversary_spent": float(a_spent),
         "adversary_roi": float(a_roi),
-        "poached": sim.poached,
-        "brigade_complaints": sim.brigade_complaints,
-        "grievance_complaints": sim.grievance_complaints,
-        "reports_filed": len(sim.reports),
-        "compensation_paid": float(sim.compensation_paid),
-        "shill_exposures": sim.shill_exposures,
+        "poached": sim.cast.poached,
+        "brigade_complaints": sim.cast.brigade_complaints,
+        "grievance_complaints": sim.cast.grievance_complaints,
+        "reports_filed": len(sim.cast.reports),
+        "compensation_paid": float(sim.cast.compensation_paid),
+        "shill_exposures": sim.posting.shill_exposures,
         "cascade_leaves": sim.cascades.cascade_leaves,
         "cascade_complaints": sim.cascades.cascade_complaints,
-        "volunteer_admins": int(sim.g.volunteer[: sim.g.n].sum()),
-        "referrals": sim.referrals,
+        "volunteer_admins": int(sim.roster.volunteer[: sim.roster.n].sum()),
+        "referrals": sim.population.referrals,
     }
 
 
-__all__ = ["ad_reach", "cast_summary"]
+__all__ = ["CastAccounts", "ad_reach", "cast_summary"]

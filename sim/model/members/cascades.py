@@ -28,7 +28,7 @@ from sim.spec.cast_params import NEVER
 from sim.model.messages import Kind
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
 
 _COMPLAINT = int(Kind.COMPLAINT)
 CASCADE_COMPLAINTS = ("我也遇到了同样的问题", "大家都在说，看来是真的", "+1，要个说法")
@@ -37,7 +37,7 @@ CASCADE_COMPLAINTS = ("我也遇到了同样的问题", "大家都在说，看�
 class CascadeModel:
     """The cascades of one run; inactive (free) unless some member has a finite threshold."""
 
-    def __init__(self, sim: Simulation) -> None:
+    def __init__(self, sim: World) -> None:
         self.sim = sim
         cfg = sim.scenario.group.cascades
         self.cfg = cfg
@@ -56,7 +56,7 @@ class CascadeModel:
 
     def seen(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Departures and complaints ``ids`` have seen since joining (friends weighted ``w``)."""
-        g = self.sim.g
+        g = self.sim.roster
         dep = g.cum_leaves - g.base_leaves[ids] + (self.w - 1.0) * g.friend_leaves[ids]
         com = g.cum[_COMPLAINT] - g.base_complaints[ids] + (self.w - 1.0) * g.friend_complaints[ids]
         if self.cfg.share:
@@ -65,7 +65,7 @@ class CascadeModel:
 
     def _act(self, ids: np.ndarray, dep: np.ndarray, com: np.ndarray, t: float) -> int:
         """Members who crossed a threshold complain (once) or leave; returns how many acted."""
-        sim, g = self.sim, self.sim.g
+        sim, g = self.sim, self.sim.roster
         complain = (com >= g.thr_complain[ids]) & ~g.cascaded[ids]
         leave = dep >= g.thr_leave[ids]
         acted = 0
@@ -73,7 +73,7 @@ class CascadeModel:
             if g.present[i]:
                 g.cascaded[i] = True
                 self.cascade_complaints += 1
-                sim.complain(i, CASCADE_COMPLAINTS[i % len(CASCADE_COMPLAINTS)], t)
+                sim.posting.complain(i, CASCADE_COMPLAINTS[i % len(CASCADE_COMPLAINTS)], t)
                 acted += 1
         for i in ids[leave].tolist():
             if g.present[i]:
@@ -84,7 +84,7 @@ class CascadeModel:
 
     def check_async(self, ids: np.ndarray, t: float) -> None:
         """Visitors check their thresholds one after another, each seeing the earlier ones act."""
-        g = self.sim.g
+        g = self.sim.roster
         while len(ids):
             ids = ids[g.present[ids]]
             dep, com = self.seen(ids)
@@ -95,7 +95,7 @@ class CascadeModel:
             self._act(ids[k : k + 1], dep[k : k + 1], com[k : k + 1], t)  # then everyone looks again
 
     def _rounds(self) -> Generator[Any, Any, None]:
-        sim, g = self.sim, self.sim.g
+        sim, g = self.sim, self.sim.roster
         step = float(self.cfg.round_minutes)
         k = 0
         while True:
@@ -108,12 +108,12 @@ class CascadeModel:
                 self._act(ids, dep, com, sim.env.now)
 
 
-def engagement_factor(sim: Simulation, ids: np.ndarray, member_msgs_seen: np.ndarray, days: np.ndarray) -> np.ndarray:
+def engagement_factor(sim: World, ids: np.ndarray, member_msgs_seen: np.ndarray, days: np.ndarray) -> np.ndarray:
     """Imitation and chilling: more posting after seeing others post, less after punishments.
 
     ``factor = exp(-chilling * punishments seen) * (1 + imitation * member messages seen a day / 100)``
     """
-    g = sim.g
+    g = sim.roster
     punish = g.cum_punish - g.snap_punish[ids]
     g.snap_punish[ids] = g.cum_punish
     rate = member_msgs_seen / np.maximum(days, 1.0 / 24.0)

@@ -23,7 +23,7 @@ Each :class:`sim.design_params.Activity` recurs every ``every_days`` at ``hour``
    (prizes, red packets, discounts), and costs ``operator_minutes``.
 
 Participants of flash deals and successful group buys are handed to the
-business results (sim/model/business.py) as deal takers of the day.
+business results (sim/model/designs/business.py) as deal takers of the day.
 ``ad_push`` is the brand's own mechanical push (机械式推送, seed 004): a staff
 ad carrying no value.
 """
@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.group import LEGIT, STAFF, ADMIN
+from sim.model.members.roster import LEGIT, STAFF, ADMIN
 from sim.model.messages import Kind
 from sim.spec.scenario import VALUE_DIMENSIONS
 
 if TYPE_CHECKING:
     from sim.spec.design_params import Activity
-    from sim.run.engine import Simulation
+    from sim.model.world import World
 
 PARTICIPANT_GAIN = 0.5  # share of the activity's value a participant gains at once
 FAILED_BUY_COST = 0.05  # satisfaction a group-buy participant loses when it fails
@@ -69,7 +69,7 @@ PARTICIPANT_TEXTS = ("签到", "+1", "抢到了！", "接龙", "参加", "我也
 class Calendar:
     """Schedules the scenario's activities and keeps their counters."""
 
-    def __init__(self, sim: Simulation) -> None:
+    def __init__(self, sim: World) -> None:
         self.sim = sim
         self.activities = list(sim.scenario.group.activities)
         self.occurrences = [0] * len(self.activities)
@@ -83,17 +83,17 @@ class Calendar:
         self.day_activities = 0
         self.failed_group_buys = 0
         self._bot: int | None = None
-        if sim.operator is None and (self.activities or sim.scenario.group.lifecycle.second_life is not None):
+        if not sim.operator.present and (self.activities or sim.scenario.group.lifecycle.second_life is not None):
             # a bot admin account joins at the start, before anyone else, so it always has a place
-            self._bot = sim.g.new_agent(-1, STAFF, ADMIN)
-            sim.try_join(self._bot, 0.0)
+            self._bot = sim.roster.new_agent(-1, STAFF, ADMIN)
+            sim.join(self._bot, 0.0)
         for a, act in enumerate(self.activities):
             self._schedule(a, act)
 
     def staff(self) -> int:
         """Who posts: the operator, else a bot admin account of the calendar's own."""
         sim = self.sim
-        if sim.operator is not None:
+        if sim.operator.present:
             return sim.operator.id
         assert self._bot is not None
         return self._bot
@@ -108,8 +108,8 @@ class Calendar:
                 return
             reminders = self._reminder_times(t) if act.reminders else []
             for r in reminders:
-                sim.at(r, lambda: self._remind())
-            sim.at(t, lambda a=a, n=len(reminders): self._occur(a, n))
+                sim.schedule(r, lambda: self._remind())
+            sim.schedule(t, lambda a=a, n=len(reminders): self._occur(a, n))
             k += 1
 
     @staticmethod
@@ -127,9 +127,9 @@ class Calendar:
         self.day_minutes += REMINDER_MINUTES
 
     def _occur(self, a: int, reminders: int) -> None:
-        sim, g, act = self.sim, self.sim.g, self.activities[a]
+        sim, g, act = self.sim, self.sim.roster, self.activities[a]
         t = sim.env.now
-        if sim.attention is not None and not sim.attention.spend(sim, t, act.operator_minutes):
+        if not sim.ties.attention.spend(sim, t, act.operator_minutes):
             sim.log.add(t, "activity_skipped", kind=act.kind)  # no operator time left today (sim/run/portfolio.py)
             return
         k = self.occurrences[a]
@@ -165,7 +165,7 @@ class Calendar:
             times = t + rng.uniform(0.0, 60.0, len(chosen))
             order = np.argsort(times, kind="stable")
             draws = np.column_stack((np.zeros(len(chosen)), np.full(len(chosen), 0.9999), text_u[chosen]))
-            sim.add_posts(chosen[order], times[order], draws[order])
+            sim.posting.add_posts(chosen[order], times[order], draws[order])
             self.participants += len(chosen)
             if ok and act.kind in DEAL_KINDS:
                 self.day_takers += chosen.tolist()
@@ -176,13 +176,16 @@ class Calendar:
         self.day_minutes += act.operator_minutes
 
     def relaunch(self) -> None:
-        """New versions of every activity: staleness starts over (a second life, sim/model/lifecycle.py)."""
+        """New versions of every activity: staleness starts over (a second life, sim/model/designs/lifecycle.py)."""
         self.epoch = list(self.occurrences)
 
-    def day_row(self) -> dict[str, Any]:
+    def close_day(self) -> tuple[float, list[int], dict[str, Any]]:
+        """The day's operator minutes, deal takers and figures for the per-day series (then reset)."""
+        minutes, self.day_minutes = self.day_minutes, 0.0
+        takers, self.day_takers = self.day_takers, []
         row = {"activities": self.day_activities, "perk_cost": self.day_perk_cost}
         self.day_activities, self.day_perk_cost = 0, 0.0
-        return row
+        return minutes, takers, row
 
 
 __all__ = ["DEAL_KINDS", "KIND_DEFAULTS", "Calendar"]

@@ -28,17 +28,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.group import LEGIT, STAFF
+from sim.model.members.roster import LEGIT, STAFF
 from sim.model.messages import Kind
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
 
 
-class Ledger:
+class BusinessLedger:
     """The brand's purchases and costs in one group."""
 
-    def __init__(self, sim: Simulation) -> None:
+    def __init__(self, sim: World) -> None:
         self.sim = sim
         self.cfg = sim.scenario.business
         size = 64
@@ -64,8 +64,8 @@ class Ledger:
 
     def _minutes(self, activity_minutes: float) -> float:
         """Operator minutes since the last day's end: content, staff answers, activities, moderation."""
-        sim, g, cfg = self.sim, self.sim.g, self.cfg
-        op = sim.operator.id if sim.operator is not None else -1
+        sim, g, cfg = self.sim, self.sim.roster, self.cfg
+        op = sim.operator.id
         content = answers = 0
         new = g.messages[self._seen :]
         if new:  # the day's posts as columns (a Python loop here cost as much as the day's reviews)
@@ -83,7 +83,7 @@ class Ledger:
 
     def day(self, day: int, t: float, takers: list[int], activity_minutes: float) -> dict[str, Any]:
         """Purchases and operator minutes of ``day`` (ending at ``t``) for the per-day series."""
-        sim, g, cfg = self.sim, self.sim.g, self.cfg
+        sim, g, cfg = self.sim, self.sim.roster, self.cfg
         minutes = self._minutes(activity_minutes)
         n = g.n
         self._fit(n)
@@ -120,7 +120,7 @@ class Ledger:
 
     def summary(self, entry_fees: float, perk_cost: float, compensation: float) -> dict[str, Any]:
         """Run totals: purchases, rates, GMV, operator hours, perks and return on effort."""
-        sim, g, cfg = self.sim, self.sim.g, self.cfg
+        sim, g, cfg = self.sim, self.sim.roster, self.cfg
         n = min(g.n, len(self.known))
         seen = self.known[:n]
         non_cust = seen & ~self.prior[:n]
@@ -145,4 +145,4 @@ class Ledger:
         }
 
 
-__all__ = ["Ledger"]
+__all__ = ["BusinessLedger"]

@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.base.clock import DiurnalClock
-from sim.model.group import ADMIN, LEGIT, MEMBER, STAFF
+from sim.model.members.roster import ADMIN, LEGIT, MEMBER, STAFF
 from sim.model.messages import Kind
 from sim.base.params import sample
 from sim.spec.scenario import VALUE_DIMENSIONS
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
     from sim.spec.scenario import AdminRole, KolRole, ShillRole
 
 WARMUP_TEXTS = ("大家晚上好呀～今天有什么收获？", "有人试过新品了吗？", "来聊聊最近的好物", "今天的分享太有用了！")
@@ -51,12 +51,12 @@ def _work_clock(diurnal: list[float], hours: tuple[int, int]) -> DiurnalClock:
 class Staff:
     """An admin or a KOL: content in working hours, answers to open questions."""
 
-    def __init__(self, sim: Simulation, entry_idx: int, entry: AdminRole | KolRole, index: int, rng: np.random.Generator) -> None:
+    def __init__(self, sim: World, entry_idx: int, entry: AdminRole | KolRole, index: int, rng: np.random.Generator) -> None:
         p = entry.params
         self.sim, self.rng = sim, rng
         one: Callable[[object], float] = lambda v: float(v[index]) if isinstance(v, list) else float(sample(v, rng, 1)[0])  # type: ignore[arg-type,index]  # noqa: E731
         visible = ADMIN if entry.role == "admin" else MEMBER
-        self.id = sim.g.new_agent(entry_idx, STAFF, visible)
+        self.id = sim.roster.new_agent(entry_idx, STAFF, visible)
         clock = _work_clock(sim.scenario.diurnal, p.working_hours)
         mix = np.array([max(p.content_mix.get(d, 0.0), 0.0) for d in VALUE_DIMENSIONS]) if p.content_mix else np.ones(6)
         mix = mix / mix.sum() if mix.sum() > 0 else np.full(6, 1 / 6)
@@ -70,20 +70,20 @@ class Staff:
         self._u = rng.random(4096).tolist()
         self._k = 0
         events = sorted([(float(t), int(d), float(v)) for t, d, v in zip(times, dims, values)] + [(float(t), -1, 0.0) for t in bad])
-        sim.answerers.append(self)
-        sim.start(self.id, self.life(events))
+        sim.posting.answerers.append(self)
+        sim.membership.start(self.id, self.life(events))
 
     def life(self, events: list[tuple[float, int, float]]) -> Generator[Any, Any, None]:
         sim, env = self.sim, self.sim.env
-        if not sim.try_join(self.id):
+        if not sim.join(self.id):
             return
         for t, d, v in events:
             yield env.timeout(t - env.now)
-            if not sim.g.present[self.id]:
+            if not sim.roster.present[self.id]:
                 return
             if d < 0:  # staff breaking the group's own rules: an ad, and a breach of trust
                 sim.post(self.id, Kind.AD, "转发：我朋友的店打折", t)
-                sim.expose(self.id, t, callout=False)
+                sim.posting.expose(self.id, t, callout=False)
             else:
                 sim.post(self.id, Kind.CONTENT, f"专业分享：{VALUE_DIMENSIONS[d]}", t, value_dim=d, value=v)
 
@@ -94,36 +94,36 @@ class Staff:
     def maybe_answer(self, question_id: int, t: float) -> None:
         if self._uniform() < self.answer_p:
             delay = max(float(sample(self.delay_param, self.rng, 1)[0]), 0.0)  # type: ignore[arg-type]
-            self.sim.at(t + delay, lambda: self.sim.answer(self.id, "专业解答", question_id=question_id, value=self.answer_value))
+            self.sim.schedule(t + delay, lambda: self.sim.posting.answer(self.id, "专业解答", question_id=question_id, value=self.answer_value))
 
 
-def add_staff(sim: Simulation, k: int, entry: AdminRole | KolRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
+def add_staff(sim: World, k: int, entry: AdminRole | KolRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
     return [Staff(sim, k, entry, j, stream(f"staff-{j}")).id for j in range(first, first + n)]
 
 
 class Shill:
     """A warm-up crew member / shill (气氛组 / 托儿), visible as an ordinary member."""
 
-    def __init__(self, sim: Simulation, entry_idx: int, entry: ShillRole, index: int, rng: np.random.Generator) -> None:
+    def __init__(self, sim: World, entry_idx: int, entry: ShillRole, index: int, rng: np.random.Generator) -> None:
         p = entry.params
         one: Callable[[object], float] = lambda v: float(v[index]) if isinstance(v, list) else float(sample(v, rng, 1)[0])  # type: ignore[arg-type,index]  # noqa: E731
         self.sim, self.rng = sim, rng
-        self.id = sim.g.new_agent(entry_idx, STAFF, MEMBER)
+        self.id = sim.roster.new_agent(entry_idx, STAFF, MEMBER)
         self.every = max(one(p.check_minutes), 1.0)
         self.quiet = one(p.quiet_messages)
         self.burst = max(int(round(one(p.warmup_burst))), 0)
         self.value = one(p.warmup_value)
         self.agree_p, self.answer_p, self.expose_p = one(p.agree_probability), one(p.answer_probability), one(p.exposure_probability)
         self.start_hour, self.end_hour = p.working_hours
-        sim.start(self.id, self.life())
+        sim.membership.start(self.id, self.life())
 
     def _staged(self, t: float) -> None:
         if self.rng.random() < self.expose_p:
-            self.sim.expose(self.id, t)
+            self.sim.posting.expose(self.id, t)
 
     def life(self) -> Generator[Any, Any, None]:
-        sim, env, g = self.sim, self.sim.env, self.sim.g
-        if not sim.try_join(self.id):
+        sim, env, g = self.sim, self.sim.env, self.sim.roster
+        if not sim.join(self.id):
             return
         seen = len(g.messages)
         while True:
@@ -142,24 +142,24 @@ class Shill:
                 elif self._member_spoke(seen) and self.rng.random() < self.agree_p:
                     sim.post(self.id, Kind.CHAT, AGREE_TEXTS[int(self.rng.integers(len(AGREE_TEXTS)))], t)
                     self._staged(t)
-                if sim.open_questions and self.rng.random() < self.answer_p:
-                    sim.answer(self.id, "我用过，挺好的", t, value=0.05)
+                if sim.posting.open_questions and self.rng.random() < self.answer_p:
+                    sim.posting.answer(self.id, "我用过，挺好的", t, value=0.05)
                     self._staged(t)
             seen = len(g.messages)
 
     def _member_spoke(self, since: int) -> bool:
-        g = self.sim.g
+        g = self.sim.roster
         return any(g.truth[m.sender] == LEGIT for m in g.messages[since:][-20:])
 
 
-def add_shills(sim: Simulation, k: int, entry: ShillRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
+def add_shills(sim: World, k: int, entry: ShillRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
     return [Shill(sim, k, entry, j, stream(f"shill-{j}")).id for j in range(first, first + n)]
 
 
-def promote_volunteers(sim: Simulation, t: float) -> None:
+def promote_volunteers(sim: World, t: float) -> None:
     """Promote the most active legitimate members to volunteer admins (seed 001 §九.4)."""
     cfg = sim.scenario.group.volunteer_admins
-    g = sim.g
+    g = sim.roster
     n = g.n
     have = int((g.volunteer[:n] & g.present[:n]).sum())
     if cfg.max_admins <= have:

@@ -9,7 +9,7 @@ Run once a day, before the outcome is judged (docs/MODEL.md, "Lifecycle",
   promised``. With ``gap > 0`` every present member loses ``gap_cost * gap`` of
   satisfaction and complains with probability ``complain_propensity * gap``
   (at a uniform time in the next 12 hours; complaints spread to friends like
-  any complaint, sim/model/roles/cascades.py). With a surplus (excellent service:
+  any complaint, sim/model/members/cascades.py). With a surplus (excellent service:
   beyond what was promised) members gain ``exceed_gain * min(-gap, 1)``.
 * **Dissolve after inactivity** (seed 004: 长期无互动的群要解散): a day is quiet
   when member messages fall below ``quiet_messages_per_day`` (default the dead
@@ -31,34 +31,34 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.group import LEGIT, STAFF
+from sim.model.members.roster import LEGIT, STAFF
 from sim.model.messages import Kind
 from sim.model.outcomes import Outcome
 from sim.spec.scenario import VALUE_DIMENSIONS
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
 
 DELIVERY_COMPLAINTS = ("说好的内容呢？和宣传的不一样", "交付太差了，要求退款", "承诺的服务没兑现")
 _INFORMATION, _ACTIVITIES = VALUE_DIMENSIONS.index("information"), VALUE_DIMENSIONS.index("activities")
 
 
-def _present_legit(sim: Simulation) -> np.ndarray:
-    g, n = sim.g, sim.g.n
+def _present_legit(sim: World) -> np.ndarray:
+    g, n = sim.roster, sim.roster.n
     return np.flatnonzero(g.present[:n] & g.reader[:n] & (g.truth[:n] == LEGIT))
 
 
-def _bump_all(sim: Simulation, ids: np.ndarray, amount: float, t: float) -> None:
+def _bump_all(sim: World, ids: np.ndarray, amount: float, t: float) -> None:
     if len(ids) and amount:
-        g = sim.g
+        g = sim.roster
         g.sat[ids] = g.satisfaction_now(ids, t) + amount
         g.sat_time[ids] = t
 
 
-class Lifecycle:
+class LifecycleClock:
     """Daily delivery judgement, dissolution after inactivity and relaunches of one group."""
 
-    def __init__(self, sim: Simulation) -> None:
+    def __init__(self, sim: World) -> None:
         self.sim = sim
         self.cfg = sim.scenario.group.lifecycle
         self.delivery = sim.scenario.group.delivery
@@ -86,7 +86,7 @@ class Lifecycle:
             self._dissolve(t)
 
     def _deliver(self, day: int, t: float) -> None:
-        sim, g, d = self.sim, self.sim.g, self.delivery
+        sim, g, d = self.sim, self.sim.roster, self.delivery
         assert d is not None
         msgs = g.messages
         value = sum(m.value for m in msgs[self._seen :] if m.value_dim >= 0 and m.deleted_at < 0 and g.truth[m.sender] == STAFF)
@@ -104,12 +104,12 @@ class Lifecycle:
         u = rng.random(g.n)[ids]
         when = rng.uniform(0.0, 720.0, g.n)[ids]
         for i, dt in zip(ids[u < d.complain_propensity * gap].tolist(), when[u < d.complain_propensity * gap].tolist()):
-            sim.at(t + dt, lambda i=i, dt=dt: self._complain(i, t + dt))
+            sim.schedule(t + dt, lambda i=i, dt=dt: self._complain(i, t + dt))
 
     def _complain(self, i: int, t: float) -> None:
-        if self.sim.g.present[i]:
+        if self.sim.roster.present[i]:
             self.delivery_complaints += 1
-            self.sim.complain(i, DELIVERY_COMPLAINTS[self.delivery_complaints % len(DELIVERY_COMPLAINTS)], t)
+            self.sim.posting.complain(i, DELIVERY_COMPLAINTS[self.delivery_complaints % len(DELIVERY_COMPLAINTS)], t)
 
     def _relaunch(self, t: float) -> None:
         sim, life = self.sim, self.cfg.second_life
@@ -126,13 +126,12 @@ class Lifecycle:
 
     def _dissolve(self, t: float) -> None:
         sim = self.sim
-        if sim.outcome is None:
+        if sim.ticks.outcome is None:
             reason = f"dissolved after {self.quiet_run} quiet days"
-            sim.outcome = (Outcome.DISSOLVED, t / MINUTES_PER_DAY, reason)
+            sim.ticks.outcome = (Outcome.DISSOLVED, t / MINUTES_PER_DAY, reason)
             sim.log.add(t, "dissolve")
             sim.log.add(t, "outcome", kind=Outcome.DISSOLVED.value)
-            if not sim._stop.triggered:
-                sim._stop.succeed()
+            sim.timeline.stop()
 
 
-__all__ = ["Lifecycle"]
+__all__ = ["LifecycleClock"]

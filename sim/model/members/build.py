@@ -1,4 +1,4 @@
-"""Members and the operator, as simpy processes (the rest of the cast is in sim/model/roles/).
+"""Building members: their parameters, visits and candidate posts, and their lives as simpy processes.
 
 Each role is a builder (draws the agent's parameters from the agent's own
 random stream and registers it with the group) plus a plain generator that is
@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.base.clock import DiurnalClock, lexsort2
-from sim.model.group import LEGIT, MEMBER, OWNER, STAFF
+from sim.model.members.roster import LEGIT, MEMBER
 from sim.model.messages import Kind
-from sim.base.params import Uniform, sample
-from sim.model.roles.members import priority_list_times, schedule_referrals
-from sim.spec.scenario import VALUE_DIMENSIONS, MemberRole, OperatorRole
+from sim.base.params import sample
+from sim.model.members.timing import priority_list_times, schedule_referrals
+from sim.spec.scenario import VALUE_DIMENSIONS, MemberRole
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
 
 CHAT_TEXTS = ("哈哈", "同意", "今天天气不错", "谢谢分享", "收到", "有道理", "早上好", "学到了", "👍", "这个怎么用？")
 QUESTION_TEXTS = ("请问这个怎么退款？", "发货一般要几天？", "有优惠吗？", "怎么使用优惠码？", "课程在哪里看？")
@@ -79,11 +79,11 @@ def _event_times(clock: DiurnalClock, rng: np.random.Generator, rates: np.ndarra
     return owner[order], np.clip(clock.real(w[order]), t0, end)
 
 
-def add_members(sim: Simulation, entry_idx: int, entry: MemberRole, first: int, n: int, t0: float, stream: StreamFor) -> list[int]:
+def add_members(sim: World, entry_idx: int, entry: MemberRole, first: int, n: int, t0: float, stream: StreamFor) -> list[int]:
     """Create ``n`` members of one population entry, joining at ``t0``; returns their ids."""
     if n <= 0:
         return []
-    g = sim.g
+    g = sim.roster
     cols = _member_columns(entry, first, n, stream)
     ids = [g.new_agent(entry_idx, LEGIT, MEMBER) for _ in range(n)]
     sl = slice(ids[0], ids[-1] + 1)
@@ -112,15 +112,15 @@ def add_members(sim: Simulation, entry_idx: int, entry: MemberRole, first: int, 
     # np.unique(key), without its sort: key comes grouped by owner with times sorted, so sorted already
     key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) and (key[1:] >= key[:-1]).all() else np.unique(key)
     v_owner, v_hour = np.divmod(key, 1_000_000)
-    sim.schedule_visits(np.asarray(ids)[v_owner], v_hour, stream("visit-thinning").random(len(key)))
+    sim.review.schedule_visits(np.asarray(ids)[v_owner], v_hour, stream("visit-thinning").random(len(key)))
     greed = np.clip(cols["priority_greed"], 0.0, 1.0 - 1e-6)
     bursty = greed > 0
     owner, times = _event_times(sim.clock, stream("posts"), np.where(bursty, 0.0, cols["post_rate"]), t0, sim.end)
-    if bursty.any():  # bursty timing from a priority list (sim/model/roles/members.py)
+    if bursty.any():  # bursty timing from a priority list (sim/model/members/timing.py)
         b_owner, b_times = priority_list_times(sim.clock, stream, first, np.where(bursty, cols["post_rate"], 0.0), greed, t0, sim.end)
         owner, times = np.concatenate([owner, b_owner]), np.concatenate([times, b_times])
     draws = stream("post-draws").random((len(times), 3))
-    sim.add_posts(np.asarray(ids)[owner], times, draws)
+    sim.posting.add_posts(np.asarray(ids)[owner], times, draws)
     g.thr_leave[sl] = cols["leave_cascade_threshold"]
     g.thr_complain[sl] = cols["complain_cascade_threshold"]
     g.exposure_loss[sl] = cols["exposure_trust_loss"]
@@ -130,109 +130,23 @@ def add_members(sim: Simulation, entry_idx: int, entry: MemberRole, first: int, 
     question_p = (cols["answer_propensity"] + cols["question_share"]).tolist()
     expert_p = (cols["answer_propensity"] + cols["question_share"] + cols["expert_share"]).tolist()
     for j, i in enumerate(ids):
-        sim._join_eng[i] = eng[j]
+        sim.membership.join_eng[i] = eng[j]
         g.answer_p[i], g.question_p[i], g.expert_p[i] = answer_p[j], question_p[j], expert_p[j]
         sim.traits[i] = traits[j]
-        sim.start(i, member_life(sim, i, t0))
+        sim.membership.start(i, member_life(sim, i, t0))
     schedule_referrals(sim, entry_idx, ids, cols["referral_rate"], t0, stream)
     return ids
 
 
-def member_life(sim: Simulation, i: int, t0: float):  # noqa: ANN201
-    """A member joins at ``t0``; their posts come from the merged posting process (Simulation._chatter)."""
+def member_life(sim: World, i: int, t0: float):  # noqa: ANN201
+    """A member joins at ``t0``; their posts come from the merged posting process (Posting.chatter in sim/model/members/posting.py)."""
     env = sim.env
     if t0 > env.now:
         yield env.timeout(t0 - env.now)
-    sim.try_join(i)
+    sim.join(i)
 
 
 _CONNECTIONS = VALUE_DIMENSIONS.index("connections")
 CHAT_VALUE = 0.005  # a chat line's value to readers (connections); small: chat alone keeps no group
 ANSWER_VALUE = 0.05  # a member's answer, to readers other than the asker (information)
 _INFORMATION = VALUE_DIMENSIONS.index("information")
-
-
-_UNIFORM = Uniform(dist="uniform", low=0.0, high=1.0)
-
-
-# ---- operator ------------------------------------------------------------------
-class Operator:
-    """The owner/operator (群主, 社群运营): posts content, answers, enforces rules by hand."""
-
-    def __init__(self, sim: Simulation, entry_idx: int, entry: OperatorRole, rng: np.random.Generator) -> None:
-        self.sim, self.rng, self.params = sim, rng, entry.params
-        self._buffers: dict[int, list[Any]] = {}
-        self.id = sim.g.new_agent(entry_idx, STAFF, OWNER)
-        start, end = entry.params.working_hours
-        mask = np.array([1.0 if start <= h < end else 0.0 for h in range(24)])
-        weights = np.asarray(sim.scenario.diurnal) * mask
-        self.work_clock = DiurnalClock(weights if weights.sum() > 0 else mask)
-        self.start_hour, self.end_hour = start, end
-        mix = np.array([max(entry.params.content_mix.get(d, 0.0), 0.0) for d in VALUE_DIMENSIONS])
-        self.mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(VALUE_DIMENSIONS), 1 / len(VALUE_DIMENSIONS))
-        self.answer_p = _one(entry.params.answer_probability, rng)
-        rate = _one(entry.params.content_per_day, rng)
-        times = self.work_clock.poisson_times(rng, rate, 0.0, sim.end)
-        dims = rng.choice(len(VALUE_DIMENSIONS), size=len(times), p=self.mix)
-        values = sample(entry.params.content_value, rng, len(times)) if len(times) else np.empty(0)
-        sim.start(self.id, self.life(times.tolist(), dims.tolist(), values.tolist()))
-
-    def life(self, times: list[float], dims: list[int], values: list[float]):  # noqa: ANN201
-        env, sim = self.sim.env, self.sim
-        if not sim.try_join(self.id):
-            return
-        for t, d, v in zip(times, dims, values):
-            yield env.timeout(t - env.now)
-            if sim.attention is not None and not sim.attention.spend(sim, t, sim.scenario.business.content_minutes):
-                continue  # the operator's day is spent on other groups (sim/run/portfolio.py)
-            sim.post(self.id, Kind.CONTENT, f"今日干货：{VALUE_DIMENSIONS[d]}", value_dim=d, value=v)
-
-    def next_working_time(self, t: float) -> float:
-        """``t`` if inside working hours, else the next start of work."""
-        day, minute = divmod(t, 1440.0)
-        start, end = self.start_hour * 60.0, self.end_hour * 60.0
-        if start <= minute < end:
-            return t
-        return day * 1440.0 + start if minute < start else (day + 1) * 1440.0 + start
-
-    def draw(self, param: object) -> float:
-        """The next value of ``param`` from this operator's stream, drawn in blocks of 256.
-
-        Questions and cases come one at a time on the hot path; a numpy call per
-        value would cost more than the rest of the message, so values are drawn
-        ahead, in order, per parameter (the sequence is the same as one by one).
-        """
-        key = id(param)
-        buf = self._buffers.get(key)
-        if buf is None or buf[1] >= len(buf[0]):
-            block = sample(param, self.rng, 256)  # type: ignore[arg-type]
-            buf = self._buffers[key] = [block.tolist(), 0]
-        value = buf[0][buf[1]]
-        buf[1] += 1
-        return value
-
-    def delay(self, t: float, param: object) -> float:
-        """When a case raised at ``t`` gets handled, given a delay distribution."""
-        return self.next_working_time(t + max(self.draw(param), 0.0)) - t
-
-    def maybe_answer(self, question_id: int, t: float) -> None:
-        if self.draw(_UNIFORM) < self.answer_p:
-            when = self.delay(t, self.params.answer_delay_minutes)
-            self.sim.at(t + when, lambda: self._answer(question_id))
-
-    def _answer(self, question_id: int) -> None:
-        sim = self.sim
-        if sim.attention is not None and not sim.attention.spend(sim, sim.env.now, sim.scenario.business.answer_minutes):
-            return  # no time left today (a portfolio's shared attention)
-        sim.answer(self.id, "已解答，请看公告", question_id=question_id, value=0.2)
-
-
-def add_operators(sim: Simulation, entry_idx: int, entry: OperatorRole, first: int, n: int, t0: float, stream: StreamFor) -> list[int]:
-    """The group's one operator (a second raises: multi-group attention is not modelled yet)."""
-    out = []
-    for j in range(first, first + n):
-        if sim.operator is not None:
-            raise ValueError("only one operator per group is supported")
-        sim.operator = Operator(sim, entry_idx, entry, stream(f"operator-{j}"))
-        out.append(sim.operator.id)
-    return out
