@@ -141,7 +141,7 @@ class Moderation:
                 if not operator_cases[key]:
                     continue
                 # one delay draw per action, as the operator always did (keeps runs comparable)
-                delay = sim.operator.delay(t, sim.operator.params.response_delay_minutes)
+                delay = sim.operator.response_delay(t)
                 sim.schedule(t + delay, lambda a=a, when=t + delay: self.apply(a, when))
             elif isinstance(executor, HumanExecutor):
                 cases.setdefault((a.rule, a.member if isinstance(a, PUNITIVE) else -2 - len(cases)), []).append(a)

@@ -7,17 +7,17 @@ the operator's shared attention, the shared blacklist, the QR-code joins per
 person and day, the hook called when a member is kicked, and who each member
 is across the groups. A lone group gets :class:`NoPortfolio`: unlimited
 attention, no blacklist, a do-nothing hook, every member their own person, so
-no part of the model checks for ``None``.
+no part of the model checks for ``None``. (A group is typed ``Any`` here: the
+world, sim/model/world.py, refers to these ties, so they do not refer back.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from sim.model.timeline import Timeline
-    from sim.model.world import World
 
 
 class Attention(Protocol):
@@ -25,7 +25,7 @@ class Attention(Protocol):
 
     skipped: dict[str, int]
 
-    def spend(self, world: World, t: float, minutes: float) -> bool:
+    def spend(self, world: Any, t: float, minutes: float) -> bool:
         """Whether ``minutes`` of work at ``t`` fit in the day; False means it is skipped."""
         ...
 
@@ -36,7 +36,7 @@ class UnlimitedAttention:
     def __init__(self) -> None:
         self.skipped: dict[str, int] = {}
 
-    def spend(self, world: World, t: float, minutes: float) -> bool:  # noqa: D102
+    def spend(self, world: Any, t: float, minutes: float) -> bool:  # noqa: D102
         return True
 
 
@@ -53,7 +53,7 @@ class NoBlacklist:
         return None
 
 
-def _no_hook(world: World, member: int, t: float) -> None:
+def _no_hook(world: Any, member: int, t: float) -> None:
     return None
 
 
@@ -71,8 +71,8 @@ class PortfolioTies:
 
     def __init__(
         self, *, timelines: list[Timeline], attention: Attention, blacklist: Any,
-        account_joins: dict[tuple[Any, int], int], on_kick: Callable[[World, int, float], None],
-        person_of: Mapping[int, Any],
+        account_joins: dict[tuple[Any, int], int], on_kick: Callable[[Any, int, float], None],
+        person_of: dict[int, Any],
     ) -> None:
         self.timelines = timelines
         self.attention = attention

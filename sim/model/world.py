@@ -15,7 +15,8 @@ What a world offers, grouped:
   ``rules`` (the compiled ruleset), ``log`` (the event log);
 * **state**: ``roster`` (per-member arrays and the messages), ``graph`` (social
   ties), ``traits`` (each member's drawn parameters);
-* **parts**: the members package's ``population``, ``membership``, ``posting``,
+* **parts**, each seen through the small protocol above it here (what the
+  other parts may use of it): the members package's ``population``, ``membership``, ``posting``,
   ``review`` and ``cascades``; the staff's ``operator`` (a
   :class:`~sim.model.staff.operator.NoOperator` when the group has none);
   ``moderation``; the designs' ``gate``, ``calendar``, ``business`` and
@@ -29,69 +30,241 @@ What a world offers, grouped:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     import networkx as nx
+    import numpy as np
     import simpy
 
+    from rules import MessageForm
     from sim.base.clock import DiurnalClock
     from sim.base.records import EventLog
     from sim.base.streams import Streams
-    from sim.model.adversaries.accounts import CastAccounts
-    from sim.model.designs.activities import Calendar
-    from sim.model.designs.business import BusinessLedger
-    from sim.model.designs.entry import Gate
-    from sim.model.designs.lifecycle import LifecycleClock
-    from sim.model.members.cascades import CascadeModel
-    from sim.model.members.membership import Membership
-    from sim.model.members.population import Population
-    from sim.model.members.posting import Posting
-    from sim.model.members.review import Review
     from sim.model.members.roster import Roster
     from sim.model.messages import Kind, Message
-    from sim.model.moderation import Moderation
     from sim.model.shared import PortfolioTies
-    from sim.model.staff.operator import Staffing
-    from sim.model.ticks import Ticks
     from sim.model.timeline import Timeline
     from sim.spec.scenario import Scenario
 
 
+# ---- the parts, as the other parts see them (each implemented in its own module) ----------
+class Posting(Protocol):
+    """Members' posts and open questions (sim/model/members/posting.py)."""
+
+    open_questions: dict[int, Message]
+    answerers: list[Any]
+    questions: int
+    answered: int
+    private_complaints: int
+    shill_exposures: int
+
+    def add_posts(self, ids: np.ndarray, times: np.ndarray, draws: np.ndarray) -> None: ...
+    def post(
+        self, i: int, kind: Kind, text: str, t: float | None = None, *, form: MessageForm = ...,
+        has_link: bool = ..., value_dim: int = ..., value: float = ..., reply_to: int = ...,
+        has_card: bool = ..., has_mini_program: bool = ..., has_image: bool = ...,
+    ) -> Message: ...
+    def complain(self, i: int, text: str, t: float) -> Message | None: ...
+    def expose(self, i: int, t: float, *, callout: bool = True) -> None: ...
+    def answer(self, i: int, text: str, t: float | None = None, *, question_id: int | None = None,
+               value: float = ...) -> None: ...
+    def expire_questions(self, t: float) -> None: ...
+
+
+class Membership(Protocol):
+    """Joining and leaving, and each agent's process (sim/model/members/membership.py)."""
+
+    join_eng: dict[int, float]
+    inviter: dict[int, int]
+
+    def start(self, i: int, life: Generator[Any, Any, Any]) -> None: ...
+
+
+class Review(Protocol):
+    """Members' visits and the hourly review (sim/model/members/review.py)."""
+
+    ad_views: float
+    review_times: list[float]
+    review_counts: list[int]
+
+    def schedule_visits(self, ids: np.ndarray, hours: np.ndarray, u: np.ndarray) -> None: ...
+    def review(self, hour: int, t: float) -> None: ...
+
+
+class Population(Protocol):
+    """Building agents from the population entries (sim/model/members/population.py)."""
+
+    referrals: int
+
+    def create(self, k: int, entry: Any, first: int, n: int, t0: float,
+               stream: Callable[[str], np.random.Generator]) -> list[int]: ...
+    def invite(self, k: int, inviter: int) -> None: ...
+
+
+class Cascades(Protocol):
+    """Leave and complain cascades (sim/model/members/cascades.py)."""
+
+    active: bool
+    sync: bool
+    cascade_leaves: int
+    cascade_complaints: int
+
+    def seen(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+    def check_async(self, ids: np.ndarray, t: float) -> None: ...
+
+
+class Operator(Protocol):
+    """The operator, or the null operator (sim/model/staff/operator.py)."""
+
+    present: bool
+    id: int
+
+    def maybe_answer(self, question_id: int, t: float) -> None: ...
+    def response_delay(self, t: float) -> float: ...
+
+
+class Moderation(Protocol):
+    """Routing rule actions and keeping per-rule ground truth (sim/model/moderation.py)."""
+
+    stats: dict[str, dict[str, Any]]
+
+    def apply_all(self, actions: list[Any], t: float) -> None: ...
+    def stat(self, rule: str) -> dict[str, Any]: ...
+    def case(self, rule: str, member: int, t: float) -> None: ...
+    def truth(self, member: int) -> int: ...
+    def feed(self, event: Any, t: float) -> None: ...
+    def staff_account(self) -> int: ...
+    def report_member(self, member: int, t: float, lookback: int = 2000) -> bool: ...
+
+
+class Gate(Protocol):
+    """The entry policy, or the open door (sim/model/designs/entry.py)."""
+
+    waiting: Any
+
+    def queue(self, i: int, t: float) -> bool: ...
+    def admit(self, i: int, t: float, invited: bool) -> bool: ...
+    def on_leave(self, t: float) -> None: ...
+    def day_row(self, t: float) -> dict[str, float]: ...
+    def summary(self) -> dict[str, float]: ...
+
+
+class Calendar(Protocol):
+    """The activities calendar (sim/model/designs/activities.py)."""
+
+    occurrences: list[int]
+    participants: int
+    failed_group_buys: int
+    perk_cost: float
+
+    def staff(self) -> int: ...
+    def relaunch(self) -> None: ...
+    def close_day(self) -> tuple[float, list[int], dict[str, Any]]: ...
+
+
+class Business(Protocol):
+    """Purchases and costs (sim/model/designs/business.py)."""
+
+    def day(self, day: int, t: float, takers: list[int], activity_minutes: float) -> dict[str, Any]: ...
+    def summary(self, entry_fees: float, perk_cost: float, compensation: float) -> dict[str, Any]: ...
+
+
+class Lifecycle(Protocol):
+    """Delivery, second life and dissolution (sim/model/designs/lifecycle.py)."""
+
+    relaunches: int
+    delivery_complaints: int
+
+    def day(self, day: int, t: float, row: dict[str, Any]) -> None: ...
+
+
+class Days(Protocol):
+    """The ticks: the per-day series, its counters and the outcome (sim/model/ticks.py)."""
+
+    days: list[dict[str, Any]]
+    day_counts: dict[str, int]
+    deleted_by_day: dict[int, list[int]]
+    outcome: Any
+
+    def begin(self) -> None: ...
+    def dissolve(self) -> None: ...
+
+
+class Cast(Protocol):
+    """The adversaries' accounts (sim/model/adversaries/accounts.py)."""
+
+    ledgers: list[Any]
+    reports: list[Any]
+    poached: int
+    brigade_complaints: int
+    grievance_complaints: int
+    compensation_paid: float
+
+
 @runtime_checkable
 class World(Protocol):
-    """One group in one run, as the model's parts see it (see the module docstring)."""
+    """One group in one run, as the model's parts see it (see the module docstring).
+
+    Everything is read-only but ``operator``, which the operator's builder sets
+    (sim/model/staff/operator.py); the parts change the world through their own
+    methods and the commands below.
+    """
 
     # time
-    end: float
-    env: simpy.Environment
-    clock: DiurnalClock
-    timeline: Timeline
+    @property
+    def end(self) -> float: ...
+    @property
+    def env(self) -> simpy.Environment: ...
+    @property
+    def clock(self) -> DiurnalClock: ...
+    @property
+    def timeline(self) -> Timeline: ...
     # inputs
-    scenario: Scenario
-    streams: Streams
-    rules: Any
-    log: EventLog
+    @property
+    def scenario(self) -> Scenario: ...
+    @property
+    def streams(self) -> Streams: ...
+    @property
+    def rules(self) -> Any: ...
+    @property
+    def log(self) -> EventLog: ...
     # state
-    roster: Roster
-    graph: nx.Graph
-    traits: dict[int, dict[str, float]]
+    @property
+    def roster(self) -> Roster: ...
+    @property
+    def graph(self) -> nx.Graph: ...
+    @property
+    def traits(self) -> dict[int, dict[str, float]]: ...
     # parts
-    population: Population
-    membership: Membership
-    posting: Posting
-    review: Review
-    cascades: CascadeModel
-    operator: Staffing
-    moderation: Moderation
-    gate: Gate
-    calendar: Calendar
-    business: BusinessLedger
-    lifecycle: LifecycleClock
-    ticks: Ticks
-    cast: CastAccounts
-    ties: PortfolioTies
+    @property
+    def population(self) -> Population: ...
+    @property
+    def membership(self) -> Membership: ...
+    @property
+    def posting(self) -> Posting: ...
+    @property
+    def review(self) -> Review: ...
+    @property
+    def cascades(self) -> Cascades: ...
+    operator: Operator
+    @property
+    def moderation(self) -> Moderation: ...
+    @property
+    def gate(self) -> Gate: ...
+    @property
+    def calendar(self) -> Calendar: ...
+    @property
+    def business(self) -> Business: ...
+    @property
+    def lifecycle(self) -> Lifecycle: ...
+    @property
+    def ticks(self) -> Days: ...
+    @property
+    def cast(self) -> Cast: ...
+    @property
+    def ties(self) -> PortfolioTies: ...
 
     @property
     def now(self) -> float:
@@ -137,4 +310,7 @@ class World(Protocol):
         ...
 
 
-__all__ = ["World"]
+__all__ = [
+    "Business", "Calendar", "Cascades", "Cast", "Days", "Gate", "Lifecycle", "Membership", "Moderation", "Operator",
+    "Population", "Posting", "Review", "World",
+]

@@ -38,9 +38,10 @@ from sim.model.members.roster import Roster
 from sim.model.messages import KIND_NAMES, Kind, Message
 from sim.model.moderation import Moderation
 from sim.model.shared import NoPortfolio, PortfolioTies
-from sim.model.staff.operator import NoOperator, Staffing
+from sim.model.staff.operator import NoOperator
 from sim.model.ticks import Ticks
 from sim.model.timeline import Timeline
+from sim.model.world import Operator
 from sim.spec.scenario import Scenario, resolve_ruleset
 
 
@@ -86,7 +87,7 @@ class Simulation:
         self.rules = sc.ruleset.build()
         self.traits: dict[int, dict[str, float]] = {}
         self.graph = nx.Graph()
-        self.operator: Staffing = NoOperator()
+        self.operator: Operator = NoOperator()  # the operator's builder appoints one (sim/model/staff/operator.py)
         self.cast = CastAccounts()
         self.ticks = Ticks(self)
         self.posting = Posting(self)

@@ -20,7 +20,7 @@ import simpy
 
 from sim.model.members.roster import ADVERSARY, LEGIT, MEMBER
 from sim.model.messages import Kind
-from sim.model.adversaries.spammers import AdversaryLedger, _draw
+from sim.model.adversaries.spammers import AdversaryLedger, param_picker
 
 if TYPE_CHECKING:
     from sim.model.world import World
@@ -48,7 +48,7 @@ class Brigade:
         self.sim = sim
         rng = stream("brigade")
         self.rng = rng
-        pick = _draw(rng, 0)
+        pick = param_picker(rng, 0)
         infiltrate = max(pick(p.infiltration_days), 0.0) * 1440.0
         attack = max(pick(p.attack_day), 0.0) * 1440.0
         attack_end = min(attack + max(pick(p.attack_days), 0.0) * 1440.0, sim.end)
@@ -124,7 +124,7 @@ class Incident:
 
     def __init__(self, sim: World, entry: IncidentRole, rng: np.random.Generator) -> None:
         p = entry.params
-        pick = _draw(rng, 0)
+        pick = param_picker(rng, 0)
         self.sim, self.rng, self.p = sim, rng, p
         self.t = max(pick(p.day), 0.0) * 1440.0
         self.share = pick(p.affected_share)

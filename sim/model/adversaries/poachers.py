@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
-from sim.model.adversaries.spammers import AdversaryLedger, _draw
+from sim.model.adversaries.spammers import AdversaryLedger, param_picker
 from sim.model.members.roster import ADVERSARY, LEGIT, MEMBER
 from sim.model.messages import Kind
 
@@ -31,7 +31,7 @@ class Poacher:
 
     def __init__(self, sim: World, entry_idx: int, entry: PoacherRole, index: int, rng: np.random.Generator) -> None:
         p = entry.params
-        pick = _draw(rng, index)
+        pick = param_picker(rng, index)
         self.sim, self.rng = sim, rng
         join_t = max(pick(p.join_day), 0.0) * 1440.0
         end = min(join_t + max(pick(p.stay_days), 0.0) * 1440.0, sim.end)

@@ -48,7 +48,8 @@ class AdversaryLedger:
     ads: list[int] = field(default_factory=list)  # message ids
 
 
-def _draw(rng: np.random.Generator, index: int) -> Callable[[object], float]:
+def param_picker(rng: np.random.Generator, index: int) -> Callable[[object], float]:
+    """A picker of parameter ``index``: a list gives its ``index``-th value, a distribution one draw from ``rng``."""
     return lambda v: float(v[index]) if isinstance(v, list) else float(sample(v, rng, 1)[0])  # type: ignore[arg-type,index]
 
 
@@ -57,7 +58,7 @@ class Spammer:
 
     def __init__(self, sim: World, entry_idx: int, entry: AdSpammerRole, index: int, rng: np.random.Generator) -> None:
         p = entry.params
-        pick = _draw(rng, index)
+        pick = param_picker(rng, index)
         # The first draws keep the foundation's order, so old scenarios replay the same.
         join_t = max(pick(p.join_day), 0.0) * 1440.0
         stay = max(pick(p.stay_days), 0.0) * 1440.0
@@ -209,7 +210,7 @@ class Spammer:
 
 def stream_for(sim: World, entry: Any, index: int) -> Callable[[object], float]:
     """Draws for parameters added after the foundation, from their own keyed stream."""
-    return _draw(sim.streams.get(f"count:{entry.label}:extra-{index}"), index)
+    return param_picker(sim.streams.get(f"count:{entry.label}:extra-{index}"), index)
 
 
 def add_spammers(sim: World, k: int, entry: AdSpammerRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
@@ -218,4 +219,4 @@ def add_spammers(sim: World, k: int, entry: AdSpammerRole, first: int, n: int, t
     return []
 
 
-__all__ = ["AD_LINK_TEXTS", "AD_TEXTS", "OBFUSCATED_TEXTS", "AdversaryLedger", "Spammer", "add_spammers", "stream_for"]
+__all__ = ["AD_LINK_TEXTS", "AD_TEXTS", "OBFUSCATED_TEXTS", "AdversaryLedger", "Spammer", "add_spammers", "param_picker", "stream_for"]

@@ -94,7 +94,12 @@ class Operator:
         """When a case raised at ``t`` gets handled, given a delay distribution."""
         return self.next_working_time(t + max(self.draw(param), 0.0)) - t
 
+    def response_delay(self, t: float) -> float:
+        """How long until a rule case raised at ``t`` is handled by hand (one draw per case)."""
+        return self.delay(t, self.params.response_delay_minutes)
+
     def maybe_answer(self, question_id: int, t: float) -> None:
+        """Perhaps answer question ``question_id`` (asked at ``t``), after a delay in working hours."""
         if self.draw(_UNIFORM) < self.answer_p:
             when = self.delay(t, self.params.answer_delay_minutes)
             self.sim.schedule(t + when, lambda: self._answer(question_id))
@@ -114,6 +119,10 @@ class NoOperator:
 
     def maybe_answer(self, question_id: int, t: float) -> None:  # noqa: D102
         return None
+
+    def response_delay(self, t: float) -> float:
+        """No delay: moderation routes no case to a missing operator (they go to the bot)."""
+        return 0.0
 
 
 Staffing = Operator | NoOperator
