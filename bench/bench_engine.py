@@ -69,7 +69,7 @@ def floor_model(n: int, rules: bool, seed: int = 1, inline: bool = False) -> flo
     two built-in rules judging it through the rule engine. No members, no
     reading, no satisfaction, no questions, no log, no set-up. ``inline``
     drops the timeouts too (one process walks the message times, as
-    ``Simulation._chatter`` does between events).
+    ``Posting.chatter`` in sim/model/members/posting.py does between events).
     """
     rng = np.random.default_rng(seed)
     senders = rng.integers(0, 500, n).tolist()

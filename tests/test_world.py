@@ -81,7 +81,7 @@ def test_the_object_the_parts_receive_is_a_world() -> None:
     assert isinstance(sim, World)
     for part in (sim.posting, sim.membership, sim.review, sim.population, sim.moderation, sim.ticks, sim.calendar,
                  sim.business, sim.lifecycle, sim.cascades):
-        assert getattr(part, "world", None) is sim or getattr(part, "sim", None) is sim
+        assert part.world is sim
     assert not isinstance(object(), World)
 
 

@@ -78,9 +78,9 @@ class HumanDesk:
 class Moderation:
     """Applies rule actions to one simulation and keeps per-rule ground truth."""
 
-    def __init__(self, sim: World) -> None:
-        self.sim = sim
-        self.executors = sim.scenario.ruleset.executors()  # type: ignore[union-attr]
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.executors = world.scenario.ruleset.executors()  # type: ignore[union-attr]
         self.stats: dict[str, dict[str, Any]] = {}
         self._desks: dict[str, HumanDesk] = {}
         self._punished: dict[str, set[int]] = {}
@@ -88,8 +88,8 @@ class Moderation:
         self._staff_id: int | None = None
         self._reports: dict[int, int] = {}
         self._scanned = 0
-        if sim.rules.wants(MessageReported):
-            sim.schedule(60.0, self._scan_reports)
+        if world.rules.wants(MessageReported):
+            world.schedule(60.0, self._scan_reports)
 
     # ---- bookkeeping -----------------------------------------------------------
     def stat(self, rule: str) -> dict[str, Any]:
@@ -99,7 +99,7 @@ class Moderation:
         return s
 
     def truth(self, member: int) -> int:
-        return int(self.sim.roster.truth[member]) if member >= 0 else STAFF
+        return int(self.world.roster.truth[member]) if member >= 0 else STAFF
 
     def case(self, rule: str, member: int, t: float) -> None:
         """Ground truth for one carried-out punitive case (one per rule, member and moment)."""
@@ -120,29 +120,29 @@ class Moderation:
     # ---- routing ---------------------------------------------------------------
     def apply_all(self, actions: list[Action], t: float) -> None:
         """Carry out ``actions`` raised at time ``t`` (now, or later for a human)."""
-        sim = self.sim
+        world = self.world
         cases: dict[tuple[str, int], list[Action]] = {}
         operator_cases: dict[tuple[str, int], bool] = {}  # case -> the operator has time for it
         for a in actions:
             stats = self.stat(a.rule)
             stats["actions"] += 1
             if a.member >= 0 and isinstance(a, PUNITIVE):
-                stats["on_adversaries" if sim.roster.truth[a.member] == ADVERSARY else "on_legitimate"] += 1
+                stats["on_adversaries" if world.roster.truth[a.member] == ADVERSARY else "on_legitimate"] += 1
             executor = self.executors.get(a.rule, Executor.BOT)
-            if executor is Executor.OPERATOR and sim.operator.present:
+            if executor is Executor.OPERATOR and world.operator.present:
                 key = (a.rule, a.member if isinstance(a, PUNITIVE) else -2 - len(operator_cases))
                 if key not in operator_cases:
                     # In a portfolio the operator's minutes are shared by all groups: a case
                     # that finds the day's budget spent is missed (seed 001: 5-10 groups each).
                     cost = a.minutes if isinstance(a, PrivateTalk) else OPERATOR_MINUTES_PER_CASE
-                    free = sim.ties.attention.spend(sim, t, cost)
+                    free = world.ties.attention.spend(world, t, cost)
                     operator_cases[key] = free
                     stats["moderator_minutes" if free else "missed"] += cost if free else 1
                 if not operator_cases[key]:
                     continue
                 # one delay draw per action, as the operator always did (keeps runs comparable)
-                delay = sim.operator.response_delay(t)
-                sim.schedule(t + delay, lambda a=a, when=t + delay: self.apply(a, when))
+                delay = world.operator.response_delay(t)
+                world.schedule(t + delay, lambda a=a, when=t + delay: self.apply(a, when))
             elif isinstance(executor, HumanExecutor):
                 cases.setdefault((a.rule, a.member if isinstance(a, PUNITIVE) else -2 - len(cases)), []).append(a)
             else:
@@ -155,7 +155,7 @@ class Moderation:
         assert isinstance(spec, HumanExecutor)
         desk = self._desks.get(spec.label)
         if desk is None:
-            desk = self._desks[spec.label] = HumanDesk(spec, self.sim.streams.get("moderator", len(self._desks)))
+            desk = self._desks[spec.label] = HumanDesk(spec, self.world.streams.get("moderator", len(self._desks)))
         punitive = isinstance(group[0], PUNITIVE)
         talk = next((a.minutes for a in group if isinstance(a, PrivateTalk)), 0.0)
         cost = spec.minutes_per_case if punitive else STAFF_POST_MINUTES
@@ -170,43 +170,43 @@ class Moderation:
         def carry_out() -> None:
             for a in group:
                 self.apply(a, when)
-        self.sim.schedule(when, carry_out)
+        self.world.schedule(when, carry_out)
 
     # ---- effects ---------------------------------------------------------------
     def apply(self, a: Action, t: float) -> None:
         """Carry out one action at time ``t``: count the case, then its effect (sim/model/effects.py)."""
         if isinstance(a, PUNITIVE) and a.member >= 0 and not isinstance(a, (Delete, MoveToAdThread)):
-            if self.sim.roster.present[a.member]:
+            if self.world.roster.present[a.member]:
                 self.case(a.rule, a.member, t)
         effect = effect_for(a)
         if effect is None:
             raise TypeError(f"no effect registered for the action {type(a).__name__} (see sim.model.effects.register_effect)")
-        effect(self.sim, a, t)
+        effect(self.world, a, t)
 
     def feed(self, event: Any, t: float) -> None:
         """Hand a simulated event (report, payment, appeal) to the rules and apply what they ask."""
-        if self.sim.rules.wants(type(event)):
-            self.sim.roster.now = t
-            self.apply_all(self.sim.rules.handle(event, self.sim.roster), t)
+        if self.world.rules.wants(type(event)):
+            self.world.roster.now = t
+            self.apply_all(self.world.rules.handle(event, self.world.roster), t)
 
     def staff_account(self) -> int:
         """Who posts for the rules: the operator, else a bot admin account."""
-        sim = self.sim
-        if sim.operator.present:
-            return sim.operator.id
+        world = self.world
+        if world.operator.present:
+            return world.operator.id
         if self._staff_id is None:
-            self._staff_id = sim.roster.new_agent(-1, STAFF, ADMIN)
+            self._staff_id = world.roster.new_agent(-1, STAFF, ADMIN)
         return self._staff_id
 
     def report(self, m: Any, t: float) -> None:
         """Someone reports message ``m`` (举报); rules with a report-count trigger see the count."""
         count = self._reports[m.id] = self._reports.get(m.id, 0) + 1
-        if self.sim.rules.wants(MessageReported):
+        if self.world.rules.wants(MessageReported):
             self.feed(MessageReported(t, m, m.sender, count), t)
 
     def report_member(self, member: int, t: float, lookback: int = 2000) -> bool:
         """Report ``member``'s latest visible message among the last ``lookback``; False if none."""
-        msgs = self.sim.roster.messages
+        msgs = self.world.roster.messages
         for m in reversed(msgs[-lookback:]):
             if m.sender == member and m.deleted_at < 0:
                 self.report(m, t)
@@ -215,20 +215,20 @@ class Moderation:
 
     def _scan_reports(self) -> None:
         """Hourly: members report what they saw in the last hour (ads mostly)."""
-        sim, g = self.sim, self.sim.roster
-        t = sim.env.now
+        world, g = self.world, self.world.roster
+        t = world.env.now
         msgs, start = g.messages, self._scanned
         self._scanned = len(msgs)
         readers = float(np.count_nonzero(g.present[: g.n] & g.reader[: g.n]))
-        rng = sim.streams.get("reports", int(t // 60))
+        rng = world.streams.get("reports", int(t // 60))
         for m in msgs[start:]:
             if m.deleted_at >= 0 or g.visible[m.sender] != MEMBER:
                 continue
             rate = REPORTS_PER_AD * readers / 100.0 if m.kind is Kind.AD else FALSE_REPORTS
             for _ in range(int(rng.poisson(rate))):
                 self.report(m, t)
-        if t + 60.0 < sim.end:
-            sim.schedule(t + 60.0, self._scan_reports)
+        if t + 60.0 < world.end:
+            world.schedule(t + 60.0, self._scan_reports)
 
 
 def totals(stats: dict[str, dict[str, Any]]) -> dict[str, float]:

@@ -1,7 +1,7 @@
 """Which code builds each role: a dict of built-ins, plus plugins from entry points.
 
 A role builder is called once per population entry (and once per arrival) as
-``build(sim, entry_index, entry, first, n, t0, stream) -> list[int]``: it creates
+``build(world, entry_index, entry, first, n, t0, stream) -> list[int]``: it creates
 ``n`` agents numbered ``first..first+n-1`` within the entry, joining at ``t0``,
 drawing from ``stream(purpose)``, and returns the ids of those that read the
 group (members, for the social graph). Third-party roles register in the
@@ -32,7 +32,7 @@ class RolePlugin(Protocol):
     params_model: type[BaseModel]
 
     def build(
-        self, sim: World, entry_index: int, entry: Any, first: int, n: int, t0: float,
+        self, world: World, entry_index: int, entry: Any, first: int, n: int, t0: float,
         stream: Callable[[str], np.random.Generator],
     ) -> list[int]: ...
 

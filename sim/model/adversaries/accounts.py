@@ -30,15 +30,15 @@ class CastAccounts:
     compensation_paid: float = 0.0
 
 
-def ad_reach(sim: World, message_ids: list[int]) -> float:
+def ad_reach(world: World, message_ids: list[int]) -> float:
     """Member-looks at these ads while they were up (see module docstring)."""
-    if not message_ids or not sim.review.review_times:
+    if not message_ids or not world.review.review_times:
         return 0.0
-    g = sim.roster
-    times = np.asarray(sim.review.review_times)
-    cum = np.r_[0, np.cumsum(sim.review.review_counts)]
+    g = world.roster
+    times = np.asarray(world.review.review_times)
+    cum = np.r_[0, np.cumsum(world.review.review_counts)]
     cap = float((g.ever_joined[: g.n] & g.reader[: g.n]).sum())
-    t_end = sim.env.now
+    t_end = world.env.now
     total = 0.0
     for mid in message_ids:
         m = g.messages[mid]
@@ -54,14 +54,14 @@ def _roi(ledgers: list[Any]) -> tuple[float, float, float]:
     return spent, payoff, (payoff - spent) / spent if spent > 0 else float("nan")
 
 
-def cast_summary(sim: World) -> dict[str, Any]:
+def cast_summary(world: World) -> dict[str, Any]:
     """Summary keys added by the cast (sim/model/staff/, sim/model/adversaries/)."""
-    for ledger in sim.cast.ledgers:
+    for ledger in world.cast.ledgers:
         if ledger.ads:
-            ledger.reach = ad_reach(sim, ledger.ads)
-    spammers = [x for x in sim.cast.ledgers if x.role == "ad_spammer"]
+            ledger.reach = ad_reach(world, ledger.ads)
+    spammers = [x for x in world.cast.ledgers if x.role == "ad_spammer"]
     s_spent, s_payoff, s_roi = _roi(spammers)
-    a_spent, a_payoff, a_roi = _roi(sim.cast.ledgers)
+    a_spent, a_payoff, a_roi = _roi(world.cast.ledgers)
     return {
         "spammer_accounts": sum(len(x.accounts) for x in spammers),
         "spammer_reach": float(sum(x.reach for x in spammers)),
@@ -70,16 +70,16 @@ def cast_summary(sim: World) -> dict[str, Any]:
         "spammer_roi": float(s_roi),
         "adversary_spent": float(a_spent),
         "adversary_roi": float(a_roi),
-        "poached": sim.cast.poached,
-        "brigade_complaints": sim.cast.brigade_complaints,
-        "grievance_complaints": sim.cast.grievance_complaints,
-        "reports_filed": len(sim.cast.reports),
-        "compensation_paid": float(sim.cast.compensation_paid),
-        "shill_exposures": sim.posting.shill_exposures,
-        "cascade_leaves": sim.cascades.cascade_leaves,
-        "cascade_complaints": sim.cascades.cascade_complaints,
-        "volunteer_admins": int(sim.roster.volunteer[: sim.roster.n].sum()),
-        "referrals": sim.population.referrals,
+        "poached": world.cast.poached,
+        "brigade_complaints": world.cast.brigade_complaints,
+        "grievance_complaints": world.cast.grievance_complaints,
+        "reports_filed": len(world.cast.reports),
+        "compensation_paid": float(world.cast.compensation_paid),
+        "shill_exposures": world.posting.shill_exposures,
+        "cascade_leaves": world.cascades.cascade_leaves,
+        "cascade_complaints": world.cascades.cascade_complaints,
+        "volunteer_admins": int(world.roster.volunteer[: world.roster.n].sum()),
+        "referrals": world.population.referrals,
     }
 
 

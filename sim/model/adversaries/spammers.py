@@ -56,7 +56,7 @@ def param_picker(rng: np.random.Generator, index: int) -> Callable[[object], flo
 class Spammer:
     """An ad poster (广告手/爆粉): joins, sleeps, posts ads, evades, returns after a kick, at a cost."""
 
-    def __init__(self, sim: World, entry_idx: int, entry: AdSpammerRole, index: int, rng: np.random.Generator) -> None:
+    def __init__(self, world: World, entry_idx: int, entry: AdSpammerRole, index: int, rng: np.random.Generator) -> None:
         p = entry.params
         pick = param_picker(rng, index)
         # The first draws keep the foundation's order, so old scenarios replay the same.
@@ -64,12 +64,12 @@ class Spammer:
         stay = max(pick(p.stay_days), 0.0) * 1440.0
         rate = max(pick(p.ad_rate), 0.0)
         self.link_share = pick(p.link_share)
-        self.sim, self.entry_idx, self.rng, self.stay, self.rate = sim, entry_idx, rng, stay, rate
-        i = sim.roster.new_agent(entry_idx, ADVERSARY, MEMBER)
-        end = min(join_t + stay, sim.end)
-        times = sim.clock.poisson_times(rng, rate, join_t, end)
+        self.world, self.entry_idx, self.rng, self.stay, self.rate = world, entry_idx, rng, stay, rate
+        i = world.roster.new_agent(entry_idx, ADVERSARY, MEMBER)
+        end = min(join_t + stay, world.end)
+        times = world.clock.poisson_times(rng, rate, join_t, end)
         draws = rng.random((len(times), 2))
-        extra = stream_for(sim, entry, index)
+        extra = stream_for(world, entry, index)
         e = entry.params.economics
         self.sleep = max(pick(p.sleep_days), 0.0) * 1440.0 if p.sleep_days else 0.0
         self.evasion = pick(p.evasion) if p.evasion else 0.0
@@ -86,17 +86,17 @@ class Spammer:
         self.belief = {"plain": [2.0, 1.0], "evade": [1.0, 1.0], "comply": [1.0, 1.0]}
         self._pending: list[tuple[int, str]] = []
         self._last_ad = -1e18
-        sim.cast.ledgers.append(self.ledger)
+        world.cast.ledgers.append(self.ledger)
         self._enter(i, join_t, end, times.tolist(), draws.tolist())
 
     def _enter(self, i: int, join_t: float, end: float, times: list[float], draws: list[list[float]]) -> None:
         self.ledger.accounts.append(i)
         self.ledger.spent += self.account_cost + self.entry_fee
-        self.sim.membership.start(i, self.life(i, join_t, end, times, draws))
+        self.world.membership.start(i, self.life(i, join_t, end, times, draws))
 
     # ---- choice by expected return ------------------------------------------------
     def _learn(self, t: float) -> None:
-        g = self.sim.roster
+        g = self.world.roster
         keep = []
         for mid, mode in self._pending:
             m = g.messages[mid]
@@ -110,7 +110,7 @@ class Spammer:
 
     def expected_returns(self) -> dict[str, float]:
         """Expected yuan from one more ad in each mode: P(survive) * reach * value - cost."""
-        reach = self.view_share * self.sim.roster.count * self.ledger.value_per_view
+        reach = self.view_share * self.world.roster.count * self.ledger.value_per_view
         out = {}
         for mode, (a, b) in self.belief.items():
             factor = EVASIVE_REACH if mode == "evade" else 1.0
@@ -131,35 +131,35 @@ class Spammer:
 
     # ---- posting ------------------------------------------------------------------
     def _post(self, i: int, mode: str, t: float, u_link: float, u_text: float) -> None:
-        sim = self.sim
+        world = self.world
         if mode == "evade":
             form = EVASIVE_FORMS[int(np.searchsorted(self.form_cdf, u_link, side="right").clip(0, 3))]
             if form == "obfuscated":
-                m = sim.post(i, Kind.AD, OBFUSCATED_TEXTS[int(u_text * len(OBFUSCATED_TEXTS))], t)
+                m = world.post(i, Kind.AD, OBFUSCATED_TEXTS[int(u_text * len(OBFUSCATED_TEXTS))], t)
             elif form == "image":
-                m = sim.post(i, Kind.AD, "[图片]", t, form=MessageForm.IMAGE, has_image=True)
+                m = world.post(i, Kind.AD, "[图片]", t, form=MessageForm.IMAGE, has_image=True)
             elif form == "card":
-                m = sim.post(i, Kind.AD, "[名片]", t, form=MessageForm.CARD, has_card=True)
+                m = world.post(i, Kind.AD, "[名片]", t, form=MessageForm.CARD, has_card=True)
             else:
-                m = sim.post(i, Kind.AD, "[小程序] 领券", t, form=MessageForm.MINI_PROGRAM, has_mini_program=True)
+                m = world.post(i, Kind.AD, "[小程序] 领券", t, form=MessageForm.MINI_PROGRAM, has_mini_program=True)
         else:
             if mode == "comply":  # pays the group's ad fee as a red packet first (seed 001 §一.5, 004)
                 self.ledger.spent += self.ad_fee
-                sim.post(i, Kind.ACTIVITY, "[红包] 广告费", t, form=MessageForm.RED_PACKET, value_dim=0, value=0.01)
-                if not sim.roster.present[i]:
+                world.post(i, Kind.ACTIVITY, "[红包] 广告费", t, form=MessageForm.RED_PACKET, value_dim=0, value=0.01)
+                if not world.roster.present[i]:
                     return
             if u_link < self.link_share:
-                m = sim.post(i, Kind.AD, AD_LINK_TEXTS[int(u_text * len(AD_LINK_TEXTS))], t, form=MessageForm.LINK, has_link=True)
+                m = world.post(i, Kind.AD, AD_LINK_TEXTS[int(u_text * len(AD_LINK_TEXTS))], t, form=MessageForm.LINK, has_link=True)
             else:
-                m = sim.post(i, Kind.AD, AD_TEXTS[int(u_text * len(AD_TEXTS))], t)
+                m = world.post(i, Kind.AD, AD_TEXTS[int(u_text * len(AD_TEXTS))], t)
         self.ledger.ads.append(m.id)
         self._pending.append((m.id, mode))
 
     def life(self, i: int, join_t: float, end: float, times: list[float], draws: list[list[float]]) -> Generator[Any, Any, None]:
-        sim, env, g = self.sim, self.sim.env, self.sim.roster
+        world, env, g = self.world, self.world.env, self.world.roster
         try:
             yield env.timeout(max(join_t - env.now, 0.0))
-            if not sim.join(i):
+            if not world.join(i):
                 return
             quiet_until = join_t + self.sleep  # a sleeper waits out new-member limits
             for t, (u_link, u_text) in zip(times, draws):
@@ -170,7 +170,7 @@ class Spammer:
                     continue
                 mode = self.choose(t, u_text)
                 if mode == "leave":
-                    sim.leave(i, t, reason="gave_up")
+                    world.leave(i, t, reason="gave_up")
                     return
                 self._last_ad = t
                 self._post(i, mode, t, u_link, u_text)
@@ -178,7 +178,7 @@ class Spammer:
                     break
             else:
                 yield env.timeout(max(end - env.now, 0.0))
-                sim.leave(i)
+                world.leave(i)
                 return
         except simpy.Interrupt:
             pass
@@ -186,36 +186,36 @@ class Spammer:
 
     def _maybe_return(self) -> None:
         """After a kick: a new account if one is left, affordable, and worth more than it costs."""
-        sim = self.sim
+        world = self.world
         cost = self.account_cost + self.entry_fee
         if self.returns_left <= 0 or self.ledger.spent + cost > self.budget:
             return
         if self.adaptive:
-            self._learn(sim.env.now)
+            self._learn(world.env.now)
             best = max(self.expected_returns().values())
             ads = self.rate * self.return_delay / 1440.0 if self.return_delay > 0 else self.rate
             if best * max(ads, 1.0) <= cost:
                 return
         self.returns_left -= 1
-        t0 = sim.env.now + self.return_delay
-        end = min(t0 + self.stay, sim.end)
-        if t0 >= sim.end:
+        t0 = world.env.now + self.return_delay
+        end = min(t0 + self.stay, world.end)
+        if t0 >= world.end:
             return
-        times = sim.clock.poisson_times(self.rng, self.rate, t0, end)
+        times = world.clock.poisson_times(self.rng, self.rate, t0, end)
         draws = self.rng.random((len(times), 2))
-        i = sim.roster.new_agent(self.entry_idx, ADVERSARY, MEMBER)
-        sim.log.add(sim.env.now, "new_account", i, self.ledger.accounts[-1])
+        i = world.roster.new_agent(self.entry_idx, ADVERSARY, MEMBER)
+        world.log.add(world.env.now, "new_account", i, self.ledger.accounts[-1])
         self._enter(i, t0, end, times.tolist(), draws.tolist())
 
 
-def stream_for(sim: World, entry: Any, index: int) -> Callable[[object], float]:
+def stream_for(world: World, entry: Any, index: int) -> Callable[[object], float]:
     """Draws for parameters added after the foundation, from their own keyed stream."""
-    return param_picker(sim.streams.get(f"count:{entry.label}:extra-{index}"), index)
+    return param_picker(world.streams.get(f"count:{entry.label}:extra-{index}"), index)
 
 
-def add_spammers(sim: World, k: int, entry: AdSpammerRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
+def add_spammers(world: World, k: int, entry: AdSpammerRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
     for j in range(first, first + n):
-        Spammer(sim, k, entry, j, stream(f"spammer-{j}"))
+        Spammer(world, k, entry, j, stream(f"spammer-{j}"))
     return []
 
 

@@ -79,11 +79,11 @@ def _event_times(clock: DiurnalClock, rng: np.random.Generator, rates: np.ndarra
     return owner[order], np.clip(clock.real(w[order]), t0, end)
 
 
-def add_members(sim: World, entry_idx: int, entry: MemberRole, first: int, n: int, t0: float, stream: StreamFor) -> list[int]:
+def add_members(world: World, entry_idx: int, entry: MemberRole, first: int, n: int, t0: float, stream: StreamFor) -> list[int]:
     """Create ``n`` members of one population entry, joining at ``t0``; returns their ids."""
     if n <= 0:
         return []
-    g = sim.roster
+    g = world.roster
     cols = _member_columns(entry, first, n, stream)
     ids = [g.new_agent(entry_idx, LEGIT, MEMBER) for _ in range(n)]
     sl = slice(ids[0], ids[-1] + 1)
@@ -107,20 +107,20 @@ def add_members(sim: World, entry_idx: int, entry: MemberRole, first: int, n: in
     eng = np.clip(cols["initial_satisfaction"], 0.0, 1.0).tolist()
     traits = [dict(zip(cols, row)) for row in zip(*(c.tolist() for c in cols.values()))]
     # visits: several looks within one hour count as one visit
-    owner, times = _event_times(sim.clock, stream("visits"), cols["check_rate"], t0, sim.end)
+    owner, times = _event_times(world.clock, stream("visits"), cols["check_rate"], t0, world.end)
     key = owner * 1_000_000 + (times // 60.0).astype(np.int64)
     # np.unique(key), without its sort: key comes grouped by owner with times sorted, so sorted already
     key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) and (key[1:] >= key[:-1]).all() else np.unique(key)
     v_owner, v_hour = np.divmod(key, 1_000_000)
-    sim.review.schedule_visits(np.asarray(ids)[v_owner], v_hour, stream("visit-thinning").random(len(key)))
+    world.review.schedule_visits(np.asarray(ids)[v_owner], v_hour, stream("visit-thinning").random(len(key)))
     greed = np.clip(cols["priority_greed"], 0.0, 1.0 - 1e-6)
     bursty = greed > 0
-    owner, times = _event_times(sim.clock, stream("posts"), np.where(bursty, 0.0, cols["post_rate"]), t0, sim.end)
+    owner, times = _event_times(world.clock, stream("posts"), np.where(bursty, 0.0, cols["post_rate"]), t0, world.end)
     if bursty.any():  # bursty timing from a priority list (sim/model/members/timing.py)
-        b_owner, b_times = priority_list_times(sim.clock, stream, first, np.where(bursty, cols["post_rate"], 0.0), greed, t0, sim.end)
+        b_owner, b_times = priority_list_times(world.clock, stream, first, np.where(bursty, cols["post_rate"], 0.0), greed, t0, world.end)
         owner, times = np.concatenate([owner, b_owner]), np.concatenate([times, b_times])
     draws = stream("post-draws").random((len(times), 3))
-    sim.posting.add_posts(np.asarray(ids)[owner], times, draws)
+    world.posting.add_posts(np.asarray(ids)[owner], times, draws)
     g.thr_leave[sl] = cols["leave_cascade_threshold"]
     g.thr_complain[sl] = cols["complain_cascade_threshold"]
     g.exposure_loss[sl] = cols["exposure_trust_loss"]
@@ -130,20 +130,20 @@ def add_members(sim: World, entry_idx: int, entry: MemberRole, first: int, n: in
     question_p = (cols["answer_propensity"] + cols["question_share"]).tolist()
     expert_p = (cols["answer_propensity"] + cols["question_share"] + cols["expert_share"]).tolist()
     for j, i in enumerate(ids):
-        sim.membership.join_eng[i] = eng[j]
+        world.membership.join_eng[i] = eng[j]
         g.answer_p[i], g.question_p[i], g.expert_p[i] = answer_p[j], question_p[j], expert_p[j]
-        sim.traits[i] = traits[j]
-        sim.membership.start(i, member_life(sim, i, t0))
-    schedule_referrals(sim, entry_idx, ids, cols["referral_rate"], t0, stream)
+        world.traits[i] = traits[j]
+        world.membership.start(i, member_life(world, i, t0))
+    schedule_referrals(world, entry_idx, ids, cols["referral_rate"], t0, stream)
     return ids
 
 
-def member_life(sim: World, i: int, t0: float):  # noqa: ANN201
+def member_life(world: World, i: int, t0: float):  # noqa: ANN201
     """A member joins at ``t0``; their posts come from the merged posting process (Posting.chatter in sim/model/members/posting.py)."""
-    env = sim.env
+    env = world.env
     if t0 > env.now:
         yield env.timeout(t0 - env.now)
-    sim.join(i)
+    world.join(i)
 
 
 _CONNECTIONS = VALUE_DIMENSIONS.index("connections")

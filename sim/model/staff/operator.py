@@ -38,33 +38,33 @@ class Operator:
 
     present = True
 
-    def __init__(self, sim: World, entry_idx: int, entry: OperatorRole, rng: np.random.Generator) -> None:
-        self.sim, self.rng, self.params = sim, rng, entry.params
+    def __init__(self, world: World, entry_idx: int, entry: OperatorRole, rng: np.random.Generator) -> None:
+        self.world, self.rng, self.params = world, rng, entry.params
         self._buffers: dict[int, list[Any]] = {}
-        self.id = sim.roster.new_agent(entry_idx, STAFF, OWNER)
+        self.id = world.roster.new_agent(entry_idx, STAFF, OWNER)
         start, end = entry.params.working_hours
         mask = np.array([1.0 if start <= h < end else 0.0 for h in range(24)])
-        weights = np.asarray(sim.scenario.diurnal) * mask
+        weights = np.asarray(world.scenario.diurnal) * mask
         self.work_clock = DiurnalClock(weights if weights.sum() > 0 else mask)
         self.start_hour, self.end_hour = start, end
         mix = np.array([max(entry.params.content_mix.get(d, 0.0), 0.0) for d in VALUE_DIMENSIONS])
         self.mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(VALUE_DIMENSIONS), 1 / len(VALUE_DIMENSIONS))
         self.answer_p = _one(entry.params.answer_probability, rng)
         rate = _one(entry.params.content_per_day, rng)
-        times = self.work_clock.poisson_times(rng, rate, 0.0, sim.end)
+        times = self.work_clock.poisson_times(rng, rate, 0.0, world.end)
         dims = rng.choice(len(VALUE_DIMENSIONS), size=len(times), p=self.mix)
         values = sample(entry.params.content_value, rng, len(times)) if len(times) else np.empty(0)
-        sim.membership.start(self.id, self.life(times.tolist(), dims.tolist(), values.tolist()))
+        world.membership.start(self.id, self.life(times.tolist(), dims.tolist(), values.tolist()))
 
     def life(self, times: list[float], dims: list[int], values: list[float]):  # noqa: ANN201
-        env, sim = self.sim.env, self.sim
-        if not sim.join(self.id):
+        env, world = self.world.env, self.world
+        if not world.join(self.id):
             return
         for t, d, v in zip(times, dims, values):
             yield env.timeout(t - env.now)
-            if not sim.ties.attention.spend(sim, t, sim.scenario.business.content_minutes):
+            if not world.ties.attention.spend(world, t, world.scenario.business.content_minutes):
                 continue  # the operator's day is spent on other groups (sim/run/portfolio.py)
-            sim.post(self.id, Kind.CONTENT, f"今日干货：{VALUE_DIMENSIONS[d]}", value_dim=d, value=v)
+            world.post(self.id, Kind.CONTENT, f"今日干货：{VALUE_DIMENSIONS[d]}", value_dim=d, value=v)
 
     def next_working_time(self, t: float) -> float:
         """``t`` if inside working hours, else the next start of work."""
@@ -102,13 +102,13 @@ class Operator:
         """Perhaps answer question ``question_id`` (asked at ``t``), after a delay in working hours."""
         if self.draw(_UNIFORM) < self.answer_p:
             when = self.delay(t, self.params.answer_delay_minutes)
-            self.sim.schedule(t + when, lambda: self._answer(question_id))
+            self.world.schedule(t + when, lambda: self._answer(question_id))
 
     def _answer(self, question_id: int) -> None:
-        sim = self.sim
-        if not sim.ties.attention.spend(sim, sim.env.now, sim.scenario.business.answer_minutes):
+        world = self.world
+        if not world.ties.attention.spend(world, world.env.now, world.scenario.business.answer_minutes):
             return  # no time left today (a portfolio's shared attention)
-        sim.posting.answer(self.id, "已解答，请看公告", question_id=question_id, value=0.2)
+        world.posting.answer(self.id, "已解答，请看公告", question_id=question_id, value=0.2)
 
 
 class NoOperator:
@@ -128,14 +128,14 @@ class NoOperator:
 Staffing = Operator | NoOperator
 
 
-def add_operators(sim: World, entry_idx: int, entry: OperatorRole, first: int, n: int, t0: float, stream: StreamFor) -> list[int]:
+def add_operators(world: World, entry_idx: int, entry: OperatorRole, first: int, n: int, t0: float, stream: StreamFor) -> list[int]:
     """The group's one operator (a second raises: multi-group attention is not modelled yet)."""
     out = []
     for j in range(first, first + n):
-        if sim.operator.present:
+        if world.operator.present:
             raise ValueError("only one operator per group is supported")
-        sim.operator = Operator(sim, entry_idx, entry, stream(f"operator-{j}"))
-        out.append(sim.operator.id)
+        world.operator = Operator(world, entry_idx, entry, stream(f"operator-{j}"))
+        out.append(world.operator.id)
     return out
 
 
