@@ -17,8 +17,7 @@ import numpy as np
 
 from rules import ClockTick
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.members.roster import N_KINDS
-from sim.model.messages import KIND_NAMES, MEMBER_KINDS, Kind
+from sim.model.messages import KIND_NAMES, MEMBER_KINDS, N_KINDS, Kind
 from sim.model.outcomes import Outcome, OutcomeJudge
 from sim.model.staff.crew import promote_volunteers
 

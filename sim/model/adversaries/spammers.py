@@ -18,13 +18,13 @@ import numpy as np
 import simpy
 
 from rules import MessageForm
-from sim.model.members.roster import ADVERSARY, LEGIT, MEMBER
+from sim.model.members.roster import ADVERSARY, MEMBER
 from sim.model.messages import Kind
 from sim.base.params import sample
 
 if TYPE_CHECKING:
     from sim.model.world import World
-    from sim.spec.scenario import AdSpammerRole, PoacherRole
+    from sim.spec.scenario import AdSpammerRole
 
 AD_TEXTS = ("加微信领优惠券", "兼职日结，私聊", "代购正品，扫码进群", "招代理，返利高", "加v送资料")
 AD_LINK_TEXTS = ("点击领取 https://t.cn/xyz", "限时福利 http://bit.ly/abc")

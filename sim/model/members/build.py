@@ -10,13 +10,12 @@ the per-message path free of generator calls.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.base.clock import DiurnalClock, lexsort2
 from sim.model.members.roster import LEGIT, MEMBER
-from sim.model.messages import Kind
 from sim.base.params import sample
 from sim.model.members.timing import priority_list_times, schedule_referrals
 from sim.spec.scenario import VALUE_DIMENSIONS, MemberRole

@@ -19,10 +19,10 @@ from sim.base.clock import MINUTES_PER_DAY, lexsort2
 from sim.model.members.build import COMPLAINT_TEXTS
 from sim.model.members.cascades import engagement_factor
 from sim.model.members.roster import (
-    AD_ANNOY, CONFLICT_ANNOY, LEAVE_THR, MUTE_THR, MUTED_ATTENTION, MUTED_POST, N_KINDS, NOISE_ANNOY, NOISE_TOL,
+    AD_ANNOY, CONFLICT_ANNOY, LEAVE_THR, MUTE_THR, MUTED_ATTENTION, MUTED_POST, NOISE_ANNOY, NOISE_TOL,
     READ_CAP, TAU,
 )
-from sim.model.messages import Kind
+from sim.model.messages import N_KINDS, Kind
 
 if TYPE_CHECKING:
     from sim.model.world import World
