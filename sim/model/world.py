@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import numpy as np
     import simpy
 
-    from rules import MessageForm
+    from rules import MessageForm, RuleEngine
     from sim.base.clock import DiurnalClock
     from sim.base.records import EventLog
     from sim.base.streams import Streams
@@ -227,7 +227,7 @@ class World(Protocol):
     @property
     def streams(self) -> Streams: ...
     @property
-    def rules(self) -> Any: ...
+    def rules(self) -> RuleEngine: ...
     @property
     def log(self) -> EventLog: ...
     # state

@@ -9,7 +9,6 @@ its own: its commands route to the parts that own them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,5 +169,4 @@ def run_scenario(scenario: Scenario, seed: int | None = None, run_id: str = "") 
     return Simulation(scenario, seed, run_id).run()
 
 
-def _json(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False)
+__all__ = ["RunResult", "Simulation", "run_scenario"]
