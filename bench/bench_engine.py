@@ -31,7 +31,7 @@ import simpy
 from rules import MessageForm, MessagePosted
 from rules.builtin import BanAdsAndLinks, FloodLimit
 from rules.engine import RuleEngine
-from sim.model.group import Group
+from sim.model.members.roster import Roster
 from sim.model.messages import Kind, Message
 
 from sim.run.engine import Simulation, run_scenario
@@ -69,7 +69,7 @@ def floor_model(n: int, rules: bool, seed: int = 1, inline: bool = False) -> flo
     two built-in rules judging it through the rule engine. No members, no
     reading, no satisfaction, no questions, no log, no set-up. ``inline``
     drops the timeouts too (one process walks the message times, as
-    ``Simulation._chatter`` does between events).
+    ``Posting.chatter`` in sim/model/members/posting.py does between events).
     """
     rng = np.random.default_rng(seed)
     senders = rng.integers(0, 500, n).tolist()
@@ -77,7 +77,7 @@ def floor_model(n: int, rules: bool, seed: int = 1, inline: bool = False) -> flo
     env = simpy.Environment()
     messages: list[Message] = []
     engine = RuleEngine([BanAdsAndLinks(), FloodLimit()])
-    group = Group(500, 512)
+    group = Roster(500, 512)
     for _ in range(500):
         group.new_agent(0, 0)
     text, chat = MessageForm.TEXT, Kind.CHAT
@@ -134,8 +134,8 @@ def breakdown(scenario: Scenario, repeat: int) -> None:
         for k in range(repeat):
             sim = Simulation(sc, sc.seed + k)
             t = time.perf_counter()
-            sim.env.run(until=sim._stop)
-            n = len(sim.g.messages)
+            sim.env.run(until=sim.timeline.stop_event)
+            n = len(sim.roster.messages)
             per_msg.append((time.perf_counter() - t) / n * 1e6)
             bare.append(bare_loop(n) / n * 1e6)
         us, b = statistics.median(per_msg), statistics.median(bare)

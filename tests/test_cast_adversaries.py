@@ -10,7 +10,7 @@ import pytest
 
 from rules import BanAdsAndLinks, MessagePosted
 from sim.run.engine import Simulation, run_scenario
-from sim.model.group import ADMIN, ADVERSARY
+from sim.model.members.roster import ADMIN, ADVERSARY
 from sim.model.messages import Kind
 from sim.spec.scenario import Scenario, load_scenario
 
@@ -33,7 +33,7 @@ def _ran(s: Scenario, seed: int) -> Simulation:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_sleepers_wait_before_their_first_ad(seed: int) -> None:
     sim = _ran(_preset("sleeper_spammers"), seed)
-    ads = [m.time for m in sim.g.messages if m.kind is Kind.AD]
+    ads = [m.time for m in sim.roster.messages if m.kind is Kind.AD]
     assert ads and min(ads) >= (0.2 + 3) * 1440
 
 
@@ -51,7 +51,7 @@ def test_evasion_changes_observables_only() -> None:
     """Evasive ads are still ads in truth; the keyword rule cannot see them."""
     sim = _ran(_preset("evasive_spammers"), 1)
     rule = BanAdsAndLinks()
-    ads = [m for m in sim.g.messages if m.kind is Kind.AD]
+    ads = [m for m in sim.roster.messages if m.kind is Kind.AD]
     assert {m.form.value for m in ads} >= {"text", "image"}
     assert not any(rule.offends(MessagePosted(m.time, m)) for m in ads)
     gaps = np.diff(sorted(m.time for m in ads if m.sender == ads[0].sender))
@@ -82,23 +82,23 @@ def test_poachers_shrink_the_group_with_no_rule_firing(seed: int) -> None:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_brigade_complaint_spike_after_infiltration(seed: int) -> None:
     sim = _ran(_preset("competitor_brigade"), seed)
-    g = sim.g
+    g = sim.roster
     attack = 6 * 1440
     before = [m for m in g.messages if m.kind is Kind.COMPLAINT and g.truth[m.sender] == ADVERSARY and m.time < attack]
     assert before == []
-    daily = [d["msgs_complaint"] for d in sim.days]
+    daily = [d["msgs_complaint"] for d in sim.ticks.days]
     assert max(daily[6:]) >= 10 * max(max(daily[:6]), 1)
-    assert len(sim.reports) > 0 and all(g.truth[r.target] != ADVERSARY for r in sim.reports)
+    assert len(sim.cast.reports) > 0 and all(g.truth[r.target] != ADVERSARY for r in sim.cast.reports)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_complaint_wave_calmed_only_by_substantive_compensation(seed: int) -> None:
-    from sim.model.roles.attacks import GRIEVANCE_TEXTS
+    from sim.model.adversaries.attacks import GRIEVANCE_TEXTS
 
     response = (2 + 6 / 24) * 1440
 
     def after(sim: Simulation) -> int:
-        return sum(1 for m in sim.g.messages if m.text in GRIEVANCE_TEXTS and m.time > response)
+        return sum(1 for m in sim.roster.messages if m.text in GRIEVANCE_TEXTS and m.time > response)
 
     good, token = _ran(_preset("complaint_wave_compensated"), seed), _ran(_preset("complaint_wave_token"), seed)
     def calmed(sim: Simulation) -> int:
@@ -110,8 +110,8 @@ def test_complaint_wave_calmed_only_by_substantive_compensation(seed: int) -> No
     assert hit(good) == hit(token) > 10
     assert calmed(good) >= 0.6 * hit(good) and calmed(token) <= 0.25 * hit(token)
     assert after(good) < after(token)
-    assert good.g.count > token.g.count
-    assert good.compensation_paid > token.compensation_paid
+    assert good.roster.count > token.roster.count
+    assert good.cast.compensation_paid > token.cast.compensation_paid
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -120,9 +120,9 @@ def test_exposed_shills_cost_trust(seed: int) -> None:
     data = _preset("shills").model_dump(mode="json", by_alias=True)
     data["population"][0]["params"]["exposure_trust_loss"] = 0.0
     blind = _ran(Scenario.model_validate(data), seed)
-    assert sim.shill_exposures > 0
-    assert sim.days[-1]["mean_satisfaction"] < blind.days[-1]["mean_satisfaction"]
-    warm = [m for m in sim.g.messages if m.sender in {i for i in range(sim.g.n) if sim.g.entry[i] == 2}]
+    assert sim.posting.shill_exposures > 0
+    assert sim.ticks.days[-1]["mean_satisfaction"] < blind.ticks.days[-1]["mean_satisfaction"]
+    warm = [m for m in sim.roster.messages if m.sender in {i for i in range(sim.roster.n) if sim.roster.entry[i] == 2}]
     assert warm  # the crew posted
 
 
@@ -131,7 +131,7 @@ def test_full_cast_mixes_every_role() -> None:
     s = run_scenario(_preset("full_cast"), 1).summary
     roles = {e.role for e in sim.scenario.population}
     assert roles == {"member", "operator", "admin", "kol", "shill", "ad_spammer", "poacher", "brigade", "incident"}
-    assert s["volunteer_admins"] == 2 and (sim.g.visible[: sim.g.n] == ADMIN).sum() == 4
+    assert s["volunteer_admins"] == 2 and (sim.roster.visible[: sim.roster.n] == ADMIN).sum() == 4
     for key in ("referrals", "poached", "brigade_complaints", "grievance_complaints", "spammer_accounts"):
         assert s[key] > 0, key
 
@@ -139,7 +139,7 @@ def test_full_cast_mixes_every_role() -> None:
 def test_plugin_role_from_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
     from pydantic import BaseModel
 
-    import sim.model.roles.registry as registry
+    import sim.model.registry as registry
 
     class Params(BaseModel):
         posts: int = 1

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim.run.engine import Simulation, run_scenario
-from sim.model.roles.members import burstiness, mean_steps
+from sim.model.members.timing import burstiness, mean_steps
 from sim.spec.scenario import MemberParams, Scenario, load_scenario
 from sim.run.summary import gini
 
@@ -34,7 +34,7 @@ def test_priority_list_keeps_the_mean_rate() -> None:
 def test_participation_preset(seed: int) -> None:
     sim = Simulation(load_scenario(PRESETS / "participation.yaml"), seed)
     sim.run()
-    g = sim.g
+    g = sim.roster
     members = np.flatnonzero(g.reader[: g.n] & g.ever_joined[: g.n])
     posts = np.asarray(g.posts)[members]
     assert len(members) == 500
@@ -62,8 +62,8 @@ def test_poisson_members_are_not_bursty() -> None:
     sim = Simulation(Scenario.model_validate(data), 1)
     sim.run()
     times: dict[int, list[float]] = {}
-    for m in sim.g.messages:
-        if sim.g.reader[m.sender]:
+    for m in sim.roster.messages:
+        if sim.roster.reader[m.sender]:
             times.setdefault(m.sender, []).append(m.time)
     b = [burstiness(np.array(v)) for v in times.values() if len(v) >= 30]
     assert float(np.median(b)) < 0.2

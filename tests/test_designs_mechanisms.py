@@ -56,7 +56,7 @@ def test_qr_code_expires_unless_renewed() -> None:
 
 def test_account_join_limit_counts_per_person_and_day() -> None:
     sim = Simulation(scenario(entry={"policy": "qr_code", "joins_per_account_per_day": 1}))
-    sim.person_of = dict.fromkeys(range(sim.g.n), "same person")  # everyone is one account
+    sim.ties.person_of.update(dict.fromkeys(range(sim.roster.n), "same person"))  # everyone is one account
     result = sim.run()
     assert result.summary["refused"] >= 38  # one join on day 0, the rest refused
 
@@ -99,9 +99,9 @@ def test_activities_reminders_staleness_and_group_buys() -> None:
             {"kind": "group_buy", "hour": 20, "every_days": 1, "participants_needed": 1000}]
     sim = Simulation(scenario(activities=acts, days=4))
     result = sim.run()
-    check_ins = [m for m in sim.g.messages if m.text == "今日签到开始啦"]
+    check_ins = [m for m in sim.roster.messages if m.text == "今日签到开始啦"]
     assert [m.value for m in check_ins] == pytest.approx([0.1, 0.05, 0.025, 0.0125])  # staleness 0.5 a repeat
-    reminders = [m for m in sim.g.messages if m.text.startswith("活动提醒")]
+    reminders = [m for m in sim.roster.messages if m.text.startswith("活动提醒")]
     assert len(reminders) == 3 * 4 - 2  # no evening-before or half-day notice before day 0's 9:00
     assert result.summary["failed_group_buys"] == 4
     assert result.summary["activity_participants"] > 0
@@ -112,7 +112,7 @@ def test_variants_keep_activities_fresh() -> None:
     acts = [{"kind": "check_in", "hour": 9, "every_days": 1, "staleness": 0.5, "variants": 2}]
     sim = Simulation(scenario(activities=acts, days=4))
     sim.run()
-    assert [round(m.value, 3) for m in sim.g.messages if m.text == "今日签到开始啦"] == [0.1, 0.1, 0.05, 0.05]
+    assert [round(m.value, 3) for m in sim.roster.messages if m.text == "今日签到开始啦"] == [0.1, 0.1, 0.05, 0.05]
 
 
 def test_dissolve_after_inactivity_and_second_life() -> None:

@@ -43,7 +43,7 @@ def test_funnel_moves_screened_members_up(result: tuple[PortfolioRun, dict[str, 
     run, r = result
     assert r["funnel_moves"] > 0
     dst = run.by_name["super"]
-    moved = [i for i in range(dst.g.n) if isinstance(dst.person(i), tuple) and dst.person(i)[0] == 0]
+    moved = [i for i in range(dst.roster.n) if isinstance(dst.person(i), tuple) and dst.person(i)[0] == 0]
     assert len(moved) >= r["funnel_moves"]
     assert r["shared_members"] >= r["funnel_moves"]
 

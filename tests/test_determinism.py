@@ -51,8 +51,8 @@ def test_adding_a_member_keeps_everyone_elses_draws() -> None:
     more["group"]["initial_members"] += 1
     a, b = Simulation(s, 3), Simulation(Scenario.model_validate(more), 3)
     n = s.group.initial_members
-    members_a = [i for i in range(a.g.n) if a.g.reader[i]][:n]  # initial members come first
-    members_b = [i for i in range(b.g.n) if b.g.reader[i]][: n + 1]
+    members_a = [i for i in range(a.roster.n) if a.roster.reader[i]][:n]  # initial members come first
+    members_b = [i for i in range(b.roster.n) if b.roster.reader[i]][: n + 1]
     for i, j in zip(members_a, members_b):
         assert a.traits[i] == b.traits[j]
-        assert (a.g.needs[i] == b.g.needs[j]).all()
+        assert (a.roster.needs[i] == b.roster.needs[j]).all()

@@ -9,7 +9,7 @@ import pytest
 
 from sim.base.clock import CHAT_PROFILE, DiurnalClock
 from sim.run.engine import Simulation
-from sim.model.group import Group
+from sim.model.members.roster import Roster
 from sim.model.messages import Kind, Message
 from sim.model.outcomes import Outcome, OutcomeJudge
 from sim.spec.scenario import Outcomes, Scenario
@@ -46,7 +46,7 @@ def test_zero_weight_hours_get_no_events() -> None:
 
 def test_exposure_skips_messages_deleted_before_a_look() -> None:
     """A member who looks after a deletion never sees the ad; one who looked before did."""
-    g = Group(10)
+    g = Roster(10)
     early, late = g.new_agent(0, 0), g.new_agent(0, 0)
     for i in (early, late):
         g.reader[i] = True
@@ -63,7 +63,7 @@ def test_exposure_skips_messages_deleted_before_a_look() -> None:
 
 
 def test_satisfaction_decays_exponentially() -> None:
-    g = Group(4)
+    g = Roster(4)
     i = g.new_agent(0, 0)
     g.reader[i] = True
     g.sat[i], g.sat_time[i], g.par[i, 0] = 2.0, 0.0, 1440.0
@@ -77,23 +77,23 @@ def test_friend_leaving_costs_satisfaction() -> None:
     sim.env.run(until=1.0)
     i = next(n for n in sim.graph.nodes if sim.graph.degree(n) > 0)
     friend = next(iter(sim.graph.neighbors(i)))
-    before = float(sim.g.satisfaction_now(np.array([friend]), sim.env.now)[0])
+    before = float(sim.roster.satisfaction_now(np.array([friend]), sim.env.now)[0])
     sim.leave(i)
-    after = float(sim.g.satisfaction_now(np.array([friend]), sim.env.now)[0])
+    after = float(sim.roster.satisfaction_now(np.array([friend]), sim.env.now)[0])
     assert before - after == pytest.approx(sim.traits[friend]["friend_leave_penalty"])
 
 
 def test_unanswered_question_costs_satisfaction() -> None:
     sim = Simulation(scenario(population=[{"role": "member", "share": 1.0}]), 2)
     sim.env.run(until=1.0)
-    asker = next(i for i in range(sim.g.n) if sim.g.present[i])
+    asker = next(i for i in range(sim.roster.n) if sim.roster.present[i])
     q = sim.post(asker, Kind.QUESTION, "?")
     t = sim.env.now + 13 * 60  # default patience: 12 hours
-    base = float(sim.g.satisfaction_now(np.array([asker]), t)[0])
-    sim._expire_questions(t)
-    after = float(sim.g.satisfaction_now(np.array([asker]), t)[0])
+    base = float(sim.roster.satisfaction_now(np.array([asker]), t)[0])
+    sim.posting.expire_questions(t)
+    after = float(sim.roster.satisfaction_now(np.array([asker]), t)[0])
     assert base - after == pytest.approx(sim.traits[asker]["unanswered_cost"])
-    assert q.id not in sim.open_questions
+    assert q.id not in sim.posting.open_questions
 
 
 def test_members_with_nothing_of_value_mute_then_leave() -> None:
@@ -148,7 +148,7 @@ def test_operator_executor_acts_after_a_delay() -> None:
     deletes = [(t, tg) for e, t, tg in zip(result.log.event, result.log.time, result.log.target) if e == "delete"]
     assert deletes
     for t, msg_id in deletes:
-        assert t - sim.g.messages[msg_id].time >= 30 - 1e-9
+        assert t - sim.roster.messages[msg_id].time >= 30 - 1e-9
     assert result.summary["ad_exposure"] > 0
 
 

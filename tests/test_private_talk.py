@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from rules import Executor, HumanExecutor, PrivateTalk, RulesetSpec
 from rules.declarative import ActionSpec
 from sim.run.engine import Simulation
-from sim.model.group import ADVERSARY, LEGIT
+from sim.model.members.roster import ADVERSARY, LEGIT
 from sim.model.messages import Kind
 from sim.spec.scenario import Scenario, load_scenario
 from sim.testing import assert_better
@@ -30,7 +30,7 @@ def _sim(ruleset: str = "none") -> Simulation:
 
 
 def _member(sim: Simulation) -> int:
-    g = sim.g
+    g = sim.roster
     return int(np.flatnonzero(g.present[: g.n] & g.reader[: g.n] & (g.truth[: g.n] == LEGIT))[0])
 
 
@@ -51,7 +51,7 @@ def test_declarative_private_talk_rejects_bad_arguments(bad: dict) -> None:
 
 def test_a_member_talked_round_complains_in_private_until_the_talk_wears_off() -> None:
     sim = _sim()
-    g, i = sim.g, _member(sim)
+    g, i = sim.roster, _member(sim)
     friends = list(sim.graph.neighbors(i))
     before_sat = float(g.satisfaction_now(np.array([i]), 60.0)[0])
     sim.moderation.apply(PrivateTalk("control", i, minutes=10, hours=2, satisfaction=0.2), 60.0)
@@ -59,22 +59,22 @@ def test_a_member_talked_round_complains_in_private_until_the_talk_wears_off() -
     assert float(g.satisfaction_now(np.array([i]), 60.0)[0]) == pytest.approx(before_sat + 0.2)
     heard = [float(g.friend_complaints[j]) for j in friends]
     n_msgs = len(g.messages)
-    assert sim.complain(i, "要求退款", 90.0) is None
-    assert len(g.messages) == n_msgs and sim.private_complaints == 1
+    assert sim.posting.complain(i, "要求退款", 90.0) is None
+    assert len(g.messages) == n_msgs and sim.posting.private_complaints == 1
     assert [float(g.friend_complaints[j]) for j in friends] == heard  # no friend heard it
     assert "private_complaint" in sim.log.event
-    m = sim.complain(i, "要求退款", 200.0)  # two hours later: public again
+    m = sim.posting.complain(i, "要求退款", 200.0)  # two hours later: public again
     assert m is not None and m.kind is Kind.COMPLAINT
     assert sim.moderation.stats["control"]["private_talks"] == 1
 
 
 def test_talking_to_an_adversary_changes_nothing() -> None:
     sim = _sim()
-    g, i = sim.g, _member(sim)
+    g, i = sim.roster, _member(sim)
     g.truth[i] = ADVERSARY  # a brigade member is paid to be there
     sim.moderation.apply(PrivateTalk("control", i), 60.0)
     assert g.private_until[i] < 0
-    assert sim.complain(i, "听说要跑路了", 90.0) is not None
+    assert sim.posting.complain(i, "听说要跑路了", 90.0) is not None
 
 
 def test_the_operator_spends_the_talks_minutes() -> None:

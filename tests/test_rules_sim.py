@@ -96,6 +96,6 @@ def test_rewards_recognise_active_members() -> None:
     s = sim.run().summary
     rewarded = {t for e, t in zip(sim.log.event, sim.log.target) if e == "reward"}
     assert rewarded and s["reward_yuan"] == 50 * sum(1 for e in sim.log.event if e == "reward")
-    assert all(sim.g.posts[i] >= 1 for i in rewarded)
+    assert all(sim.roster.posts[i] >= 1 for i in rewarded)
     with pytest.raises(ValueError, match="reward takes"):
         ruleset({**reward, "then": [{"reward": {"kind": "yacht"}}]})

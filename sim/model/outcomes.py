@@ -1,7 +1,7 @@
 """How a run ended: alive, dead (死群), ad group (广告群), blown up (暴雷) or dissolved.
 
 Judged once a day from the day's record, with the scenario's thresholds
-(:class:`sim.scenario.Outcomes`). The first terminal outcome is the run's
+(:class:`world.scenario.Outcomes`). The first terminal outcome is the run's
 outcome, with the day it happened; a group that reaches none is alive and its
 lifetime is censored at the end of the run.
 """

@@ -41,13 +41,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from rules import read_mapping, validate_document
 from sim.base.clock import MINUTES_PER_DAY
-from sim.run.engine import Simulation
-from sim.model.group import ADVERSARY, LEGIT
-from sim.model.roles.adversaries import Spammer
-from sim.spec.scenario import Scenario, load_scenario
 from sim.base.streams import GroupStreams
-from sim.run.summary import summarise
+from sim.model.adversaries.spammers import Spammer
+from sim.model.members.roster import ADVERSARY, LEGIT
 from sim.model.messages import KIND_NAMES
+from sim.model.shared import NoBlacklist, PortfolioTies, UnlimitedAttention
+from sim.model.timeline import Timeline
+from sim.model.world import World
+from sim.run.engine import Simulation
+from sim.run.summary import summarise
+from sim.spec.scenario import Scenario, load_scenario
 
 
 class _Model(BaseModel):
@@ -110,7 +113,7 @@ class Attention:
         self.used: dict[int, float] = {}
         self.skipped: dict[str, int] = {}
 
-    def spend(self, sim: Simulation, t: float, minutes: float) -> bool:
+    def spend(self, sim: World, t: float, minutes: float) -> bool:
         day = int(t // MINUTES_PER_DAY)
         if self.used.get(day, 0.0) + minutes > self.budget:
             self.skipped[sim.scenario.name] = self.skipped.get(sim.scenario.name, 0) + 1
@@ -133,24 +136,20 @@ class PortfolioRun:
         self.p = portfolio
         self.seed = portfolio.seed if seed is None else int(seed)
         self.env = simpy.Environment()
-        self.attention = Attention(portfolio.operator_minutes_per_day) if portfolio.operator_minutes_per_day else None
-        self.blacklist: set[Any] | None = set() if portfolio.shared_blacklist else None
+        minutes = portfolio.operator_minutes_per_day
+        self.attention: Attention | UnlimitedAttention = Attention(minutes) if minutes else UnlimitedAttention()
+        self.blacklist: set[Any] | NoBlacklist = set() if portfolio.shared_blacklist else NoBlacklist()
         self.account_joins: dict[tuple[Any, int], int] = {}
+        timelines: list[Timeline] = []  # every group's, so an event in one stops inline posting in all
         self.funnel_moves = self.adversary_moves = 0
         self._moved: set[Any] = set()
         self.sims: list[Simulation] = []
         for k, (g, sc) in enumerate(zip(portfolio.groups, scenarios)):
             sc = sc.with_values(duration_days=portfolio.duration_days, seed=self.seed)
-            sim = Simulation(sc, self.seed, f"{portfolio.name}/{g.name}#{self.seed}", env=self.env,
-                             streams=GroupStreams(self.seed, g.name))
-            sim.person_of = _Persons(k)
-            sim.account_joins = self.account_joins
-            sim.attention = self.attention
-            sim.blacklist = self.blacklist
-            sim.on_kick = self._on_kick
-            self.sims.append(sim)
-        for sim in self.sims:
-            sim.peers = [s for s in self.sims if s is not sim]
+            ties = PortfolioTies(timelines=timelines, attention=self.attention, blacklist=self.blacklist,
+                                 account_joins=self.account_joins, on_kick=self._on_kick, person_of=_Persons(k))
+            self.sims.append(Simulation(sc, self.seed, f"{portfolio.name}/{g.name}#{self.seed}", env=self.env,
+                                        streams=GroupStreams(self.seed, g.name), ties=ties))
         self._overlap()
         self.by_name = {g.name: s for g, s in zip(portfolio.groups, self.sims)}
         if portfolio.funnel is not None:
@@ -162,37 +161,36 @@ class PortfolioRun:
         if not self.p.overlap:
             return
         first = self.sims[0]
-        base = np.flatnonzero(first.g.reader[: first.g.n] & (first.g.truth[: first.g.n] == LEGIT))
+        base = np.flatnonzero(first.roster.reader[: first.roster.n] & (first.roster.truth[: first.roster.n] == LEGIT))
         for k, sim in enumerate(self.sims[1:], start=1):
-            mine = np.flatnonzero(sim.g.reader[: sim.g.n] & (sim.g.truth[: sim.g.n] == LEGIT))
+            mine = np.flatnonzero(sim.roster.reader[: sim.roster.n] & (sim.roster.truth[: sim.roster.n] == LEGIT))
             n = int(round(self.p.overlap * min(len(mine), len(base))))
             rng = np.random.default_rng([self.seed, k, 77])  # a portfolio-level draw, keyed by group
             for i, j in zip(rng.choice(mine, n, replace=False).tolist(), rng.choice(base, n, replace=False).tolist()):
-                sim.person_of[i] = (0, j)
+                sim.ties.person_of[i] = (0, j)
 
     def shared_members(self) -> int:
         """Persons who were in more than one group."""
         seen: dict[Any, int] = {}
         for sim in self.sims:
-            joined = np.flatnonzero(sim.g.ever_joined[: sim.g.n] & sim.g.reader[: sim.g.n]).tolist()
+            joined = np.flatnonzero(sim.roster.ever_joined[: sim.roster.n] & sim.roster.reader[: sim.roster.n]).tolist()
             for person in {sim.person(i) for i in joined}:
                 seen[person] = seen.get(person, 0) + 1
         return sum(1 for c in seen.values() if c > 1)
 
-    def _on_kick(self, sim: Simulation, i: int, t: float) -> None:
+    def _on_kick(self, sim: World, i: int, t: float) -> None:
         person = sim.person(i)
-        if self.blacklist is not None:
-            self.blacklist.add(person)
-        if sim.g.truth[i] != ADVERSARY or not self.p.move_probability or person in self._moved:
+        self.blacklist.add(person)
+        if sim.roster.truth[i] != ADVERSARY or not self.p.move_probability or person in self._moved:
             return
-        k = sim.g.entry[i]
+        k = sim.roster.entry[i]
         entry = sim.scenario.population[k] if 0 <= k < len(sim.scenario.population) else None
         if entry is None or entry.role != "ad_spammer":
             return
         if float(sim.streams.get("move", i).random()) >= self.p.move_probability:
             return
         self._moved.add(person)
-        target = self.sims[(self.sims.index(sim) + 1) % len(self.sims)]
+        target = self.sims[(self._index(sim) + 1) % len(self.sims)]
         when = t + self.p.move_delay_days * MINUTES_PER_DAY
         if when >= target.end:
             return
@@ -202,8 +200,11 @@ class PortfolioRun:
         self.adversary_moves += 1
         spammer = Spammer(target, -1, moved, 0, target.streams.get("moved-adversary", n))  # type: ignore[arg-type]
         new_id = spammer.ledger.accounts[-1]
-        target.person_of[new_id] = person
+        target.ties.person_of[new_id] = person
         sim.log.add(t, "moves_to", i, new_id, kind=target.scenario.name)
+
+    def _index(self, world: World) -> int:
+        return next(k for k, s in enumerate(self.sims) if s is world)
 
     def _schedule_funnel(self) -> None:
         f = self.p.funnel
@@ -211,16 +212,16 @@ class PortfolioRun:
         src = self.by_name[f.source]
         t = f.every_days * MINUTES_PER_DAY - 3 * 60.0  # 21:00 of the day before each period ends
         while t < src.end:
-            src.at(t, self._screen)
+            src.schedule(t, self._screen)
             t += f.every_days * MINUTES_PER_DAY
 
     def _screen(self) -> None:
         f = self.p.funnel
         assert f is not None
         src, dst = self.by_name[f.source], self.by_name[f.target]
-        if dst._stopped():
+        if dst.timeline.stopped:
             return
-        t, g, n = self.env.now, src.g, src.g.n
+        t, g, n = self.env.now, src.roster, src.roster.n
         posts = np.asarray(g.posts[:n])
         ok = g.present[:n] & g.reader[:n] & (g.truth[:n] == LEGIT) & (posts >= f.min_posts)
         cand = np.flatnonzero(ok)
@@ -234,10 +235,10 @@ class PortfolioRun:
             self._moved.add(person)
             n_move = self.funnel_moves
             self.funnel_moves += 1
-            ids = dst._create(k, dst.scenario.population[k], 0, 1, t,
+            ids = dst.population.create(k, dst.scenario.population[k], 0, 1, t,
                               lambda purpose, n_move=n_move: dst.streams.get(f"funnel:{n_move}:{purpose}"))
             for j in ids:
-                dst.person_of[j] = person
+                dst.ties.person_of[j] = person
                 dst.traits[j]["screening_score"] = 1.0
             src.log.add(t, "funnel", i, ids[0] if ids else -1, kind=dst.scenario.name)
 
@@ -245,11 +246,11 @@ class PortfolioRun:
     def run(self) -> dict[str, Any]:
         """Run all groups to the end; the portfolio's summary and each group's."""
         for sim in self.sims:
-            sim._members_at_day_start = int(sim.g.count)
-        self.env.run(until=simpy.AllOf(self.env, [s._stop for s in self.sims]))
+            sim.ticks.begin()
+        self.env.run(until=simpy.AllOf(self.env, [s.timeline.stop_event for s in self.sims]))
         groups = []
         for sim in self.sims:
-            sim.log.attach_messages(sim.g.messages, KIND_NAMES)
+            sim.log.attach_messages(sim.roster.messages, KIND_NAMES)
             groups.append(summarise(sim))
         margin_gmv = sum(s["gmv"] * sim.scenario.business.margin for s, sim in zip(groups, self.sims))
         spent = sum(s["perk_cost"] + s["operator_hours"] * sim.scenario.business.operator_hourly_cost
@@ -267,10 +268,10 @@ class PortfolioRun:
             "return_on_effort": float(margin_gmv / spent) if spent > 0 else float("nan"),
             "funnel_moves": self.funnel_moves,
             "adversary_moves": self.adversary_moves,
-            "blacklisted": len(self.blacklist) if self.blacklist is not None else 0,
+            "blacklisted": len(self.blacklist),
             "blacklist_refusals": refusals,
             "shared_members": self.shared_members(),
-            "attention_skipped": dict(self.attention.skipped) if self.attention is not None else {},
+            "attention_skipped": dict(self.attention.skipped),
         }
 
 

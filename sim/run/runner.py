@@ -52,7 +52,7 @@ class RunTables:
 
 def agents_table(sim: Simulation) -> pa.Table:
     """Every agent of a run: population entry, role, visible role, ground truth, when in the group."""
-    g = sim.g
+    g = sim.roster
     n = g.n
     entries = sim.scenario.population
     entry = g.entry[:n].tolist()

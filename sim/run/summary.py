@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import json
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.group import LEGIT
+from sim.model.members.roster import LEGIT
 from sim.model.messages import KIND_NAMES, MEMBER_KINDS, Kind
-from sim.model.entry import summary as entry_summary
 from sim.model.moderation import totals
 from sim.model.outcomes import Outcome
-from sim.model.roles.accounts import cast_summary
+from sim.model.adversaries.accounts import cast_summary
 
-if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+from sim.model.world import World
+
+
+class Summarised(World, Protocol):
+    """A finished run: a world, and the run's name and seed."""
+
+    run_id: str
+    seed: int
 
 
 def gini(values: np.ndarray) -> float:
@@ -30,11 +35,11 @@ def gini(values: np.ndarray) -> float:
     return float((n + 1 - 2 * (cum.sum() / cum[-1])) / n)
 
 
-def design_summary(sim: Simulation) -> dict[str, Any]:
+def design_summary(sim: World) -> dict[str, Any]:
     """Summary keys of the group design: entry, activities, lifecycle, business results."""
-    cal, gate = sim.calendar, sim.entry_gate
-    entry = entry_summary(gate)
-    compensation = float(sim.compensation_paid) + float(sum(s.get("compensation_yuan", 0) for s in sim.moderation.stats.values()))
+    cal = sim.calendar
+    entry = sim.gate.summary()
+    compensation = float(sim.cast.compensation_paid) + float(sum(s.get("compensation_yuan", 0) for s in sim.moderation.stats.values()))
     return {
         **entry,
         "activities_run": int(sum(cal.occurrences)),
@@ -46,11 +51,11 @@ def design_summary(sim: Simulation) -> dict[str, Any]:
     }
 
 
-def summarise(sim: Simulation) -> dict[str, Any]:
-    g = sim.g
+def summarise(sim: Summarised) -> dict[str, Any]:
+    g = sim.roster
     n = g.n
     t_end = sim.env.now
-    outcome, day, reason = sim.outcome or (Outcome.ALIVE, t_end / MINUTES_PER_DAY, "")
+    outcome, day, reason = sim.ticks.outcome or (Outcome.ALIVE, t_end / MINUTES_PER_DAY, "")
     kind_of = np.fromiter(map(attrgetter("kind"), g.messages), np.int64, len(g.messages))
     gone = np.fromiter(map(attrgetter("deleted_at"), g.messages), np.float64, len(g.messages)) >= 0
     kinds = np.bincount(kind_of, minlength=len(KIND_NAMES))
@@ -73,24 +78,24 @@ def summarise(sim: Simulation) -> dict[str, Any]:
         "censored": outcome is Outcome.ALIVE,
         "days_simulated": t_end / MINUTES_PER_DAY,
         "final_members": int(g.count),
-        "peak_members": int(max((d["members"] for d in sim.days), default=g.count)),
-        "joins": int(sum(d["joins"] for d in sim.days)),
-        "leaves": int(sum(d["leaves"] for d in sim.days)),
-        "kicks": int(sum(d["kicks"] for d in sim.days)),
+        "peak_members": int(max((d["members"] for d in sim.ticks.days), default=g.count)),
+        "joins": int(sum(d["joins"] for d in sim.ticks.days)),
+        "leaves": int(sum(d["leaves"] for d in sim.ticks.days)),
+        "kicks": int(sum(d["kicks"] for d in sim.ticks.days)),
         "messages": total,
         "member_messages": int(sum(kinds[k] for k in MEMBER_KINDS)),
         **{f"msgs_{name}": int(kinds[k]) for k, name in enumerate(KIND_NAMES)},
         "ads_deleted": int(deleted[Kind.AD]),
         "ad_share": float((kinds[Kind.AD] - deleted[Kind.AD]) / visible) if visible else 0.0,
-        "ad_exposure": float(sim.ad_views),
+        "ad_exposure": float(sim.review.ad_views),
         "messages_per_day": total / max(t_end / MINUTES_PER_DAY, 1e-9),
         "poster_share": float((posts > 0).mean()) if len(posts) else 0.0,
         "posts_gini": gini(posts),
         "mean_satisfaction": float(g.satisfaction_now(present_readers, t_end).mean()) if len(present_readers) else float("nan"),
         "muted_share": float(g.muted[present_readers].mean()) if len(present_readers) else 0.0,
-        "questions": sim.questions,
-        "private_complaints": sim.private_complaints,
-        "answered_share": sim.answered / sim.questions if sim.questions else float("nan"),
+        "questions": sim.posting.questions,
+        "private_complaints": sim.posting.private_complaints,
+        "answered_share": sim.posting.answered / sim.posting.questions if sim.posting.questions else float("nan"),
         "rule_actions": int(sum(s["actions"] for s in stats.values())),
         "rule_actions_on_adversaries": int(sum(s["on_adversaries"] for s in stats.values())),
         "rule_actions_on_legitimate": int(sum(s["on_legitimate"] for s in stats.values())),

@@ -6,7 +6,7 @@ seconds its own posts within minutes, and report-bombs legitimate members and
 staff. A complaint wave (群诉, seed 000; seed 001 §九.5) starts with an incident
 that gives a share of customers a real grievance; they complain until the
 operator responds, and the response calms them only if it is substantive.
-Complaints spread through members' complaint thresholds (sim/model/roles/cascades.py).
+Complaints spread through members' complaint thresholds (sim/model/members/cascades.py).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
-from sim.model.group import ADVERSARY, LEGIT, MEMBER
+from sim.model.members.roster import ADVERSARY, LEGIT, MEMBER
 from sim.model.messages import Kind
-from sim.model.roles.adversaries import Ledger, _draw
+from sim.model.adversaries.spammers import AdversaryLedger, param_picker
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
     from sim.spec.scenario import BrigadeRole, IncidentRole
 
 RUMOUR_TEXTS = ("这家产品有问题，大家小心", "听说要跑路了", "我买的是假货", "客服根本不理人", "退款退了一个月还没到")
@@ -43,36 +43,36 @@ class ReportFiled:
 class Brigade:
     """One population entry of ``count`` coordinated competitor accounts."""
 
-    def __init__(self, sim: Simulation, entry_idx: int, entry: BrigadeRole, n: int, stream: Callable[[str], np.random.Generator]) -> None:
+    def __init__(self, world: World, entry_idx: int, entry: BrigadeRole, n: int, stream: Callable[[str], np.random.Generator]) -> None:
         p = entry.params
-        self.sim = sim
+        self.world = world
         rng = stream("brigade")
         self.rng = rng
-        pick = _draw(rng, 0)
+        pick = param_picker(rng, 0)
         infiltrate = max(pick(p.infiltration_days), 0.0) * 1440.0
         attack = max(pick(p.attack_day), 0.0) * 1440.0
-        attack_end = min(attack + max(pick(p.attack_days), 0.0) * 1440.0, sim.end)
+        attack_end = min(attack + max(pick(p.attack_days), 0.0) * 1440.0, world.end)
         self.amplify = pick(p.amplify_probability)
-        self.ledger = Ledger("brigade", value_per_view=pick(p.economics.value_per_view))
-        sim.ledgers.append(self.ledger)
+        self.ledger = AdversaryLedger("brigade", value_per_view=pick(p.economics.value_per_view))
+        world.cast.ledgers.append(self.ledger)
         self.ids: list[int] = []
         for j in range(n):
-            i = sim.g.new_agent(entry_idx, ADVERSARY, MEMBER)
+            i = world.roster.new_agent(entry_idx, ADVERSARY, MEMBER)
             self.ids.append(i)
             self.ledger.accounts.append(i)
             self.ledger.spent += pick(p.economics.account_cost) + pick(p.economics.entry_fee)
             join = float(rng.uniform(0.0, infiltrate)) if infiltrate > 0 else 0.0
-            chat = sim.clock.poisson_times(rng, pick(p.chat_rate), join, min(attack, sim.end))
-            complain = sim.clock.poisson_times(rng, pick(p.complaint_rate), attack, attack_end)
-            reports = sim.clock.poisson_times(rng, pick(p.reports_per_day), attack, attack_end)
+            chat = world.clock.poisson_times(rng, pick(p.chat_rate), join, min(attack, world.end))
+            complain = world.clock.poisson_times(rng, pick(p.complaint_rate), attack, attack_end)
+            reports = world.clock.poisson_times(rng, pick(p.reports_per_day), attack, attack_end)
             events = sorted([(float(t), 0) for t in chat] + [(float(t), 1) for t in complain] + [(float(t), 2) for t in reports])
-            sim.start(i, self.life(i, join, events))
+            world.membership.start(i, self.life(i, join, events))
 
     def life(self, i: int, join: float, events: list[tuple[float, int]]) -> Generator[Any, Any, None]:
-        sim, env, g = self.sim, self.sim.env, self.sim.g
+        world, env, g = self.world, self.world.env, self.world.roster
         try:
             yield env.timeout(max(join - env.now, 0.0))
-            if not sim.try_join(i):
+            if not world.join(i):
                 return
             for t, what in events:
                 yield env.timeout(t - env.now)
@@ -81,7 +81,7 @@ class Brigade:
                 if g.muted_until[i] > t:
                     continue
                 if what == 0:
-                    sim.post(i, Kind.CHAT, "今天天气不错", t)
+                    world.post(i, Kind.CHAT, "今天天气不错", t)
                 elif what == 1:
                     self._attack(i, t)
                 else:
@@ -90,42 +90,42 @@ class Brigade:
             return
 
     def _attack(self, i: int, t: float) -> None:
-        sim = self.sim
-        sim.brigade_complaints += 1
-        sim.complain(i, RUMOUR_TEXTS[int(self.rng.integers(len(RUMOUR_TEXTS)))], t)
+        world = self.world
+        world.cast.brigade_complaints += 1
+        world.posting.complain(i, RUMOUR_TEXTS[int(self.rng.integers(len(RUMOUR_TEXTS)))], t)
         if self.rng.random() < self.amplify:  # a teammate seconds it within minutes
-            others = [j for j in self.ids if j != i and sim.g.present[j]]
+            others = [j for j in self.ids if j != i and world.roster.present[j]]
             if others:
                 j = others[int(self.rng.integers(len(others)))]
-                sim.at(t + float(self.rng.uniform(0.5, 3.0)), lambda: self._second(j))
+                world.schedule(t + float(self.rng.uniform(0.5, 3.0)), lambda: self._second(j))
 
     def _second(self, j: int) -> None:
-        sim = self.sim
-        if sim.g.present[j]:
-            sim.brigade_complaints += 1
-            sim.complain(j, SECOND_TEXTS[int(self.rng.integers(len(SECOND_TEXTS)))], sim.env.now)
+        world = self.world
+        if world.roster.present[j]:
+            world.cast.brigade_complaints += 1
+            world.posting.complain(j, SECOND_TEXTS[int(self.rng.integers(len(SECOND_TEXTS)))], world.env.now)
 
     def _report(self, i: int, t: float) -> None:
-        g, n = self.sim.g, self.sim.g.n
+        g, n = self.world.roster, self.world.roster.n
         targets = np.flatnonzero(g.present[:n] & (g.truth[:n] != ADVERSARY))
         if len(targets):
             j = int(targets[int(self.rng.integers(len(targets)))])
-            self.sim.reports.append(ReportFiled(t, i, j))
-            self.sim.log.add(t, "report", i, j)
-            self.sim.moderation.report_member(j, t)  # report-bombing reaches rules with a report trigger
+            self.world.cast.reports.append(ReportFiled(t, i, j))
+            self.world.log.add(t, "report", i, j)
+            self.world.moderation.report_member(j, t)  # report-bombing reaches rules with a report trigger
 
 
-def add_brigade(sim: Simulation, k: int, entry: BrigadeRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
-    return Brigade(sim, k, entry, n, stream).ids if n else []
+def add_brigade(world: World, k: int, entry: BrigadeRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
+    return Brigade(world, k, entry, n, stream).ids if n else []
 
 
 class Incident:
     """A product or delivery incident and the complaint wave (群诉) that follows."""
 
-    def __init__(self, sim: Simulation, entry: IncidentRole, rng: np.random.Generator) -> None:
+    def __init__(self, world: World, entry: IncidentRole, rng: np.random.Generator) -> None:
         p = entry.params
-        pick = _draw(rng, 0)
-        self.sim, self.rng, self.p = sim, rng, p
+        pick = param_picker(rng, 0)
+        self.world, self.rng, self.p = world, rng, p
         self.t = max(pick(p.day), 0.0) * 1440.0
         self.share = pick(p.affected_share)
         self.rate = pick(p.complaints_per_day)
@@ -136,51 +136,51 @@ class Incident:
         substantive = self.compensation >= pick(p.substantive_compensation)
         self.calm_p = pick(p.calm_probability) if substantive else pick(p.token_calm_probability)
         self.calmed: set[int] = set()
-        if self.t < sim.end:
-            sim.env.process(self.life())
+        if self.t < world.end:
+            world.env.process(self.life())
 
     def life(self) -> Generator[Any, Any, None]:
-        sim, env, g = self.sim, self.sim.env, self.sim.g
+        world, env, g = self.world, self.world.env, self.world.roster
         yield env.timeout(self.t - env.now)
         n = g.n
         present = np.flatnonzero(g.present[:n] & g.reader[:n] & (g.truth[:n] == LEGIT))
         hit = present[self.rng.random(len(present)) < self.share].tolist()
-        sim.log.add(env.now, "incident", -1, len(hit))
+        world.log.add(env.now, "incident", -1, len(hit))
         events: list[tuple[float, int]] = []
         for i in hit:
             g.bump_satisfaction(i, -self.cost, env.now)
-            times = sim.clock.poisson_times(self.rng, self.rate, env.now, min(env.now + self.days * 1440.0, sim.end))
+            times = world.clock.poisson_times(self.rng, self.rate, env.now, min(env.now + self.days * 1440.0, world.end))
             events += [(float(t), i) for t in times]
         events.sort()
-        if self.response < sim.end:
-            sim.at(self.response, lambda: self._respond(hit))
+        if self.response < world.end:
+            world.schedule(self.response, lambda: self._respond(hit))
         for t, i in events:
             yield env.timeout(t - env.now)
             if g.present[i] and i not in self.calmed and g.muted_until[i] <= t:
-                sim.grievance_complaints += 1
-                sim.complain(i, GRIEVANCE_TEXTS[int(self.rng.integers(len(GRIEVANCE_TEXTS)))], t)
+                world.cast.grievance_complaints += 1
+                world.posting.complain(i, GRIEVANCE_TEXTS[int(self.rng.integers(len(GRIEVANCE_TEXTS)))], t)
 
     def _respond(self, hit: list[int]) -> None:
         """The operator's response: calms each aggrieved member only if substantive (seed 001 §九.5)."""
-        sim, t = self.sim, self.sim.env.now
-        g = sim.g
-        speaker = sim.operator.id if sim.operator is not None else -1
+        world, t = self.world, self.world.env.now
+        g = world.roster
+        speaker = world.operator.id
         if speaker >= 0 and g.present[speaker]:
-            sim.post(speaker, Kind.ANNOUNCEMENT, f"致歉：补偿每位 {self.compensation:g} 元", t)
+            world.post(speaker, Kind.ANNOUNCEMENT, f"致歉：补偿每位 {self.compensation:g} 元", t)
         u = self.rng.random(len(hit))
         for i, x in zip(hit, u.tolist()):
             if not g.present[i]:
                 continue
-            sim.compensation_paid += self.compensation
+            world.cast.compensation_paid += self.compensation
             if x < self.calm_p:
                 self.calmed.add(i)
                 g.bump_satisfaction(i, self.cost, t)
-        sim.log.add(t, "response", speaker, len(self.calmed))
+        world.log.add(t, "response", speaker, len(self.calmed))
 
 
-def add_incidents(sim: Simulation, k: int, entry: IncidentRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
+def add_incidents(world: World, k: int, entry: IncidentRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
     for j in range(first, first + n):
-        Incident(sim, entry, stream(f"incident-{j}"))
+        Incident(world, entry, stream(f"incident-{j}"))
     return []
 
 

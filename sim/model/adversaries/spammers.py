@@ -18,13 +18,13 @@ import numpy as np
 import simpy
 
 from rules import MessageForm
-from sim.model.group import ADVERSARY, LEGIT, MEMBER
+from sim.model.members.roster import ADVERSARY, MEMBER
 from sim.model.messages import Kind
 from sim.base.params import sample
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
-    from sim.spec.scenario import AdSpammerRole, PoacherRole
+    from sim.model.world import World
+    from sim.spec.scenario import AdSpammerRole
 
 AD_TEXTS = ("加微信领优惠券", "兼职日结，私聊", "代购正品，扫码进群", "招代理，返利高", "加v送资料")
 AD_LINK_TEXTS = ("点击领取 https://t.cn/xyz", "限时福利 http://bit.ly/abc")
@@ -36,39 +36,40 @@ JUDGE_MINUTES = 60.0  # an ad still up after this long counts as having survived
 
 
 @dataclass
-class Ledger:
+class AdversaryLedger:
     """One adversary's money and reach (yuan, members reached)."""
 
     role: str
     spent: float = 0.0
     value_per_view: float = 0.0
-    reach: float = 0.0  # filled in for ads at the end of the run (see Simulation.ad_reach)
-    budget: float = float("inf")  # what it will spend at most (a paid group's fee counts; sim/model/entry.py)
+    reach: float = 0.0  # filled in for ads at the end of the run (see sim/model/adversaries/accounts.py, ad_reach)
+    budget: float = float("inf")  # what it will spend at most (a paid group's fee counts; sim/model/designs/entry.py)
     accounts: list[int] = field(default_factory=list)
     ads: list[int] = field(default_factory=list)  # message ids
 
 
-def _draw(rng: np.random.Generator, index: int) -> Callable[[object], float]:
+def param_picker(rng: np.random.Generator, index: int) -> Callable[[object], float]:
+    """A picker of parameter ``index``: a list gives its ``index``-th value, a distribution one draw from ``rng``."""
     return lambda v: float(v[index]) if isinstance(v, list) else float(sample(v, rng, 1)[0])  # type: ignore[arg-type,index]
 
 
 class Spammer:
     """An ad poster (广告手/爆粉): joins, sleeps, posts ads, evades, returns after a kick, at a cost."""
 
-    def __init__(self, sim: Simulation, entry_idx: int, entry: AdSpammerRole, index: int, rng: np.random.Generator) -> None:
+    def __init__(self, world: World, entry_idx: int, entry: AdSpammerRole, index: int, rng: np.random.Generator) -> None:
         p = entry.params
-        pick = _draw(rng, index)
+        pick = param_picker(rng, index)
         # The first draws keep the foundation's order, so old scenarios replay the same.
         join_t = max(pick(p.join_day), 0.0) * 1440.0
         stay = max(pick(p.stay_days), 0.0) * 1440.0
         rate = max(pick(p.ad_rate), 0.0)
         self.link_share = pick(p.link_share)
-        self.sim, self.entry_idx, self.rng, self.stay, self.rate = sim, entry_idx, rng, stay, rate
-        i = sim.g.new_agent(entry_idx, ADVERSARY, MEMBER)
-        end = min(join_t + stay, sim.end)
-        times = sim.clock.poisson_times(rng, rate, join_t, end)
+        self.world, self.entry_idx, self.rng, self.stay, self.rate = world, entry_idx, rng, stay, rate
+        i = world.roster.new_agent(entry_idx, ADVERSARY, MEMBER)
+        end = min(join_t + stay, world.end)
+        times = world.clock.poisson_times(rng, rate, join_t, end)
         draws = rng.random((len(times), 2))
-        extra = stream_for(sim, entry, index)
+        extra = stream_for(world, entry, index)
         e = entry.params.economics
         self.sleep = max(pick(p.sleep_days), 0.0) * 1440.0 if p.sleep_days else 0.0
         self.evasion = pick(p.evasion) if p.evasion else 0.0
@@ -80,22 +81,22 @@ class Spammer:
         self.form_cdf = np.cumsum(forms / forms.sum()) if forms.sum() > 0 else np.array([1.0, 1.0, 1.0, 1.0])
         self.budget, self.account_cost, self.entry_fee, self.ad_fee = (extra(x) for x in (e.budget, e.account_cost, e.entry_fee, e.ad_fee))
         self.view_share = extra(e.view_share)
-        self.ledger = Ledger("ad_spammer", value_per_view=extra(e.value_per_view), budget=self.budget)
+        self.ledger = AdversaryLedger("ad_spammer", value_per_view=extra(e.value_per_view), budget=self.budget)
         # Beta(success, failure) beliefs that an ad of each mode survives; spammers expect plain ads to work.
         self.belief = {"plain": [2.0, 1.0], "evade": [1.0, 1.0], "comply": [1.0, 1.0]}
         self._pending: list[tuple[int, str]] = []
         self._last_ad = -1e18
-        sim.ledgers.append(self.ledger)
+        world.cast.ledgers.append(self.ledger)
         self._enter(i, join_t, end, times.tolist(), draws.tolist())
 
     def _enter(self, i: int, join_t: float, end: float, times: list[float], draws: list[list[float]]) -> None:
         self.ledger.accounts.append(i)
         self.ledger.spent += self.account_cost + self.entry_fee
-        self.sim.start(i, self.life(i, join_t, end, times, draws))
+        self.world.membership.start(i, self.life(i, join_t, end, times, draws))
 
     # ---- choice by expected return ------------------------------------------------
     def _learn(self, t: float) -> None:
-        g = self.sim.g
+        g = self.world.roster
         keep = []
         for mid, mode in self._pending:
             m = g.messages[mid]
@@ -109,7 +110,7 @@ class Spammer:
 
     def expected_returns(self) -> dict[str, float]:
         """Expected yuan from one more ad in each mode: P(survive) * reach * value - cost."""
-        reach = self.view_share * self.sim.g.count * self.ledger.value_per_view
+        reach = self.view_share * self.world.roster.count * self.ledger.value_per_view
         out = {}
         for mode, (a, b) in self.belief.items():
             factor = EVASIVE_REACH if mode == "evade" else 1.0
@@ -130,35 +131,35 @@ class Spammer:
 
     # ---- posting ------------------------------------------------------------------
     def _post(self, i: int, mode: str, t: float, u_link: float, u_text: float) -> None:
-        sim = self.sim
+        world = self.world
         if mode == "evade":
             form = EVASIVE_FORMS[int(np.searchsorted(self.form_cdf, u_link, side="right").clip(0, 3))]
             if form == "obfuscated":
-                m = sim.post(i, Kind.AD, OBFUSCATED_TEXTS[int(u_text * len(OBFUSCATED_TEXTS))], t)
+                m = world.post(i, Kind.AD, OBFUSCATED_TEXTS[int(u_text * len(OBFUSCATED_TEXTS))], t)
             elif form == "image":
-                m = sim.post(i, Kind.AD, "[图片]", t, form=MessageForm.IMAGE, has_image=True)
+                m = world.post(i, Kind.AD, "[图片]", t, form=MessageForm.IMAGE, has_image=True)
             elif form == "card":
-                m = sim.post(i, Kind.AD, "[名片]", t, form=MessageForm.CARD, has_card=True)
+                m = world.post(i, Kind.AD, "[名片]", t, form=MessageForm.CARD, has_card=True)
             else:
-                m = sim.post(i, Kind.AD, "[小程序] 领券", t, form=MessageForm.MINI_PROGRAM, has_mini_program=True)
+                m = world.post(i, Kind.AD, "[小程序] 领券", t, form=MessageForm.MINI_PROGRAM, has_mini_program=True)
         else:
             if mode == "comply":  # pays the group's ad fee as a red packet first (seed 001 §一.5, 004)
                 self.ledger.spent += self.ad_fee
-                sim.post(i, Kind.ACTIVITY, "[红包] 广告费", t, form=MessageForm.RED_PACKET, value_dim=0, value=0.01)
-                if not sim.g.present[i]:
+                world.post(i, Kind.ACTIVITY, "[红包] 广告费", t, form=MessageForm.RED_PACKET, value_dim=0, value=0.01)
+                if not world.roster.present[i]:
                     return
             if u_link < self.link_share:
-                m = sim.post(i, Kind.AD, AD_LINK_TEXTS[int(u_text * len(AD_LINK_TEXTS))], t, form=MessageForm.LINK, has_link=True)
+                m = world.post(i, Kind.AD, AD_LINK_TEXTS[int(u_text * len(AD_LINK_TEXTS))], t, form=MessageForm.LINK, has_link=True)
             else:
-                m = sim.post(i, Kind.AD, AD_TEXTS[int(u_text * len(AD_TEXTS))], t)
+                m = world.post(i, Kind.AD, AD_TEXTS[int(u_text * len(AD_TEXTS))], t)
         self.ledger.ads.append(m.id)
         self._pending.append((m.id, mode))
 
     def life(self, i: int, join_t: float, end: float, times: list[float], draws: list[list[float]]) -> Generator[Any, Any, None]:
-        sim, env, g = self.sim, self.sim.env, self.sim.g
+        world, env, g = self.world, self.world.env, self.world.roster
         try:
             yield env.timeout(max(join_t - env.now, 0.0))
-            if not sim.try_join(i):
+            if not world.join(i):
                 return
             quiet_until = join_t + self.sleep  # a sleeper waits out new-member limits
             for t, (u_link, u_text) in zip(times, draws):
@@ -169,7 +170,7 @@ class Spammer:
                     continue
                 mode = self.choose(t, u_text)
                 if mode == "leave":
-                    sim.leave(i, t, reason="gave_up")
+                    world.leave(i, t, reason="gave_up")
                     return
                 self._last_ad = t
                 self._post(i, mode, t, u_link, u_text)
@@ -177,7 +178,7 @@ class Spammer:
                     break
             else:
                 yield env.timeout(max(end - env.now, 0.0))
-                sim.leave(i)
+                world.leave(i)
                 return
         except simpy.Interrupt:
             pass
@@ -185,99 +186,37 @@ class Spammer:
 
     def _maybe_return(self) -> None:
         """After a kick: a new account if one is left, affordable, and worth more than it costs."""
-        sim = self.sim
+        world = self.world
         cost = self.account_cost + self.entry_fee
         if self.returns_left <= 0 or self.ledger.spent + cost > self.budget:
             return
         if self.adaptive:
-            self._learn(sim.env.now)
+            self._learn(world.env.now)
             best = max(self.expected_returns().values())
             ads = self.rate * self.return_delay / 1440.0 if self.return_delay > 0 else self.rate
             if best * max(ads, 1.0) <= cost:
                 return
         self.returns_left -= 1
-        t0 = sim.env.now + self.return_delay
-        end = min(t0 + self.stay, sim.end)
-        if t0 >= sim.end:
+        t0 = world.env.now + self.return_delay
+        end = min(t0 + self.stay, world.end)
+        if t0 >= world.end:
             return
-        times = sim.clock.poisson_times(self.rng, self.rate, t0, end)
+        times = world.clock.poisson_times(self.rng, self.rate, t0, end)
         draws = self.rng.random((len(times), 2))
-        i = sim.g.new_agent(self.entry_idx, ADVERSARY, MEMBER)
-        sim.log.add(sim.env.now, "new_account", i, self.ledger.accounts[-1])
+        i = world.roster.new_agent(self.entry_idx, ADVERSARY, MEMBER)
+        world.log.add(world.env.now, "new_account", i, self.ledger.accounts[-1])
         self._enter(i, t0, end, times.tolist(), draws.tolist())
 
 
-def stream_for(sim: Simulation, entry: Any, index: int) -> Callable[[object], float]:
+def stream_for(world: World, entry: Any, index: int) -> Callable[[object], float]:
     """Draws for parameters added after the foundation, from their own keyed stream."""
-    return _draw(sim.streams.get(f"count:{entry.label}:extra-{index}"), index)
+    return param_picker(world.streams.get(f"count:{entry.label}:extra-{index}"), index)
 
 
-def add_spammers(sim: Simulation, k: int, entry: AdSpammerRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
+def add_spammers(world: World, k: int, entry: AdSpammerRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
     for j in range(first, first + n):
-        Spammer(sim, k, entry, j, stream(f"spammer-{j}"))
+        Spammer(world, k, entry, j, stream(f"spammer-{j}"))
     return []
 
 
-# ---- poachers ---------------------------------------------------------------------
-class Poacher:
-    """A poacher (盗粉): chats like a member, adds members privately and pulls them out.
-
-    Nothing it does to members appears in the group: a pulled member simply
-    leaves, so no in-group rule can see it (seed 001 §八.1, §九.2).
-    """
-
-    def __init__(self, sim: Simulation, entry_idx: int, entry: PoacherRole, index: int, rng: np.random.Generator) -> None:
-        p = entry.params
-        pick = _draw(rng, index)
-        self.sim, self.rng = sim, rng
-        join_t = max(pick(p.join_day), 0.0) * 1440.0
-        end = min(join_t + max(pick(p.stay_days), 0.0) * 1440.0, sim.end)
-        self.pull = pick(p.pull_probability)
-        chat = sim.clock.poisson_times(rng, pick(p.chat_rate), join_t, end)
-        dms = sim.clock.poisson_times(rng, pick(p.dm_per_day), join_t, end)
-        e = p.economics
-        self.ledger = Ledger("poacher", spent=pick(e.account_cost) + pick(e.entry_fee), value_per_view=pick(e.value_per_view))
-        sim.ledgers.append(self.ledger)
-        self.id = sim.g.new_agent(entry_idx, ADVERSARY, MEMBER)
-        self.ledger.accounts.append(self.id)
-        events = sorted([(float(t), 0) for t in chat] + [(float(t), 1) for t in dms])
-        sim.start(self.id, self.life(join_t, end, events))
-
-    def life(self, join_t: float, end: float, events: list[tuple[float, int]]) -> Generator[Any, Any, None]:
-        sim, env, g = self.sim, self.sim.env, self.sim.g
-        try:
-            yield env.timeout(max(join_t - env.now, 0.0))
-            if not sim.try_join(self.id):
-                return
-            for t, what in events:
-                yield env.timeout(t - env.now)
-                if what == 0:
-                    if g.muted_until[self.id] <= t:
-                        sim.post(self.id, Kind.CHAT, "哈哈同意", t)
-                else:
-                    self._poach(t)
-                if not g.present[self.id]:
-                    return
-            yield env.timeout(max(end - env.now, 0.0))
-            sim.leave(self.id)
-        except simpy.Interrupt:
-            return
-
-    def _poach(self, t: float) -> None:
-        g, n = self.sim.g, self.sim.g.n
-        targets = np.flatnonzero(g.present[:n] & g.reader[:n] & (g.truth[:n] == LEGIT))
-        if not len(targets):
-            return
-        j = int(targets[int(self.rng.integers(len(targets)))])
-        self.sim.log.add(t, "private_add", self.id, j)  # ground truth only; no group event
-        if self.rng.random() < self.pull:
-            self.ledger.reach += 1.0
-            self.sim.poached += 1
-            self.sim.leave(j, t, reason="poached")
-
-
-def add_poachers(sim: Simulation, k: int, entry: PoacherRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
-    return [Poacher(sim, k, entry, j, stream(f"poacher-{j}")).id for j in range(first, first + n)]
-
-
-__all__ = ["AD_LINK_TEXTS", "AD_TEXTS", "OBFUSCATED_TEXTS", "Ledger", "Poacher", "Spammer", "add_poachers", "add_spammers"]
+__all__ = ["AD_LINK_TEXTS", "AD_TEXTS", "OBFUSCATED_TEXTS", "AdversaryLedger", "Spammer", "add_spammers", "param_picker", "stream_for"]

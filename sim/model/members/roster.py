@@ -8,7 +8,7 @@ was added since they last looked, at their own visits (docs/MODEL.md,
 "Exposure without visiting readers"). Deleted messages are subtracted for the
 members who had not seen them before the deletion.
 
-:class:`Group` also implements :class:`rules.GroupView`, the read-only view
+:class:`Roster` also implements :class:`rules.GroupView`, the read-only view
 rules judge against.
 """
 
@@ -27,7 +27,7 @@ N_FEATURES = N_KINDS + N_DIMS
 _VISIBLE = (VisibleRole.OWNER, VisibleRole.ADMIN, VisibleRole.MEMBER)
 OWNER, ADMIN, MEMBER = 0, 1, 2
 
-# Columns of Group.par: per-member reading and satisfaction parameters.
+# Columns of Roster.par: per-member reading and satisfaction parameters.
 TAU, MUTE_THR, LEAVE_THR, READ_CAP, AD_ANNOY, CONFLICT_ANNOY, NOISE_TOL, NOISE_ANNOY, MUTED_ATTENTION, MUTED_POST = range(10)
 N_PAR = 10
 
@@ -35,7 +35,7 @@ N_PAR = 10
 LEGIT, STAFF, ADVERSARY = 0, 1, 2
 
 
-class Group:
+class Roster:
     """All state of one group in one run. Times are minutes."""
 
     def __init__(self, capacity: int, expected: int = 64) -> None:

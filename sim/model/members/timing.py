@@ -24,7 +24,7 @@ import numpy as np
 from sim.base.clock import DiurnalClock, lexsort2
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
 
 StreamFor = Callable[[str], np.random.Generator]
 
@@ -88,15 +88,15 @@ def burstiness(times: np.ndarray) -> float:
     return float((sigma - mu) / (sigma + mu))
 
 
-def schedule_referrals(sim: Simulation, entry_idx: int, ids: list[int], rates: np.ndarray, t0: float, stream: StreamFor) -> None:
+def schedule_referrals(world: World, entry_idx: int, ids: list[int], rates: np.ndarray, t0: float, stream: StreamFor) -> None:
     """Members invite friends along the social graph (转介绍 / 裂变), each at their own rate."""
     if not (rates > 0).any():
         return
-    owner, times = _poisson(sim.clock, stream("referrals"), rates, t0, sim.end)
+    owner, times = _poisson(world.clock, stream("referrals"), rates, t0, world.end)
     if len(times):
         order = np.argsort(times, kind="stable")
         invites = [(float(t), ids[int(o)]) for t, o in zip(times[order], owner[order])]
-        sim.env.process(_referrer(sim, entry_idx, invites))
+        world.env.process(_referrer(world, entry_idx, invites))
 
 
 def _poisson(clock: DiurnalClock, rng: np.random.Generator, rates: np.ndarray, t0: float, end: float) -> tuple[np.ndarray, np.ndarray]:
@@ -106,13 +106,13 @@ def _poisson(clock: DiurnalClock, rng: np.random.Generator, rates: np.ndarray, t
     return owner, clock.real(rng.uniform(w0, w1, int(counts.sum())))
 
 
-def _referrer(sim: Simulation, entry_idx: int, invites: list[tuple[float, int]]) -> Generator[Any, Any, None]:
+def _referrer(world: World, entry_idx: int, invites: list[tuple[float, int]]) -> Generator[Any, Any, None]:
     """Invitations fire at their times; a member invites only while present and not muted."""
-    g = sim.g
+    g = world.roster
     for t, i in invites:
-        yield sim.env.timeout(max(t - sim.env.now, 0.0))
+        yield world.env.timeout(max(t - world.env.now, 0.0))
         if g.present[i] and not g.muted[i] and not g.is_full():
-            sim.invite(entry_idx, i)
+            world.population.invite(entry_idx, i)
 
 
 __all__ = ["burstiness", "mean_steps", "priority_list_times", "schedule_referrals"]

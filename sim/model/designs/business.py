@@ -28,19 +28,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.group import LEGIT, STAFF
+from sim.model.members.roster import LEGIT, STAFF
 from sim.model.messages import Kind
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
 
 
-class Ledger:
+class BusinessLedger:
     """The brand's purchases and costs in one group."""
 
-    def __init__(self, sim: Simulation) -> None:
-        self.sim = sim
-        self.cfg = sim.scenario.business
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.cfg = world.scenario.business
         size = 64
         self.known = np.zeros(size, dtype=bool)  # prior-customer flag drawn
         self.customer = np.zeros(size, dtype=bool)
@@ -64,8 +64,8 @@ class Ledger:
 
     def _minutes(self, activity_minutes: float) -> float:
         """Operator minutes since the last day's end: content, staff answers, activities, moderation."""
-        sim, g, cfg = self.sim, self.sim.g, self.cfg
-        op = sim.operator.id if sim.operator is not None else -1
+        world, g, cfg = self.world, self.world.roster, self.cfg
+        op = world.operator.id
         content = answers = 0
         new = g.messages[self._seen :]
         if new:  # the day's posts as columns (a Python loop here cost as much as the day's reviews)
@@ -74,7 +74,7 @@ class Ledger:
             content = int(((senders == op) & (kinds == Kind.CONTENT)).sum())
             answers = int(((kinds == Kind.ANSWER) & (g.truth[senders] == STAFF)).sum())
         self._seen = len(g.messages)
-        moderation = float(sum(s.get("moderator_minutes", 0) for s in sim.moderation.stats.values()))
+        moderation = float(sum(s.get("moderator_minutes", 0) for s in world.moderation.stats.values()))
         minutes = content * cfg.content_minutes + answers * cfg.answer_minutes + activity_minutes
         minutes += moderation - self._moderator_minutes
         self._moderator_minutes = moderation
@@ -83,19 +83,19 @@ class Ledger:
 
     def day(self, day: int, t: float, takers: list[int], activity_minutes: float) -> dict[str, Any]:
         """Purchases and operator minutes of ``day`` (ending at ``t``) for the per-day series."""
-        sim, g, cfg = self.sim, self.sim.g, self.cfg
+        world, g, cfg = self.world, self.world.roster, self.cfg
         minutes = self._minutes(activity_minutes)
         n = g.n
         self._fit(n)
         ids = np.flatnonzero(g.present[:n] & g.reader[:n] & (g.truth[:n] == LEGIT))
         new = ids[~self.known[ids]]
         if len(new):
-            prior = sim.streams.get("prior-customer").random(n)[new] < cfg.prior_customer_share
+            prior = world.streams.get("prior-customer").random(n)[new] < cfg.prior_customer_share
             self.prior[new] = prior
             self.customer[new] = prior
             self.known[new] = True
         s = np.clip(g.satisfaction_now(ids, t), 0.0, 1.0) if len(ids) else np.empty(0)
-        u = sim.streams.get("purchases", day).random((n, 2))[ids]
+        u = world.streams.get("purchases", day).random((n, 2))[ids]
         took = np.zeros(len(ids), dtype=bool)
         if takers:
             took = np.isin(ids, np.asarray(takers, dtype=np.int64))
@@ -120,7 +120,7 @@ class Ledger:
 
     def summary(self, entry_fees: float, perk_cost: float, compensation: float) -> dict[str, Any]:
         """Run totals: purchases, rates, GMV, operator hours, perks and return on effort."""
-        sim, g, cfg = self.sim, self.sim.g, self.cfg
+        world, g, cfg = self.world, self.world.roster, self.cfg
         n = min(g.n, len(self.known))
         seen = self.known[:n]
         non_cust = seen & ~self.prior[:n]
@@ -141,8 +141,8 @@ class Ledger:
             "operator_hours": float(hours),
             "perk_cost": float(perks),
             "return_on_effort": float(gmv * cfg.margin / spent) if spent > 0 else float("nan"),
-            "gmv_per_member_day": float(gmv / max(int(seen.sum()), 1) / max(sim.env.now / MINUTES_PER_DAY, 1e-9)),
+            "gmv_per_member_day": float(gmv / max(int(seen.sum()), 1) / max(world.env.now / MINUTES_PER_DAY, 1e-9)),
         }
 
 
-__all__ = ["Ledger"]
+__all__ = ["BusinessLedger"]

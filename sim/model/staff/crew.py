@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.base.clock import DiurnalClock
-from sim.model.group import ADMIN, LEGIT, MEMBER, STAFF
+from sim.model.members.roster import ADMIN, LEGIT, MEMBER, STAFF
 from sim.model.messages import Kind
 from sim.base.params import sample
 from sim.spec.scenario import VALUE_DIMENSIONS
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
     from sim.spec.scenario import AdminRole, KolRole, ShillRole
 
 WARMUP_TEXTS = ("大家晚上好呀～今天有什么收获？", "有人试过新品了吗？", "来聊聊最近的好物", "今天的分享太有用了！")
@@ -51,41 +51,41 @@ def _work_clock(diurnal: list[float], hours: tuple[int, int]) -> DiurnalClock:
 class Staff:
     """An admin or a KOL: content in working hours, answers to open questions."""
 
-    def __init__(self, sim: Simulation, entry_idx: int, entry: AdminRole | KolRole, index: int, rng: np.random.Generator) -> None:
+    def __init__(self, world: World, entry_idx: int, entry: AdminRole | KolRole, index: int, rng: np.random.Generator) -> None:
         p = entry.params
-        self.sim, self.rng = sim, rng
+        self.world, self.rng = world, rng
         one: Callable[[object], float] = lambda v: float(v[index]) if isinstance(v, list) else float(sample(v, rng, 1)[0])  # type: ignore[arg-type,index]  # noqa: E731
         visible = ADMIN if entry.role == "admin" else MEMBER
-        self.id = sim.g.new_agent(entry_idx, STAFF, visible)
-        clock = _work_clock(sim.scenario.diurnal, p.working_hours)
+        self.id = world.roster.new_agent(entry_idx, STAFF, visible)
+        clock = _work_clock(world.scenario.diurnal, p.working_hours)
         mix = np.array([max(p.content_mix.get(d, 0.0), 0.0) for d in VALUE_DIMENSIONS]) if p.content_mix else np.ones(6)
         mix = mix / mix.sum() if mix.sum() > 0 else np.full(6, 1 / 6)
-        times = clock.poisson_times(rng, one(p.content_per_day), 0.0, sim.end)
+        times = clock.poisson_times(rng, one(p.content_per_day), 0.0, world.end)
         dims = rng.choice(6, size=len(times), p=mix)
         values = sample(p.content_value, rng, len(times)) if len(times) and not isinstance(p.content_value, list) else np.full(len(times), one(p.content_value))
-        bad = clock.poisson_times(rng, one(p.rule_breaking_per_day), 0.0, sim.end)
+        bad = clock.poisson_times(rng, one(p.rule_breaking_per_day), 0.0, world.end)
         self.answer_p = one(p.answer_probability)
         self.answer_value = one(p.answer_value)
         self.delay_param = p.answer_delay_minutes
         self._u = rng.random(4096).tolist()
         self._k = 0
         events = sorted([(float(t), int(d), float(v)) for t, d, v in zip(times, dims, values)] + [(float(t), -1, 0.0) for t in bad])
-        sim.answerers.append(self)
-        sim.start(self.id, self.life(events))
+        world.posting.answerers.append(self)
+        world.membership.start(self.id, self.life(events))
 
     def life(self, events: list[tuple[float, int, float]]) -> Generator[Any, Any, None]:
-        sim, env = self.sim, self.sim.env
-        if not sim.try_join(self.id):
+        world, env = self.world, self.world.env
+        if not world.join(self.id):
             return
         for t, d, v in events:
             yield env.timeout(t - env.now)
-            if not sim.g.present[self.id]:
+            if not world.roster.present[self.id]:
                 return
             if d < 0:  # staff breaking the group's own rules: an ad, and a breach of trust
-                sim.post(self.id, Kind.AD, "转发：我朋友的店打折", t)
-                sim.expose(self.id, t, callout=False)
+                world.post(self.id, Kind.AD, "转发：我朋友的店打折", t)
+                world.posting.expose(self.id, t, callout=False)
             else:
-                sim.post(self.id, Kind.CONTENT, f"专业分享：{VALUE_DIMENSIONS[d]}", t, value_dim=d, value=v)
+                world.post(self.id, Kind.CONTENT, f"专业分享：{VALUE_DIMENSIONS[d]}", t, value_dim=d, value=v)
 
     def _uniform(self) -> float:
         self._k = (self._k + 1) % len(self._u)
@@ -94,36 +94,36 @@ class Staff:
     def maybe_answer(self, question_id: int, t: float) -> None:
         if self._uniform() < self.answer_p:
             delay = max(float(sample(self.delay_param, self.rng, 1)[0]), 0.0)  # type: ignore[arg-type]
-            self.sim.at(t + delay, lambda: self.sim.answer(self.id, "专业解答", question_id=question_id, value=self.answer_value))
+            self.world.schedule(t + delay, lambda: self.world.posting.answer(self.id, "专业解答", question_id=question_id, value=self.answer_value))
 
 
-def add_staff(sim: Simulation, k: int, entry: AdminRole | KolRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
-    return [Staff(sim, k, entry, j, stream(f"staff-{j}")).id for j in range(first, first + n)]
+def add_staff(world: World, k: int, entry: AdminRole | KolRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
+    return [Staff(world, k, entry, j, stream(f"staff-{j}")).id for j in range(first, first + n)]
 
 
 class Shill:
     """A warm-up crew member / shill (气氛组 / 托儿), visible as an ordinary member."""
 
-    def __init__(self, sim: Simulation, entry_idx: int, entry: ShillRole, index: int, rng: np.random.Generator) -> None:
+    def __init__(self, world: World, entry_idx: int, entry: ShillRole, index: int, rng: np.random.Generator) -> None:
         p = entry.params
         one: Callable[[object], float] = lambda v: float(v[index]) if isinstance(v, list) else float(sample(v, rng, 1)[0])  # type: ignore[arg-type,index]  # noqa: E731
-        self.sim, self.rng = sim, rng
-        self.id = sim.g.new_agent(entry_idx, STAFF, MEMBER)
+        self.world, self.rng = world, rng
+        self.id = world.roster.new_agent(entry_idx, STAFF, MEMBER)
         self.every = max(one(p.check_minutes), 1.0)
         self.quiet = one(p.quiet_messages)
         self.burst = max(int(round(one(p.warmup_burst))), 0)
         self.value = one(p.warmup_value)
         self.agree_p, self.answer_p, self.expose_p = one(p.agree_probability), one(p.answer_probability), one(p.exposure_probability)
         self.start_hour, self.end_hour = p.working_hours
-        sim.start(self.id, self.life())
+        world.membership.start(self.id, self.life())
 
     def _staged(self, t: float) -> None:
         if self.rng.random() < self.expose_p:
-            self.sim.expose(self.id, t)
+            self.world.posting.expose(self.id, t)
 
     def life(self) -> Generator[Any, Any, None]:
-        sim, env, g = self.sim, self.sim.env, self.sim.g
-        if not sim.try_join(self.id):
+        world, env, g = self.world, self.world.env, self.world.roster
+        if not world.join(self.id):
             return
         seen = len(g.messages)
         while True:
@@ -136,30 +136,30 @@ class Shill:
             if self.start_hour <= hour < self.end_hour and g.muted_until[self.id] <= t:
                 if new < self.quiet:
                     for k in range(self.burst):
-                        sim.post(self.id, Kind.CHAT, WARMUP_TEXTS[int(self.rng.integers(len(WARMUP_TEXTS)))], t,
+                        world.post(self.id, Kind.CHAT, WARMUP_TEXTS[int(self.rng.integers(len(WARMUP_TEXTS)))], t,
                                  value_dim=_CONNECTIONS, value=self.value)
                         self._staged(t)
                 elif self._member_spoke(seen) and self.rng.random() < self.agree_p:
-                    sim.post(self.id, Kind.CHAT, AGREE_TEXTS[int(self.rng.integers(len(AGREE_TEXTS)))], t)
+                    world.post(self.id, Kind.CHAT, AGREE_TEXTS[int(self.rng.integers(len(AGREE_TEXTS)))], t)
                     self._staged(t)
-                if sim.open_questions and self.rng.random() < self.answer_p:
-                    sim.answer(self.id, "我用过，挺好的", t, value=0.05)
+                if world.posting.open_questions and self.rng.random() < self.answer_p:
+                    world.posting.answer(self.id, "我用过，挺好的", t, value=0.05)
                     self._staged(t)
             seen = len(g.messages)
 
     def _member_spoke(self, since: int) -> bool:
-        g = self.sim.g
+        g = self.world.roster
         return any(g.truth[m.sender] == LEGIT for m in g.messages[since:][-20:])
 
 
-def add_shills(sim: Simulation, k: int, entry: ShillRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
-    return [Shill(sim, k, entry, j, stream(f"shill-{j}")).id for j in range(first, first + n)]
+def add_shills(world: World, k: int, entry: ShillRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
+    return [Shill(world, k, entry, j, stream(f"shill-{j}")).id for j in range(first, first + n)]
 
 
-def promote_volunteers(sim: Simulation, t: float) -> None:
+def promote_volunteers(world: World, t: float) -> None:
     """Promote the most active legitimate members to volunteer admins (seed 001 §九.4)."""
-    cfg = sim.scenario.group.volunteer_admins
-    g = sim.g
+    cfg = world.scenario.group.volunteer_admins
+    g = world.roster
     n = g.n
     have = int((g.volunteer[:n] & g.present[:n]).sum())
     if cfg.max_admins <= have:
@@ -174,8 +174,8 @@ def promote_volunteers(sim: Simulation, t: float) -> None:
         g.answer_p[i] += cfg.answer_boost
         g.question_p[i] += cfg.answer_boost
         g.expert_p[i] += cfg.answer_boost
-        sim.log.add(t, "promote", -1, i)
-        for j in [i, *(sim.graph.neighbors(i) if i in sim.graph else ())]:
+        world.log.add(t, "promote", -1, i)
+        for j in [i, *(world.graph.neighbors(i) if i in world.graph else ())]:
             if g.present[j]:
                 g.bump_satisfaction(j, cfg.trust_gain, t)
 

@@ -1,7 +1,7 @@
 """Which code builds each role: a dict of built-ins, plus plugins from entry points.
 
 A role builder is called once per population entry (and once per arrival) as
-``build(sim, entry_index, entry, first, n, t0, stream) -> list[int]``: it creates
+``build(world, entry_index, entry, first, n, t0, stream) -> list[int]``: it creates
 ``n`` agents numbered ``first..first+n-1`` within the entry, joining at ``t0``,
 drawing from ``stream(purpose)``, and returns the ids of those that read the
 group (members, for the social graph). Third-party roles register in the
@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
 
 ENTRY_POINT_GROUP = "groupsim.roles"
 Builder = Callable[..., list[int]]
@@ -32,16 +32,18 @@ class RolePlugin(Protocol):
     params_model: type[BaseModel]
 
     def build(
-        self, sim: Simulation, entry_index: int, entry: Any, first: int, n: int, t0: float,
+        self, world: World, entry_index: int, entry: Any, first: int, n: int, t0: float,
         stream: Callable[[str], np.random.Generator],
     ) -> list[int]: ...
 
 
 def _builtins() -> dict[str, Builder]:
-    from sim.model.agents import add_members, add_operators
-    from sim.model.roles.adversaries import add_poachers, add_spammers
-    from sim.model.roles.attacks import add_brigade, add_incidents
-    from sim.model.roles.staff import add_shills, add_staff
+    from sim.model.adversaries.poachers import add_poachers
+    from sim.model.adversaries.spammers import add_spammers
+    from sim.model.members.build import add_members
+    from sim.model.staff.operator import add_operators
+    from sim.model.adversaries.attacks import add_brigade, add_incidents
+    from sim.model.staff.crew import add_shills, add_staff
 
     return {
         "member": add_members,

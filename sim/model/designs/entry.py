@@ -32,18 +32,18 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.group import ADVERSARY, LEAVE_THR, STAFF
+from sim.model.members.roster import ADVERSARY, LEAVE_THR, STAFF
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
 
 
 class EntryGate:
     """Applies the scenario's entry policy (built only when it is not ``open`` or keeps a waiting list)."""
 
-    def __init__(self, sim: Simulation) -> None:
-        self.sim = sim
-        self.cfg = sim.scenario.group.entry
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.cfg = world.scenario.group.entry
         self.waiting: deque[tuple[int, float]] = deque()
         self.refused: dict[str, int] = {}
         self.fees = 0.0  # entry fees paid (yuan; business results)
@@ -54,7 +54,7 @@ class EntryGate:
     # ---- the gate ------------------------------------------------------------------
     def admit(self, i: int, t: float, invited: bool) -> bool:
         """Whether ``i`` may join now; a refusal is logged here."""
-        sim, g, cfg = self.sim, self.sim.g, self.cfg
+        world, g, cfg = self.world, self.world.roster, self.cfg
         if g.truth[i] == STAFF or g.ever_joined[i]:
             return True
         policy = cfg.policy
@@ -62,14 +62,14 @@ class EntryGate:
         if policy == "qr_code" and not invited:
             why = self._qr(i, t)
         elif policy == "invite_approval":
-            u = float(sim.streams.get("entry-approval", i).random())
+            u = float(world.streams.get("entry-approval", i).random())
             spotted = g.truth[i] == ADVERSARY and u < cfg.spot_probability
             if spotted or (g.truth[i] != ADVERSARY and u >= cfg.approve_probability):
                 why = "not_approved"
         elif policy == "paid":
             why = self._pay(i)
         elif policy == "invitation_only":
-            score = sim.traits.get(i, {}).get("screening_score", 0.0)
+            score = world.traits.get(i, {}).get("screening_score", 0.0)
             if g.truth[i] == ADVERSARY or score < cfg.min_screening_score:
                 why = "screened_out"
         if why:
@@ -84,31 +84,31 @@ class EntryGate:
             made = (t // (cfg.qr_renew_days * MINUTES_PER_DAY)) * cfg.qr_renew_days * MINUTES_PER_DAY
         if t - made > cfg.qr_valid_days * MINUTES_PER_DAY:
             return "qr_expired"
-        accounts = self.sim.account_joins
-        key = (self.sim.person(i), int(t // MINUTES_PER_DAY))
+        accounts = self.world.ties.account_joins
+        key = (self.world.person(i), int(t // MINUTES_PER_DAY))
         if accounts.get(key, 0) >= cfg.joins_per_account_per_day:
             return "account_join_limit"
         accounts[key] = accounts.get(key, 0) + 1
         return ""
 
     def _pay(self, i: int) -> str:
-        sim, fee = self.sim, self.cfg.fee
-        if sim.g.truth[i] == ADVERSARY:
+        world, fee = self.world, self.cfg.fee
+        if world.roster.truth[i] == ADVERSARY:
             if self._ledger_of is None:
-                self._ledger_of = {a: x for x in sim.ledgers for a in x.accounts}
+                self._ledger_of = {a: x for x in world.cast.ledgers for a in x.accounts}
             ledger = self._ledger_of.get(i)
             if ledger is None:
-                self._ledger_of = {a: x for x in sim.ledgers for a in x.accounts}
+                self._ledger_of = {a: x for x in world.cast.ledgers for a in x.accounts}
                 ledger = self._ledger_of.get(i)
             if ledger is not None:
                 if ledger.spent + fee > ledger.budget:  # type: ignore[attr-defined]
                     return "fee_too_high"
                 ledger.spent += fee  # type: ignore[attr-defined]
-        elif sim.traits.get(i, {}).get("willingness_to_pay", 0.0) < fee:
+        elif world.traits.get(i, {}).get("willingness_to_pay", 0.0) < fee:
             return "fee_too_high"
-        if sim.g.reader[i]:
-            sim.g.paid_flag[i] = True
-            sim.g.par[i, LEAVE_THR] -= self.cfg.commitment
+        if world.roster.reader[i]:
+            world.roster.paid_flag[i] = True
+            world.roster.par[i, LEAVE_THR] -= self.cfg.commitment
         self.fees += fee
         self.day_fees += fee
         return ""
@@ -116,15 +116,15 @@ class EntryGate:
     def refuse(self, i: int, t: float, why: str) -> None:
         self.refused[why] = self.refused.get(why, 0) + 1
         self.day_refused += 1
-        self.sim.log.add(t, "join_refused", i, kind=why)
+        self.world.log.add(t, "join_refused", i, kind=why)
 
     # ---- the waiting list ------------------------------------------------------------
     def queue(self, i: int, t: float) -> bool:
         """Put a member who found the group full on the waiting list (True if queued)."""
-        if not self.cfg.waiting_list or not self.sim.g.reader[i] or self.sim.g.truth[i] == ADVERSARY:
+        if not self.cfg.waiting_list or not self.world.roster.reader[i] or self.world.roster.truth[i] == ADVERSARY:
             return False
         self.waiting.append((i, t))
-        self.sim.log.add(t, "wait", i)
+        self.world.log.add(t, "wait", i)
         return True
 
     def on_leave(self, t: float) -> None:
@@ -135,7 +135,7 @@ class EntryGate:
             if t - since > limit:
                 self.refuse(i, t, "gave_up_waiting")
                 continue
-            if self.sim.try_join(i, t):
+            if self.world.join(i, t):
                 return
 
     def day_row(self, t: float) -> dict[str, float]:
@@ -148,15 +148,39 @@ class EntryGate:
         return row
 
 
-def summary(gate: EntryGate | None) -> dict[str, float]:
-    """Entry totals for the run summary."""
-    if gate is None:
+    def summary(self) -> dict[str, float]:
+        """Entry totals for the run summary."""
+        return {"refused": int(sum(self.refused.values())), "entry_fees": float(self.fees), "waiting_at_end": len(self.waiting)}
+
+
+class NoGate:
+    """An open group with no waiting list: everyone gets in, nobody waits, nothing is counted."""
+
+    waiting: tuple[()] = ()
+
+    def admit(self, i: int, t: float, invited: bool) -> bool:  # noqa: D102
+        return True
+
+    def queue(self, i: int, t: float) -> bool:  # noqa: D102
+        return False
+
+    def on_leave(self, t: float) -> None:  # noqa: D102
+        return None
+
+    def day_row(self, t: float) -> dict[str, float]:  # noqa: D102
+        return {"refused": 0, "waiting": 0, "entry_fees": 0.0}
+
+    def summary(self) -> dict[str, float]:  # noqa: D102
         return {"refused": 0, "entry_fees": 0.0, "waiting_at_end": 0}
-    return {"refused": int(sum(gate.refused.values())), "entry_fees": float(gate.fees), "waiting_at_end": len(gate.waiting)}
 
 
-def no_gate_row() -> dict[str, float]:
-    return {"refused": 0, "waiting": 0, "entry_fees": 0.0}
+Gate = EntryGate | NoGate
 
 
-__all__ = ["EntryGate", "no_gate_row", "summary"]
+def gate_for(world: World) -> Gate:
+    """The gate of ``world``'s entry policy: an :class:`EntryGate`, or :class:`NoGate` for an open group."""
+    entry = world.scenario.group.entry
+    return EntryGate(world) if entry.policy != "open" or entry.waiting_list else NoGate()
+
+
+__all__ = ["EntryGate", "Gate", "NoGate", "gate_for"]

@@ -1,6 +1,6 @@
 """The activities calendar: check-ins, flash deals, group buys, lotteries, talks... with reminders.
 
-Each :class:`sim.design_params.Activity` recurs every ``every_days`` at ``hour``
+Each :class:`world.design_params.Activity` recurs every ``every_days`` at ``hour``
 (docs/MODEL.md, "Activities calendar"). An occurrence:
 
 1. is announced the evening before (20:00), half a day before and an hour
@@ -23,7 +23,7 @@ Each :class:`sim.design_params.Activity` recurs every ``every_days`` at ``hour``
    (prizes, red packets, discounts), and costs ``operator_minutes``.
 
 Participants of flash deals and successful group buys are handed to the
-business results (sim/model/business.py) as deal takers of the day.
+business results (sim/model/designs/business.py) as deal takers of the day.
 ``ad_push`` is the brand's own mechanical push (机械式推送, seed 004): a staff
 ad carrying no value.
 """
@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.group import LEGIT, STAFF, ADMIN
+from sim.model.members.roster import LEGIT, STAFF, ADMIN
 from sim.model.messages import Kind
 from sim.spec.scenario import VALUE_DIMENSIONS
 
 if TYPE_CHECKING:
     from sim.spec.design_params import Activity
-    from sim.run.engine import Simulation
+    from sim.model.world import World
 
 PARTICIPANT_GAIN = 0.5  # share of the activity's value a participant gains at once
 FAILED_BUY_COST = 0.05  # satisfaction a group-buy participant loses when it fails
@@ -69,9 +69,9 @@ PARTICIPANT_TEXTS = ("签到", "+1", "抢到了！", "接龙", "参加", "我也
 class Calendar:
     """Schedules the scenario's activities and keeps their counters."""
 
-    def __init__(self, sim: Simulation) -> None:
-        self.sim = sim
-        self.activities = list(sim.scenario.group.activities)
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.activities = list(world.scenario.group.activities)
         self.occurrences = [0] * len(self.activities)
         self.epoch = [0] * len(self.activities)  # occurrence index at the last relaunch
         self.perk_cost = 0.0
@@ -83,24 +83,24 @@ class Calendar:
         self.day_activities = 0
         self.failed_group_buys = 0
         self._bot: int | None = None
-        if sim.operator is None and (self.activities or sim.scenario.group.lifecycle.second_life is not None):
+        if not world.operator.present and (self.activities or world.scenario.group.lifecycle.second_life is not None):
             # a bot admin account joins at the start, before anyone else, so it always has a place
-            self._bot = sim.g.new_agent(-1, STAFF, ADMIN)
-            sim.try_join(self._bot, 0.0)
+            self._bot = world.roster.new_agent(-1, STAFF, ADMIN)
+            world.join(self._bot, 0.0)
         for a, act in enumerate(self.activities):
             self._schedule(a, act)
 
     def staff(self) -> int:
         """Who posts: the operator, else a bot admin account of the calendar's own."""
-        sim = self.sim
-        if sim.operator is not None:
-            return sim.operator.id
+        world = self.world
+        if world.operator.present:
+            return world.operator.id
         assert self._bot is not None
         return self._bot
 
     def _schedule(self, a: int, act: Activity) -> None:
-        sim = self.sim
-        until = sim.end if act.until_day is None else min(sim.end, act.until_day * MINUTES_PER_DAY)
+        world = self.world
+        until = world.end if act.until_day is None else min(world.end, act.until_day * MINUTES_PER_DAY)
         k = 0
         while True:
             t = (act.start_day + k * act.every_days) * MINUTES_PER_DAY + act.hour * 60.0
@@ -108,8 +108,8 @@ class Calendar:
                 return
             reminders = self._reminder_times(t) if act.reminders else []
             for r in reminders:
-                sim.at(r, lambda: self._remind())
-            sim.at(t, lambda a=a, n=len(reminders): self._occur(a, n))
+                world.schedule(r, lambda: self._remind())
+            world.schedule(t, lambda a=a, n=len(reminders): self._occur(a, n))
             k += 1
 
     @staticmethod
@@ -120,17 +120,17 @@ class Calendar:
         return times
 
     def _remind(self) -> None:
-        sim = self.sim
-        t = sim.env.now
-        sim.post(self.staff(), Kind.ANNOUNCEMENT, "活动提醒：别忘了参加！", t, value_dim=_DIM["activities"], value=REMINDER_VALUE)
+        world = self.world
+        t = world.env.now
+        world.post(self.staff(), Kind.ANNOUNCEMENT, "活动提醒：别忘了参加！", t, value_dim=_DIM["activities"], value=REMINDER_VALUE)
         self.operator_minutes += REMINDER_MINUTES
         self.day_minutes += REMINDER_MINUTES
 
     def _occur(self, a: int, reminders: int) -> None:
-        sim, g, act = self.sim, self.sim.g, self.activities[a]
-        t = sim.env.now
-        if sim.attention is not None and not sim.attention.spend(sim, t, act.operator_minutes):
-            sim.log.add(t, "activity_skipped", kind=act.kind)  # no operator time left today (sim/run/portfolio.py)
+        world, g, act = self.world, self.world.roster, self.activities[a]
+        t = world.env.now
+        if not world.ties.attention.spend(world, t, act.operator_minutes):
+            world.log.add(t, "activity_skipped", kind=act.kind)  # no operator time left today (sim/run/portfolio.py)
             return
         k = self.occurrences[a]
         self.occurrences[a] += 1
@@ -143,7 +143,7 @@ class Calendar:
         value *= act.staleness**repeat
         n = g.n
         ids = np.flatnonzero(g.present[:n] & g.reader[:n] & (g.truth[:n] == LEGIT))
-        rng = sim.streams.get("activity", a, k)
+        rng = world.streams.get("activity", a, k)
         u = rng.random(n)
         text_u = rng.random(n)
         chosen = np.empty(0, dtype=np.int64)
@@ -154,8 +154,8 @@ class Calendar:
         ok = not (act.kind == "group_buy" and len(chosen) < act.participants_needed)
         self.day_activities += 1
         for _ in range(act.count):
-            sim.post(self.staff(), kind, text, t, value_dim=dim if ok else -1, value=value if ok else 0.0)
-        sim.log.add(t, "activity", -1, len(chosen), kind=act.kind if ok else f"{act.kind}_failed")
+            world.post(self.staff(), kind, text, t, value_dim=dim if ok else -1, value=value if ok else 0.0)
+        world.log.add(t, "activity", -1, len(chosen), kind=act.kind if ok else f"{act.kind}_failed")
         if not ok:
             self.failed_group_buys += 1
         if len(chosen):
@@ -165,7 +165,7 @@ class Calendar:
             times = t + rng.uniform(0.0, 60.0, len(chosen))
             order = np.argsort(times, kind="stable")
             draws = np.column_stack((np.zeros(len(chosen)), np.full(len(chosen), 0.9999), text_u[chosen]))
-            sim.add_posts(chosen[order], times[order], draws[order])
+            world.posting.add_posts(chosen[order], times[order], draws[order])
             self.participants += len(chosen)
             if ok and act.kind in DEAL_KINDS:
                 self.day_takers += chosen.tolist()
@@ -176,13 +176,16 @@ class Calendar:
         self.day_minutes += act.operator_minutes
 
     def relaunch(self) -> None:
-        """New versions of every activity: staleness starts over (a second life, sim/model/lifecycle.py)."""
+        """New versions of every activity: staleness starts over (a second life, sim/model/designs/lifecycle.py)."""
         self.epoch = list(self.occurrences)
 
-    def day_row(self) -> dict[str, Any]:
+    def close_day(self) -> tuple[float, list[int], dict[str, Any]]:
+        """The day's operator minutes, deal takers and figures for the per-day series (then reset)."""
+        minutes, self.day_minutes = self.day_minutes, 0.0
+        takers, self.day_takers = self.day_takers, []
         row = {"activities": self.day_activities, "perk_cost": self.day_perk_cost}
         self.day_activities, self.day_perk_cost = 0, 0.0
-        return row
+        return minutes, takers, row
 
 
 __all__ = ["DEAL_KINDS", "KIND_DEFAULTS", "Calendar"]

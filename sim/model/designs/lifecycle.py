@@ -9,7 +9,7 @@ Run once a day, before the outcome is judged (docs/MODEL.md, "Lifecycle",
   promised``. With ``gap > 0`` every present member loses ``gap_cost * gap`` of
   satisfaction and complains with probability ``complain_propensity * gap``
   (at a uniform time in the next 12 hours; complaints spread to friends like
-  any complaint, sim/model/roles/cascades.py). With a surplus (excellent service:
+  any complaint, sim/model/members/cascades.py). With a surplus (excellent service:
   beyond what was promised) members gain ``exceed_gain * min(-gap, 1)``.
 * **Dissolve after inactivity** (seed 004: 长期无互动的群要解散): a day is quiet
   when member messages fall below ``quiet_messages_per_day`` (default the dead
@@ -31,37 +31,37 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.group import LEGIT, STAFF
+from sim.model.members.roster import LEGIT, STAFF
 from sim.model.messages import Kind
 from sim.model.outcomes import Outcome
 from sim.spec.scenario import VALUE_DIMENSIONS
 
 if TYPE_CHECKING:
-    from sim.run.engine import Simulation
+    from sim.model.world import World
 
 DELIVERY_COMPLAINTS = ("说好的内容呢？和宣传的不一样", "交付太差了，要求退款", "承诺的服务没兑现")
 _INFORMATION, _ACTIVITIES = VALUE_DIMENSIONS.index("information"), VALUE_DIMENSIONS.index("activities")
 
 
-def _present_legit(sim: Simulation) -> np.ndarray:
-    g, n = sim.g, sim.g.n
+def _present_legit(world: World) -> np.ndarray:
+    g, n = world.roster, world.roster.n
     return np.flatnonzero(g.present[:n] & g.reader[:n] & (g.truth[:n] == LEGIT))
 
 
-def _bump_all(sim: Simulation, ids: np.ndarray, amount: float, t: float) -> None:
+def _bump_all(world: World, ids: np.ndarray, amount: float, t: float) -> None:
     if len(ids) and amount:
-        g = sim.g
+        g = world.roster
         g.sat[ids] = g.satisfaction_now(ids, t) + amount
         g.sat_time[ids] = t
 
 
-class Lifecycle:
+class LifecycleClock:
     """Daily delivery judgement, dissolution after inactivity and relaunches of one group."""
 
-    def __init__(self, sim: Simulation) -> None:
-        self.sim = sim
-        self.cfg = sim.scenario.group.lifecycle
-        self.delivery = sim.scenario.group.delivery
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.cfg = world.scenario.group.lifecycle
+        self.delivery = world.scenario.group.delivery
         self.quiet_run = 0
         self.relaunches = 0
         self.delivery_complaints = 0
@@ -77,7 +77,7 @@ class Lifecycle:
             return
         quiet = cfg.quiet_messages_per_day
         if quiet is None:
-            quiet = self.sim.scenario.outcomes.dead_messages_per_day
+            quiet = self.world.scenario.outcomes.dead_messages_per_day
         self.quiet_run = self.quiet_run + 1 if row["member_messages"] < quiet else 0
         life = cfg.second_life
         if life is not None and self.quiet_run >= life.quiet_days and self.relaunches < life.max_relaunches:
@@ -86,7 +86,7 @@ class Lifecycle:
             self._dissolve(t)
 
     def _deliver(self, day: int, t: float) -> None:
-        sim, g, d = self.sim, self.sim.g, self.delivery
+        world, g, d = self.world, self.world.roster, self.delivery
         assert d is not None
         msgs = g.messages
         value = sum(m.value for m in msgs[self._seen :] if m.value_dim >= 0 and m.deleted_at < 0 and g.truth[m.sender] == STAFF)
@@ -95,44 +95,43 @@ class Lifecycle:
         if day < d.start_day:
             return
         gap = (d.promised_value_per_day - float(np.mean(self.delivered))) / d.promised_value_per_day
-        ids = _present_legit(sim)
+        ids = _present_legit(world)
         if gap <= 0:
-            _bump_all(sim, ids, d.exceed_gain * min(-gap, 1.0), t)
+            _bump_all(world, ids, d.exceed_gain * min(-gap, 1.0), t)
             return
-        _bump_all(sim, ids, -d.gap_cost * gap, t)
-        rng = sim.streams.get("delivery", day)
+        _bump_all(world, ids, -d.gap_cost * gap, t)
+        rng = world.streams.get("delivery", day)
         u = rng.random(g.n)[ids]
         when = rng.uniform(0.0, 720.0, g.n)[ids]
         for i, dt in zip(ids[u < d.complain_propensity * gap].tolist(), when[u < d.complain_propensity * gap].tolist()):
-            sim.at(t + dt, lambda i=i, dt=dt: self._complain(i, t + dt))
+            world.schedule(t + dt, lambda i=i, dt=dt: self._complain(i, t + dt))
 
     def _complain(self, i: int, t: float) -> None:
-        if self.sim.g.present[i]:
+        if self.world.roster.present[i]:
             self.delivery_complaints += 1
-            self.sim.complain(i, DELIVERY_COMPLAINTS[self.delivery_complaints % len(DELIVERY_COMPLAINTS)], t)
+            self.world.posting.complain(i, DELIVERY_COMPLAINTS[self.delivery_complaints % len(DELIVERY_COMPLAINTS)], t)
 
     def _relaunch(self, t: float) -> None:
-        sim, life = self.sim, self.cfg.second_life
+        world, life = self.world, self.cfg.second_life
         assert life is not None
         self.relaunches += 1
         self.quiet_run = 0
-        staff = sim.calendar.staff()
-        sim.post(staff, Kind.CONTENT, "全新内容上线！", t, value_dim=_INFORMATION, value=life.value / 2)
-        sim.post(staff, Kind.ACTIVITY, "@所有人 新活动开始啦", t, value_dim=_ACTIVITIES, value=life.value / 2)
-        _bump_all(sim, _present_legit(sim), life.notify_gain, t)
+        staff = world.calendar.staff()
+        world.post(staff, Kind.CONTENT, "全新内容上线！", t, value_dim=_INFORMATION, value=life.value / 2)
+        world.post(staff, Kind.ACTIVITY, "@所有人 新活动开始啦", t, value_dim=_ACTIVITIES, value=life.value / 2)
+        _bump_all(world, _present_legit(world), life.notify_gain, t)
         if life.refresh_activities:
-            sim.calendar.relaunch()
-        sim.log.add(t, "relaunch", -1, -1, kind=str(self.relaunches))
+            world.calendar.relaunch()
+        world.log.add(t, "relaunch", -1, -1, kind=str(self.relaunches))
 
     def _dissolve(self, t: float) -> None:
-        sim = self.sim
-        if sim.outcome is None:
+        world = self.world
+        if world.ticks.outcome is None:
             reason = f"dissolved after {self.quiet_run} quiet days"
-            sim.outcome = (Outcome.DISSOLVED, t / MINUTES_PER_DAY, reason)
-            sim.log.add(t, "dissolve")
-            sim.log.add(t, "outcome", kind=Outcome.DISSOLVED.value)
-            if not sim._stop.triggered:
-                sim._stop.succeed()
+            world.ticks.outcome = (Outcome.DISSOLVED, t / MINUTES_PER_DAY, reason)
+            world.log.add(t, "dissolve")
+            world.log.add(t, "outcome", kind=Outcome.DISSOLVED.value)
+            world.timeline.stop()
 
 
-__all__ = ["Lifecycle"]
+__all__ = ["LifecycleClock"]

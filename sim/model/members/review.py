@@ -1,0 +1,145 @@
+"""The hourly review: members who visited in the hour read what came since their last look.
+
+Vectorised over the visitors (docs/MODEL.md, "Exposure without visiting
+readers"): what was posted since a member's last look, less what was deleted
+before they saw it, capped by how much they read, moves their satisfaction
+(value gained, ads, conflict and noise endured, staged shows seen through);
+satisfaction sets their posting engagement, mutes the group for them (静音) or
+makes them leave, perhaps complaining on the way out. Imitation and chilling
+(sim/model/members/cascades.py) scale engagement when the scenario has them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.base.clock import MINUTES_PER_DAY, lexsort2
+from sim.model.members.build import COMPLAINT_TEXTS
+from sim.model.members.cascades import engagement_factor
+from sim.model.members.roster import (
+    AD_ANNOY, CONFLICT_ANNOY, LEAVE_THR, MUTE_THR, MUTED_ATTENTION, MUTED_POST, NOISE_ANNOY, NOISE_TOL,
+    READ_CAP, TAU,
+)
+from sim.model.messages import N_KINDS, Kind
+
+if TYPE_CHECKING:
+    from sim.model.world import World
+
+_AD, _COMPLAINT, _CHAT = int(Kind.AD), int(Kind.COMPLAINT), int(Kind.CHAT)
+_UNMUTE_MARGIN = 0.2  # hysteresis: a muted member unmutes only well above their threshold
+
+
+class Review:
+    """Members' visits and what each hour's visitors take in, for one group."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.visits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = []
+        self.ad_views = 0.0
+        self.review_times: list[float] = []  # hourly reviews and how many members looked at each
+        self.review_counts: list[int] = []
+        self._behaviour = any(
+            getattr(e.params, "imitation", 0.0) != 0.0 or getattr(e.params, "chilling", 0.0) != 0.0
+            for e in world.scenario.population
+        )
+
+    def schedule_visits(self, ids: np.ndarray, hours: np.ndarray, u: np.ndarray) -> None:
+        """Members ``ids[k]`` visit in hour ``hours[k]`` (``u[k]`` thins visits once muted)."""
+        if self._chunks is not None:  # still building: merge all members at once later
+            self._chunks.append((hours, ids, u))
+            return
+        for h in np.unique(hours).tolist():
+            pick = hours == h
+            old_ids, old_u = self.visits.get(h, (np.empty(0, np.int64), np.empty(0)))
+            self.visits[h] = (np.concatenate([old_ids, ids[pick]]), np.concatenate([old_u, u[pick]]))
+
+    def merge(self) -> None:
+        """After building: all members' visits, grouped by hour."""
+        chunks, self._chunks = self._chunks or [], None
+        if not chunks:
+            return
+        hours = np.concatenate([c[0] for c in chunks])
+        if not len(hours):
+            return
+        ids = np.concatenate([c[1] for c in chunks])
+        u = np.concatenate([c[2] for c in chunks])
+        order = lexsort2(ids, hours)
+        hours, ids, u = hours[order], ids[order], u[order]
+        starts = np.flatnonzero(np.r_[True, hours[1:] != hours[:-1]])
+        bounds = np.r_[starts, len(hours)]
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            self.visits[int(hours[a])] = (ids[a:b], u[a:b])
+
+    def review(self, hour: int, t: float) -> None:
+        """Members who visited in ``hour`` read what came since their last look."""
+        visit = self.visits.pop(hour, None)
+        if visit is None:
+            return
+        w = self.world
+        g = w.roster
+        ids = np.asarray(visit[0], dtype=np.int64)
+        par = g.par[ids]
+        keep = g.present[ids] & (~g.muted[ids] | (np.asarray(visit[1]) < par[:, MUTED_ATTENTION]))
+        n_keep = int(keep.sum())
+        if n_keep == 0:
+            return
+        if n_keep < len(ids):
+            ids, par = ids[keep], par[keep]
+        self.review_times.append(t)
+        self.review_counts.append(n_keep)
+        last = g.last_read[ids]
+        cum = np.asarray(g.cum)
+        delta = cum - g.snap[ids]
+        unseen = g.unseen_deleted(last)
+        if unseen is not None:
+            delta -= unseen
+        counts = delta[:, :N_KINDS]
+        f = np.minimum(1.0, par[:, READ_CAP] / np.maximum(counts.sum(axis=1), 1.0))
+        gain = f * (delta[:, N_KINDS:] * g.needs[ids]).sum(axis=1)
+        ads = f * counts[:, _AD]
+        annoy = par[:, AD_ANNOY] * ads + par[:, CONFLICT_ANNOY] * f * counts[:, _COMPLAINT]
+        excess_chat = f * counts[:, _CHAT] - par[:, NOISE_TOL] * ((t - last) / MINUTES_PER_DAY)
+        annoy += par[:, NOISE_ANNOY] * np.maximum(excess_chat, 0.0)
+        if g.cum_exposures:  # staged shows seen through since the last look (sim/model/staff/crew.py)
+            annoy += g.exposure_loss[ids] * (g.cum_exposures - g.snap_exposures[ids])
+            g.snap_exposures[ids] = g.cum_exposures
+        sat = g.sat[ids] * np.exp((g.sat_time[ids] - t) / par[:, TAU]) + gain - annoy
+        self.ad_views += float(ads.sum())
+        g.sat[ids] = sat
+        g.sat_time[ids] = t
+        g.snap[ids] = cum
+        g.last_read[ids] = t
+        was_muted = g.muted[ids]
+        below = sat < par[:, MUTE_THR]
+        muted = np.where(was_muted, sat <= par[:, MUTE_THR] + _UNMUTE_MARGIN, below)
+        g.muted[ids] = muted
+        eng = np.minimum(np.maximum(sat, 0.0), 1.0) * np.where(muted, par[:, MUTED_POST], 1.0)
+        if self._behaviour:  # imitation and chilling (sim/model/members/cascades.py)
+            talk = f * (counts[:, _CHAT] + counts[:, int(Kind.QUESTION)] + counts[:, int(Kind.ANSWER)])
+            eng = np.clip(eng * engagement_factor(w, ids, talk, (t - last) / MINUTES_PER_DAY), 0.0, 1.0)
+        g_eng = g.eng
+        for i, e in zip(ids.tolist(), eng.tolist()):
+            g_eng[i] = e
+        changed = muted != was_muted
+        if changed.any():
+            for i, m in zip(ids[changed].tolist(), muted[changed].tolist()):
+                w.log.add(t, "mute" if m else "unmute", i)
+        leaving = sat < par[:, LEAVE_THR]
+        if leaving.any():
+            for i in ids[leaving].tolist():
+                if self.leave_draw(i) < w.traits[i]["complain_on_leave"]:
+                    w.posting.complain(i, COMPLAINT_TEXTS[i % len(COMPLAINT_TEXTS)], t)
+                w.leave(i)
+        cascades = w.cascades
+        if cascades.active and not cascades.sync:
+            cascades.check_async(ids, t)
+
+    def leave_draw(self, i: int) -> float:
+        """A uniform from member ``i``'s own leave stream (rarely needed, so not pre-drawn)."""
+        return float(self.world.streams.get("leave", i).random())
+
+
+__all__ = ["Review"]
