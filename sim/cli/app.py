@@ -3,39 +3,38 @@
 Every command prints something a person can read (rich tables) and, where it
 produces results, files a program can read (Parquet, JSON). A bad file or
 argument gives ``file:line: field: problem`` on stderr and exit code 2, never a
-traceback. Other packages add commands through :func:`register` hooks listed in
-``_EXTENSIONS``.
+traceback. Other modules add commands through ``register(app)`` hooks listed in
+:data:`sim.cli.commands.EXTENSIONS`; each is imported only when one of its
+commands runs, and this module imports nothing heavy at the top, so
+``groupsim --help`` loads neither the engine nor matplotlib, scipy or hypothesis.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from rules import InputError
+from sim.cli.commands import LazyGroup
 from sim.cli.console import err_console, fail, out_console, progress as _progress
-from sim.model.outcomes import Outcome
-from sim.spec.scenario import Scenario, load_scenario, scenario_json_schema
-from sim.base.stats import km_median_ci, mean_ci, wilson
+
+if TYPE_CHECKING:
+    from sim.spec.scenario import Scenario
 
 app = typer.Typer(
     name="groupsim",
+    cls=LazyGroup,
     help="Try a chat-group design against simulated members, staff and adversaries.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-# Modules that add commands to `app` with a `register(app)` function, when present.
-_EXTENSIONS = ("sim.cli.experiments", "sim.cli.rules", "sim.cli.report", "sim.cli.testing", "sim.cli.portfolio")
 
 KEY_METRICS = (
     ("final_members", "final members"),
@@ -59,6 +58,9 @@ def _fmt(x: float, digits: int = 2) -> str:
 
 def results_table(summaries: list[dict[str, Any]], title: str) -> Table:
     """Outcome counts with Wilson intervals, KM median lifetime, key metrics with t intervals."""
+    from sim.base.stats import km_median_ci, mean_ci, wilson
+    from sim.model.outcomes import Outcome
+
     n = len(summaries)
     table = Table(title=title, title_justify="left")
     table.add_column("measure")
@@ -88,6 +90,9 @@ def results_table(summaries: list[dict[str, Any]], title: str) -> Table:
 
 
 def _load(path: Path) -> Scenario:
+    from rules import InputError
+    from sim.spec.scenario import load_scenario
+
     try:
         return load_scenario(path)
     except InputError as exc:
@@ -187,6 +192,8 @@ def check_file(path: Path) -> str:
         from sim.experiments.optimize import load_search
 
         return f"search {load_search(path).spec.name}"
+    from sim.spec.scenario import load_scenario
+
     return f"scenario {load_scenario(path).name}"
 
 
@@ -200,6 +207,8 @@ def validate(
 
         groupsim validate scenarios/*.yaml scenarios/rulesets/*.yaml scenarios/sweeps/*.yaml
     """
+    from rules import InputError
+
     bad = 0
     for path in files:
         try:
@@ -221,28 +230,20 @@ def schema() -> None:
 
         groupsim schema > scenario.schema.json
     """
+    from sim.spec.scenario import scenario_json_schema
+
     sys.stdout.write(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n")
-
-
-def _register_extensions() -> None:
-    for name in _EXTENSIONS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and name.startswith(exc.name):
-                continue  # that part is not built yet
-            raise
-        module.register(app)
-
-
-_register_extensions()
 
 
 def main() -> None:
     """Console entry point."""
     try:
         app()
-    except InputError as exc:
+    except Exception as exc:
+        from rules import InputError  # imported here: `--help` need not load the rule engine
+
+        if not isinstance(exc, InputError):
+            raise
         err_console.print(exc.render(), highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
