@@ -101,13 +101,15 @@ def _load(path: Path) -> Scenario:
 
 @app.command()
 def run(
-    scenario: Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)],
+    scenario: Annotated[
+        str, typer.Argument(help="A scenario file (YAML), or the name of a bundled scenario.", show_default=False)
+    ],
     seeds: Annotated[int, typer.Option("--seeds", "-n", min=1, max=100_000, help="Number of replications.")] = 8,
     seed: Annotated[
         int | None, typer.Option("--seed", min=0, help="Base seed (default: the scenario's seed). Run k uses seed+k.")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Result folder (default: results/<scenario file name>).")
+        Path | None, typer.Option("--out", "-o", help="Result folder (default: results/<scenario name>).")
     ] = None,
     workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -116,27 +118,35 @@ def run(
 ) -> None:
     """Run replications of a scenario; print how they ended and write result files.
 
-    Writes summary.parquet, days.parquet, events.parquet and manifest.json
-    (and with --report, OUT/report/report.html, summary.md and figures/).
+    SCENARIO is a path, or the name of a scenario that ships with groupsim
+    (new_customer_well_run, unmoderated_spam, no_value_dead, ...; an unknown
+    name lists them). Writes summary.parquet, days.parquet, events.parquet and
+    manifest.json (and with --report, OUT/report/report.html, summary.md and figures/).
 
     Example:
 
-        groupsim run scenarios/new_customer_well_run.yaml --seeds 8 --out results/wellrun
+        groupsim run new_customer_well_run --seeds 8 --out results/wellrun
     """
+    from rules import InputError
     from sim.run.runner import replicate, write_results
+    from sim.spec.bundled import locate_scenario
 
-    sc = _load(scenario)
+    try:
+        path = locate_scenario(scenario)
+    except InputError as exc:
+        raise fail(exc) from None
+    sc = _load(path)
     base = sc.seed if seed is None else seed
     seed_list = [base + k for k in range(seeds)]
     if seed_list[-1] >= 2**63:
         raise fail(f"--seed {base} plus {seeds} replications passes the largest seed (2**63 - 1)")
-    out = out or Path("results") / scenario.stem
+    out = out or Path("results") / path.stem
     if out.exists() and not out.is_dir():
         raise fail(f"--out {out}: exists and is not a folder")
     with _progress(quiet or as_json) as progress:
         task = progress.add_task(f"running {sc.name}", total=len(seed_list))
         runs = replicate(sc, seed_list, workers=workers, on_done=lambda _r: progress.advance(task))
-    write_results(out, sc, runs, source=str(scenario))
+    write_results(out, sc, runs, source=str(path))
     summaries = [r.summary for r in runs]
     if as_json:
         sys.stdout.write(json.dumps(summaries, indent=2, ensure_ascii=False, default=str) + "\n")
