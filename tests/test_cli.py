@@ -165,3 +165,30 @@ def test_bundled_rulesets_come_from_the_installed_package() -> None:
 
     assert library_path().resolve() == (ROOT / "scenarios" / "rulesets").resolve()
     assert (library_path() / "basic.yaml").is_file()
+
+
+def _flat(output: str) -> str:
+    """The output without the line breaks the console adds at its width."""
+    return output.replace("\n", "")
+
+
+HOSTILE = "[/] [bold red]boom <script>alert(1)</script>"
+
+
+def test_user_text_is_never_markup(tmp_path: Path) -> None:
+    text = _small(tmp_path).read_text(encoding="utf-8")
+    text = text.replace("name: ", f"name: {json.dumps(HOSTILE)}\nold_name: ", 1)
+    text = text.replace("\nold_name: ", "\n# ", 1)
+    text = text.replace("ruleset: basic", "ruleset:\n  name: " + json.dumps(HOSTILE) + "\n  extends: basic\n"
+                        "  rules:\n    - name: " + json.dumps(HOSTILE) + "\n      if: message.text =~ '\\\\[/\\\\]'\n"
+                        "      then: [delete]")
+    path = tmp_path / "[bold]hostile[red].yaml"
+    path.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(path)])
+    assert res.exit_code == 0, res.output
+    assert HOSTILE in _flat(res.output) and str(path) in _flat(res.output)
+    res = runner.invoke(app, ["run", str(path), "--seeds", "1", "-j", "1", "--out", str(tmp_path / "[/]out")])
+    assert res.exit_code == 0, res.output
+    assert "[/] [bold red]boom <script>" in " ".join(res.output.split()) and "[/]out" in _flat(res.output)
+    res = runner.invoke(app, ["run", str(tmp_path / "[/]missing[bold].yaml")])
+    assert res.exit_code == 2 and "[/]missing[bold].yaml: file not found" in _flat(res.output)

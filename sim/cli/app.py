@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from sim.cli.commands import LazyGroup
@@ -115,6 +116,9 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summaries as JSON instead of a table.")] = False,
     report: Annotated[bool, typer.Option("--report", help="Also write a report (HTML, Markdown, figures) to OUT/report.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace OUT even if it holds files and is not a groupsim results folder.")
+    ] = False,
 ) -> None:
     """Run replications of a scenario; print how they ended and write result files.
 
@@ -122,12 +126,15 @@ def run(
     (new_customer_well_run, unmoderated_spam, no_value_dead, ...; an unknown
     name lists them). Writes summary.parquet, days.parquet, events.parquet and
     manifest.json (and with --report, OUT/report/report.html, summary.md and figures/).
+    OUT is checked before the runs start, and replaced as a whole once they
+    are done: a folder that holds other files is refused unless --force.
 
     Example:
 
         groupsim run new_customer_well_run --seeds 8 --out results/wellrun
     """
     from rules import InputError
+    from sim.base.results_dir import ResultsFolderError, check_target, replace_folder
     from sim.run.runner import replicate, write_results
     from sim.spec.bundled import locate_scenario
 
@@ -141,21 +148,25 @@ def run(
     if seed_list[-1] >= 2**63:
         raise fail(f"--seed {base} plus {seeds} replications passes the largest seed (2**63 - 1)")
     out = out or Path("results") / path.stem
-    if out.exists() and not out.is_dir():
-        raise fail(f"--out {out}: exists and is not a folder")
+    try:
+        check_target(out, force=force)
+    except ResultsFolderError as exc:
+        raise fail(str(exc)) from None
     with _progress(quiet or as_json) as progress:
         task = progress.add_task(f"running {sc.name}", total=len(seed_list))
         runs = replicate(sc, seed_list, workers=workers, on_done=lambda _r: progress.advance(task))
-    write_results(out, sc, runs, source=str(path))
+    with replace_folder(out) as staging:
+        write_results(staging, sc, runs, source=str(path))
     summaries = [r.summary for r in runs]
     if as_json:
         sys.stdout.write(json.dumps(summaries, indent=2, ensure_ascii=False, default=str) + "\n")
         return
-    out_console.print(results_table(summaries, f"{sc.name} — {len(runs)} runs, seeds {seed_list[0]}..{seed_list[-1]}"))
+    title = f"{escape(sc.name)} — {len(runs)} runs, seeds {seed_list[0]}..{seed_list[-1]}"  # a table title is markup
+    out_console.print(results_table(summaries, title))
     reasons = sorted({s["outcome_reason"] for s in summaries if s["outcome_reason"]})
     for reason in reasons[:5]:
-        out_console.print(f"  · {reason}", highlight=False)
-    out_console.print(f"results: {out}/ (summary.parquet, days.parquet, events.parquet, manifest.json)")
+        out_console.print(f"  · {reason}", highlight=False, markup=False)
+    out_console.print(f"results: {out}/ (summary.parquet, days.parquet, events.parquet, manifest.json)", markup=False)
     if report:
         from sim.cli.report import report as write_report
 

@@ -58,8 +58,9 @@ def report(
         rep = build_report(designs, target, title=title, extra_figures=extra_figures, extra_text=extra_text, graph_days=days)
     for w in rep.warnings:
         err_console.print(f"[yellow]warning:[/] {escape(w)}")
-    out_console.print(f"report: {rep.html}", highlight=False)
-    out_console.print(f"summary: {rep.markdown}; figures: {target / 'figures'} ({len(rep.figures)} as PNG and SVG)", highlight=False)
+    out_console.print(f"report: {rep.html}", highlight=False, markup=False)
+    out_console.print(f"summary: {rep.markdown}; figures: {target / 'figures'} ({len(rep.figures)} as PNG and SVG)",
+                      highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:
