@@ -13,7 +13,9 @@ import typer
 from sim.cli.commands import EXTENSIONS, LazyGroup, load_extension
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("matplotlib", "hypothesis", "scipy", "pandas", "simpy", "pyarrow", "pytest", "sim.run.engine", "reports.build")
+# Heavy or optional, plus `click`: typer carries its own copy, and a bare install has no `click`.
+HEAVY = ("matplotlib", "hypothesis", "scipy", "pandas", "simpy", "pyarrow", "pytest", "sim.run.engine", "reports.build",
+         "click")
 
 _HELP = """
 import json, sys

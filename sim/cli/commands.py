@@ -17,9 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import click
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
+
+# typer carries its own copy of click (no `click` dependency); these names are only for the annotations.
+Command = Any
+HelpFormatter = Any
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ EXTENSIONS: tuple[Extension, ...] = (
 )
 
 
-def load_extension(extension: Extension) -> dict[str, click.Command]:
+def load_extension(extension: Extension) -> dict[str, Command]:
     """Import an extension module and return the click commands it registers, by name.
 
     Args:
@@ -81,24 +84,24 @@ class LazyGroup(TyperGroup):
         self._owner = {name: ext for ext in self.extensions for name in ext.commands}
         self._listing = False
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: typer.Context) -> list[str]:
         """The app's own commands, then the extension commands in table order."""
         own = [name for name in super().list_commands(ctx) if name not in self._owner]
         return own + [name for ext in self.extensions for name in ext.commands]
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Command | None:
         """The named command; an extension's module is imported here, except while listing help."""
         command = super().get_command(ctx, cmd_name)
         if command is not None or cmd_name not in self._owner:
             return command
         extension = self._owner[cmd_name]
         if self._listing:
-            return click.Command(cmd_name, help=extension.commands[cmd_name])
+            return TyperCommand(cmd_name, help=extension.commands[cmd_name])
         for name, loaded in load_extension(extension).items():
             self.add_command(loaded, name)
         return super().get_command(ctx, cmd_name)
 
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    def format_help(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
         """The group's help, with extension commands described from the table (no import)."""
         with self._list_only():
             super().format_help(ctx, formatter)
