@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata as md
+import importlib.resources
 import inspect
 import weakref
 from collections.abc import Callable, Sequence
@@ -308,8 +309,12 @@ def find_ruleset(name: str, search: Sequence[Path]) -> Path | None:
 
 
 def library_path() -> Path:
-    """The bundled rulesets folder (scenarios/rulesets)."""
-    return Path(__file__).resolve().parent.parent / "scenarios" / "rulesets"
+    """The bundled rulesets folder: ``rulesets/`` of the installed ``scenarios`` package (package data).
+
+    Found through :mod:`importlib.resources`, so it is the same folder in a
+    checkout (``scenarios/rulesets``), an editable install and a wheel.
+    """
+    return Path(str(importlib.resources.files("scenarios") / "rulesets"))
 
 
 def merge_rulesets(base: RulesetSpec, child: RulesetSpec) -> RulesetSpec:

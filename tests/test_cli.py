@@ -126,3 +126,69 @@ def test_validate_checks_every_kind_of_groupsim_file(tmp_path: Path) -> None:
     bad.write_text("name: r\nrules:\n  - name: x\n    if: message.nonsense\n    then: [delete]\n", encoding="utf-8")
     res = runner.invoke(app, ["validate", str(bad)])
     assert res.exit_code == 2 and f"{bad}:4: rules[0].if" in res.output
+
+
+def test_run_takes_a_bundled_scenario_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sim.spec.bundled import bundled_scenario_names, locate_scenario
+
+    monkeypatch.chdir(tmp_path)  # no scenarios/ folder here: the name must come from the installed package
+    assert locate_scenario("no_value_dead") == ROOT / "scenarios" / "no_value_dead.yaml"
+    assert "new_customer_well_run" in bundled_scenario_names()
+    res = runner.invoke(app, ["run", "no_value_dead", "--seeds", "1", "-q", "-j", "1", "--out", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    assert json.loads((tmp_path / "o" / "manifest.json").read_text())["seeds"] == [1]
+    assert not (tmp_path / "results").exists()
+
+
+def test_a_path_wins_over_a_bundled_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sim.spec.bundled import locate_scenario
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "no_value_dead").write_text("name: mine\n", encoding="utf-8")
+    assert locate_scenario("no_value_dead") == Path("no_value_dead")
+    assert locate_scenario("elsewhere/x.yaml") == Path("elsewhere/x.yaml")
+
+
+def test_an_unknown_name_suggests_and_lists_the_bundled_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, ["run", "unmoderated_spamm"])
+    assert res.exit_code == 2
+    text = " ".join(res.output.split())
+    assert "no bundled scenario named 'unmoderated_spamm'; did you mean 'unmoderated_spam'?" in text
+    assert "Bundled: big_group, " in text and "word_of_mouth_group" in text
+    res = runner.invoke(app, ["run", "zzz"])
+    assert res.exit_code == 2 and "named 'zzz'. Bundled:" in " ".join(res.output.split())
+
+
+def test_bundled_rulesets_come_from_the_installed_package() -> None:
+    from rules.ruleset import library_path
+
+    assert library_path().resolve() == (ROOT / "scenarios" / "rulesets").resolve()
+    assert (library_path() / "basic.yaml").is_file()
+
+
+def _flat(output: str) -> str:
+    """The output without the line breaks the console adds at its width."""
+    return output.replace("\n", "")
+
+
+HOSTILE = "[/] [bold red]boom <script>alert(1)</script>"
+
+
+def test_user_text_is_never_markup(tmp_path: Path) -> None:
+    text = _small(tmp_path).read_text(encoding="utf-8")
+    text = text.replace("name: ", f"name: {json.dumps(HOSTILE)}\nold_name: ", 1)
+    text = text.replace("\nold_name: ", "\n# ", 1)
+    text = text.replace("ruleset: basic", "ruleset:\n  name: " + json.dumps(HOSTILE) + "\n  extends: basic\n"
+                        "  rules:\n    - name: " + json.dumps(HOSTILE) + "\n      if: message.text =~ '\\\\[/\\\\]'\n"
+                        "      then: [delete]")
+    path = tmp_path / "[bold]hostile[red].yaml"
+    path.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(path)])
+    assert res.exit_code == 0, res.output
+    assert HOSTILE in _flat(res.output) and str(path) in _flat(res.output)
+    res = runner.invoke(app, ["run", str(path), "--seeds", "1", "-j", "1", "--out", str(tmp_path / "[/]out")])
+    assert res.exit_code == 0, res.output
+    assert "[/] [bold red]boom <script>" in " ".join(res.output.split()) and "[/]out" in _flat(res.output)
+    res = runner.invoke(app, ["run", str(tmp_path / "[/]missing[bold].yaml")])
+    assert res.exit_code == 2 and "[/]missing[bold].yaml: file not found" in _flat(res.output)

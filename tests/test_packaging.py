@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 PACKAGES = ("sim", "rules", "reports")
+INSTALLED = (*PACKAGES, "scenarios")  # scenarios: the bundled YAML files, as package data
 
 
-@pytest.mark.parametrize("name", PACKAGES)
+@pytest.mark.parametrize("name", INSTALLED)
 def test_no_other_distribution_provides_our_packages(name: str) -> None:
     providers = md.packages_distributions().get(name, [])
     others = sorted(set(providers) - {"groupsim"})

@@ -3,39 +3,39 @@
 Every command prints something a person can read (rich tables) and, where it
 produces results, files a program can read (Parquet, JSON). A bad file or
 argument gives ``file:line: field: problem`` on stderr and exit code 2, never a
-traceback. Other packages add commands through :func:`register` hooks listed in
-``_EXTENSIONS``.
+traceback. Other modules add commands through ``register(app)`` hooks listed in
+:data:`sim.cli.commands.EXTENSIONS`; each is imported only when one of its
+commands runs, and this module imports nothing heavy at the top, so
+``groupsim --help`` loads neither the engine nor matplotlib, scipy or hypothesis.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from rules import InputError
+from sim.cli.commands import LazyGroup
 from sim.cli.console import err_console, fail, out_console, progress as _progress
-from sim.model.outcomes import Outcome
-from sim.spec.scenario import Scenario, load_scenario, scenario_json_schema
-from sim.base.stats import km_median_ci, mean_ci, wilson
+
+if TYPE_CHECKING:
+    from sim.spec.scenario import Scenario
 
 app = typer.Typer(
     name="groupsim",
+    cls=LazyGroup,
     help="Try a chat-group design against simulated members, staff and adversaries.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-# Modules that add commands to `app` with a `register(app)` function, when present.
-_EXTENSIONS = ("sim.cli.experiments", "sim.cli.rules", "sim.cli.report", "sim.cli.testing", "sim.cli.portfolio", "sim.cli.importer")
 
 KEY_METRICS = (
     ("final_members", "final members"),
@@ -59,6 +59,9 @@ def _fmt(x: float, digits: int = 2) -> str:
 
 def results_table(summaries: list[dict[str, Any]], title: str) -> Table:
     """Outcome counts with Wilson intervals, KM median lifetime, key metrics with t intervals."""
+    from sim.base.stats import km_median_ci, mean_ci, wilson
+    from sim.model.outcomes import Outcome
+
     n = len(summaries)
     table = Table(title=title, title_justify="left")
     table.add_column("measure")
@@ -88,6 +91,9 @@ def results_table(summaries: list[dict[str, Any]], title: str) -> Table:
 
 
 def _load(path: Path) -> Scenario:
+    from rules import InputError
+    from sim.spec.scenario import load_scenario
+
     try:
         return load_scenario(path)
     except InputError as exc:
@@ -96,51 +102,71 @@ def _load(path: Path) -> Scenario:
 
 @app.command()
 def run(
-    scenario: Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)],
+    scenario: Annotated[
+        str, typer.Argument(help="A scenario file (YAML), or the name of a bundled scenario.", show_default=False)
+    ],
     seeds: Annotated[int, typer.Option("--seeds", "-n", min=1, max=100_000, help="Number of replications.")] = 8,
     seed: Annotated[
         int | None, typer.Option("--seed", min=0, help="Base seed (default: the scenario's seed). Run k uses seed+k.")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Result folder (default: results/<scenario file name>).")
+        Path | None, typer.Option("--out", "-o", help="Result folder (default: results/<scenario name>).")
     ] = None,
     workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summaries as JSON instead of a table.")] = False,
     report: Annotated[bool, typer.Option("--report", help="Also write a report (HTML, Markdown, figures) to OUT/report.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace OUT even if it holds files and is not a groupsim results folder.")
+    ] = False,
 ) -> None:
     """Run replications of a scenario; print how they ended and write result files.
 
-    Writes summary.parquet, days.parquet, events.parquet and manifest.json
-    (and with --report, OUT/report/report.html, summary.md and figures/).
+    SCENARIO is a path, or the name of a scenario that ships with groupsim
+    (new_customer_well_run, unmoderated_spam, no_value_dead, ...; an unknown
+    name lists them). Writes summary.parquet, days.parquet, events.parquet and
+    manifest.json (and with --report, OUT/report/report.html, summary.md and figures/).
+    OUT is checked before the runs start, and replaced as a whole once they
+    are done: a folder that holds other files is refused unless --force.
 
     Example:
 
-        groupsim run scenarios/new_customer_well_run.yaml --seeds 8 --out results/wellrun
+        groupsim run new_customer_well_run --seeds 8 --out results/wellrun
     """
+    from rules import InputError
+    from sim.base.results_dir import ResultsFolderError, check_target, replace_folder
     from sim.run.runner import replicate, write_results
+    from sim.spec.bundled import locate_scenario
 
-    sc = _load(scenario)
+    try:
+        path = locate_scenario(scenario)
+    except InputError as exc:
+        raise fail(exc) from None
+    sc = _load(path)
     base = sc.seed if seed is None else seed
     seed_list = [base + k for k in range(seeds)]
     if seed_list[-1] >= 2**63:
         raise fail(f"--seed {base} plus {seeds} replications passes the largest seed (2**63 - 1)")
-    out = out or Path("results") / scenario.stem
-    if out.exists() and not out.is_dir():
-        raise fail(f"--out {out}: exists and is not a folder")
+    out = out or Path("results") / path.stem
+    try:
+        check_target(out, force=force)
+    except ResultsFolderError as exc:
+        raise fail(str(exc)) from None
     with _progress(quiet or as_json) as progress:
         task = progress.add_task(f"running {sc.name}", total=len(seed_list))
         runs = replicate(sc, seed_list, workers=workers, on_done=lambda _r: progress.advance(task))
-    write_results(out, sc, runs, source=str(scenario))
+    with replace_folder(out) as staging:
+        write_results(staging, sc, runs, source=str(path))
     summaries = [r.summary for r in runs]
     if as_json:
         sys.stdout.write(json.dumps(summaries, indent=2, ensure_ascii=False, default=str) + "\n")
         return
-    out_console.print(results_table(summaries, f"{sc.name} — {len(runs)} runs, seeds {seed_list[0]}..{seed_list[-1]}"))
+    title = f"{escape(sc.name)} — {len(runs)} runs, seeds {seed_list[0]}..{seed_list[-1]}"  # a table title is markup
+    out_console.print(results_table(summaries, title))
     reasons = sorted({s["outcome_reason"] for s in summaries if s["outcome_reason"]})
     for reason in reasons[:5]:
-        out_console.print(f"  · {reason}", highlight=False)
-    out_console.print(f"results: {out}/ (summary.parquet, days.parquet, events.parquet, manifest.json)")
+        out_console.print(f"  · {reason}", highlight=False, markup=False)
+    out_console.print(f"results: {out}/ (summary.parquet, days.parquet, events.parquet, manifest.json)", markup=False)
     if report:
         from sim.cli.report import report as write_report
 
@@ -187,6 +213,8 @@ def check_file(path: Path) -> str:
         from sim.experiments.optimize import load_search
 
         return f"search {load_search(path).spec.name}"
+    from sim.spec.scenario import load_scenario
+
     return f"scenario {load_scenario(path).name}"
 
 
@@ -200,6 +228,8 @@ def validate(
 
         groupsim validate scenarios/*.yaml scenarios/rulesets/*.yaml scenarios/sweeps/*.yaml
     """
+    from rules import InputError
+
     bad = 0
     for path in files:
         try:
@@ -221,28 +251,20 @@ def schema() -> None:
 
         groupsim schema > scenario.schema.json
     """
+    from sim.spec.scenario import scenario_json_schema
+
     sys.stdout.write(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n")
-
-
-def _register_extensions() -> None:
-    for name in _EXTENSIONS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and name.startswith(exc.name):
-                continue  # that part is not built yet
-            raise
-        module.register(app)
-
-
-_register_extensions()
 
 
 def main() -> None:
     """Console entry point."""
     try:
         app()
-    except InputError as exc:
+    except Exception as exc:
+        from rules import InputError  # imported here: `--help` need not load the rule engine
+
+        if not isinstance(exc, InputError):
+            raise
         err_console.print(exc.render(), highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:

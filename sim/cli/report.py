@@ -7,9 +7,6 @@ from typing import Annotated
 
 import typer
 
-from reports.build import build_report, experiment_extras
-from reports.results import ResultsError, is_experiment, load_designs, load_experiment
-
 
 def report(
     results: Annotated[list[Path], typer.Argument(help="Result folders (one per design).", show_default=False)],
@@ -31,7 +28,10 @@ def report(
 
         groupsim report results/sweeps/spam_pressure
     """
+    from reports.build import build_report, experiment_extras  # matplotlib: loaded only when a report is drawn
+    from reports.results import ResultsError, is_experiment, load_designs, load_experiment
     from sim.cli.console import err_console, fail, out_console
+    from rich.markup import escape
 
     days: list[float] | None = None
     if graph_days:
@@ -57,9 +57,10 @@ def report(
     with err_console.status("drawing figures"):
         rep = build_report(designs, target, title=title, extra_figures=extra_figures, extra_text=extra_text, graph_days=days)
     for w in rep.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}")
-    out_console.print(f"report: {rep.html}", highlight=False)
-    out_console.print(f"summary: {rep.markdown}; figures: {target / 'figures'} ({len(rep.figures)} as PNG and SVG)", highlight=False)
+        err_console.print(f"[yellow]warning:[/] {escape(w)}")
+    out_console.print(f"report: {rep.html}", highlight=False, markup=False)
+    out_console.print(f"summary: {rep.markdown}; figures: {target / 'figures'} ({len(rep.figures)} as PNG and SVG)",
+                      highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

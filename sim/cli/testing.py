@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Annotated
 
@@ -92,7 +93,7 @@ def init_tests(
         groupsim init-tests tests/ --scenarios scenarios/ && pytest tests/test_group_designs.py
     """
     from rules import InputError
-    from sim.cli.console import fail, out_console
+    from sim.cli.console import err_console, fail, out_console
 
     if not scenarios.is_dir():
         raise fail(f"--scenarios {scenarios}: not a folder of scenario files")
@@ -111,7 +112,11 @@ def init_tests(
         if directory.resolve().is_relative_to(Path.cwd().resolve()) and not scenarios.is_absolute() else scenarios.resolve()
     text = TEMPLATE.format(tests_rel=target, scenarios_rel=str(rel), names=names, at_least=at_least, properties=properties)
     target.write_text(text, encoding="utf-8")
-    out_console.print(f"wrote {target} ({len(names)} designs); run: pytest {target}", highlight=False)
+    out_console.print(f"wrote {target} ({len(names)} designs); run: pytest {target}", highlight=False, markup=False)
+    missing = [name for name in ("pytest", "hypothesis") if importlib.util.find_spec(name) is None]
+    if missing:
+        err_console.print(f"note: the tests need {' and '.join(missing)}, not installed here: pip install 'groupsim[test]'",
+                          highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

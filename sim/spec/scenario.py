@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Discriminator, ValidationError, Field, Tag, field_validator, model_validator
 
 from rules import InputError, RulesetSpec, find_ruleset, load_ruleset, read_mapping, read_yaml, validate_document
-from rules.ruleset import resolve_extends
+from rules.ruleset import library_path, resolve_extends
 from sim.spec.cast_params import (
     NEVER,
     TIER_DEFAULTS,
@@ -409,7 +409,7 @@ def ruleset_search_path(scenario_file: Path | None) -> list[Path]:
     if scenario_file is not None:
         here = scenario_file.resolve().parent
         dirs += [here / "rulesets", here, here.parent / "rulesets"]
-    dirs.append(Path(__file__).resolve().parents[2] / "scenarios" / "rulesets")
+    dirs.append(library_path())  # the bundled rulesets, from the installed package
     return dirs
 
 

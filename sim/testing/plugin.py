@@ -6,10 +6,15 @@ given a count), ``--groupsim-scenarios DIR`` (where the fixtures look; default
 stem), ``groupsim_scenario`` (load one by stem or path), ``groupsim_ruleset``
 (load a ruleset by name), ``groupsim_seeds``. At the end, a section lists each
 statistical assertion with its figures, passed or failed (also under xdist).
+
+The plugin loads in every pytest run of an environment where groupsim is
+installed, so at import it needs pytest alone: groupsim's own modules load
+only when a groupsim fixture or option is used.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
@@ -25,13 +30,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--groupsim-scenarios", default="scenarios", help="folder of scenario files for the fixtures")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    from sim.testing import assertions
+_ASSERTIONS = "sim.testing.assertions"
 
+
+def pytest_configure(config: pytest.Config) -> None:
     seeds = config.getoption("--groupsim-seeds", default=None)
     if seeds is not None and seeds < 2:
         raise pytest.UsageError("--groupsim-seeds needs at least 2")
-    assertions.SEEDS_OVERRIDE[0] = seeds
+    # Import the assertions (scipy, the scenario schema) only when the option asks for them or they are loaded.
+    if seeds is not None or _ASSERTIONS in sys.modules:
+        from sim.testing import assertions
+
+        assertions.SEEDS_OVERRIDE[0] = seeds
     _LINES.clear()
 
 
@@ -40,13 +50,12 @@ _LINES: list[tuple[str, str]] = []  # (test id, figures), gathered from reports 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, None]:
-    from sim.testing.assertions import RESULTS
-
     outcome = yield
     report = outcome.get_result()
-    if call.when in ("call", "teardown"):
-        while RESULTS:
-            r = RESULTS.pop(0)
+    assertions = sys.modules.get(_ASSERTIONS)  # not loaded: no statistical assertion ran
+    if assertions is not None and call.when in ("call", "teardown"):
+        while assertions.RESULTS:
+            r = assertions.RESULTS.pop(0)
             report.user_properties.append((_KEY, f"{'PASS' if r.passed else 'FAIL'} {r.claim}: {r.figures}"))
 
 
