@@ -31,7 +31,7 @@ import simpy
 from rules import MessageForm, MessagePosted
 from rules.builtin import BanAdsAndLinks, FloodLimit
 from rules.engine import RuleEngine
-from sim.model.members.roster import Roster
+from sim.model.roster import Roster
 from sim.model.messages import Kind, Message
 
 from sim.run.engine import Simulation, run_scenario

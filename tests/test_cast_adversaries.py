@@ -10,7 +10,7 @@ import pytest
 
 from rules import BanAdsAndLinks, MessagePosted
 from sim.run.engine import Simulation, run_scenario
-from sim.model.members.roster import ADMIN, ADVERSARY
+from sim.model.roster import ADMIN, ADVERSARY
 from sim.model.messages import Kind
 from sim.spec.scenario import Scenario, load_scenario
 

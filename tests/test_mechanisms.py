@@ -9,7 +9,7 @@ import pytest
 
 from sim.base.clock import CHAT_PROFILE, DiurnalClock
 from sim.run.engine import Simulation
-from sim.model.members.roster import Roster
+from sim.model.roster import Roster
 from sim.model.messages import Kind, Message
 from sim.model.outcomes import Outcome, OutcomeJudge
 from sim.spec.scenario import Outcomes, Scenario

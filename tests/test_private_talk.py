@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from rules import Executor, HumanExecutor, PrivateTalk, RulesetSpec
 from rules.declarative import ActionSpec
 from sim.run.engine import Simulation
-from sim.model.members.roster import ADVERSARY, LEGIT
+from sim.model.roster import ADVERSARY, LEGIT
 from sim.model.messages import Kind
 from sim.spec.scenario import Scenario, load_scenario
 from sim.testing import assert_better

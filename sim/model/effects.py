@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rules import (
+    action_def,
     AppealGranted, Ban, Compensate, Delete, Dissolve, Kick, MessageForm, MoveToAdThread, Mute, NotifyOperator,
     PaymentMade, Post, PrivateTalk, Promote, RequirePayment, Reward, Warn,
 )
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.members.roster import ADMIN, ADVERSARY, LEGIT, STAFF
+from sim.model.roster import ADMIN, ADVERSARY, LEGIT, STAFF
 from sim.model.messages import KIND_NAMES, Kind
 from sim.spec.scenario import VALUE_DIMENSIONS
 
@@ -55,12 +56,25 @@ def register_effect(action_cls: type, fn: Effect) -> None:
 
 
 def effect_for(action: object) -> Effect | None:
-    """The effect registered for ``action``'s class (or a base class of it), None if there is none."""
+    """The effect of ``action``: registered for its class (or a base class), else its action table entry's
+    ``effect`` (a plugin action from the ``groupsim.actions`` entry points); None if there is neither."""
     for cls in type(action).__mro__:
         fn = _EFFECTS.get(cls)
         if fn is not None:
             return fn
-    return None
+    try:
+        definition = action_def(action)
+    except KeyError:
+        return None
+    return definition.effect
+
+
+def is_punitive(action: object) -> bool:
+    """Whether ``action`` sanctions its member (the action table's flag; a class outside it is not)."""
+    try:
+        return action_def(action).punitive
+    except KeyError:
+        return False
 
 
 def effects() -> dict[type, Effect]:
@@ -248,5 +262,5 @@ for _cls, _fn in (
 
 __all__ = [
     "APPEAL_PROBABILITY", "OPERATOR_MINUTES_PER_CASE", "PAY_PROBABILITY", "POSTS", "REINSTATE_PROBABILITY",
-    "STAFF_POST_MINUTES", "WELCOME_GAIN", "Effect", "effect_for", "effects", "mute", "register_effect", "remove",
+    "STAFF_POST_MINUTES", "WELCOME_GAIN", "Effect", "effect_for", "effects", "is_punitive", "mute", "register_effect", "remove",
 ]

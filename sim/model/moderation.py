@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rules import PUNITIVE, Delete, Executor, HumanExecutor, MessageReported, MoveToAdThread, PrivateTalk
+from rules import Delete, Executor, HumanExecutor, MessageReported, MoveToAdThread, PrivateTalk
 from rules.actions import Action
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.effects import OPERATOR_MINUTES_PER_CASE, STAFF_POST_MINUTES, effect_for
-from sim.model.members.roster import ADMIN, ADVERSARY, LEGIT, MEMBER, STAFF
+from sim.model.effects import OPERATOR_MINUTES_PER_CASE, STAFF_POST_MINUTES, effect_for, is_punitive
+from sim.model.roster import ADMIN, ADVERSARY, LEGIT, MEMBER, STAFF
 from sim.model.messages import Kind
 
 if TYPE_CHECKING:
@@ -126,11 +126,11 @@ class Moderation:
         for a in actions:
             stats = self.stat(a.rule)
             stats["actions"] += 1
-            if a.member >= 0 and isinstance(a, PUNITIVE):
+            if a.member >= 0 and is_punitive(a):
                 stats["on_adversaries" if world.roster.truth[a.member] == ADVERSARY else "on_legitimate"] += 1
             executor = self.executors.get(a.rule, Executor.BOT)
             if executor is Executor.OPERATOR and world.operator.present:
-                key = (a.rule, a.member if isinstance(a, PUNITIVE) else -2 - len(operator_cases))
+                key = (a.rule, a.member if is_punitive(a) else -2 - len(operator_cases))
                 if key not in operator_cases:
                     # In a portfolio the operator's minutes are shared by all groups: a case
                     # that finds the day's budget spent is missed (seed 001: 5-10 groups each).
@@ -144,7 +144,7 @@ class Moderation:
                 delay = world.operator.response_delay(t)
                 world.schedule(t + delay, lambda a=a, when=t + delay: self.apply(a, when))
             elif isinstance(executor, HumanExecutor):
-                cases.setdefault((a.rule, a.member if isinstance(a, PUNITIVE) else -2 - len(cases)), []).append(a)
+                cases.setdefault((a.rule, a.member if is_punitive(a) else -2 - len(cases)), []).append(a)
             else:
                 self.apply(a, t)
         for (rule, _), group in cases.items():
@@ -156,7 +156,7 @@ class Moderation:
         desk = self._desks.get(spec.label)
         if desk is None:
             desk = self._desks[spec.label] = HumanDesk(spec, self.world.streams.get("moderator", len(self._desks)))
-        punitive = isinstance(group[0], PUNITIVE)
+        punitive = is_punitive(group[0])
         talk = next((a.minutes for a in group if isinstance(a, PrivateTalk)), 0.0)
         cost = spec.minutes_per_case if punitive else STAFF_POST_MINUTES
         cost = max(cost, talk)  # a private talk takes the human its own minutes
@@ -175,7 +175,7 @@ class Moderation:
     # ---- effects ---------------------------------------------------------------
     def apply(self, a: Action, t: float) -> None:
         """Carry out one action at time ``t``: count the case, then its effect (sim/model/effects.py)."""
-        if isinstance(a, PUNITIVE) and a.member >= 0 and not isinstance(a, (Delete, MoveToAdThread)):
+        if is_punitive(a) and a.member >= 0 and not isinstance(a, (Delete, MoveToAdThread)):
             if self.world.roster.present[a.member]:
                 self.case(a.rule, a.member, t)
         effect = effect_for(a)

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from sim.base.clock import DiurnalClock
     from sim.base.records import EventLog
     from sim.base.streams import Streams
-    from sim.model.members.roster import Roster
+    from sim.model.roster import Roster
     from sim.model.messages import Kind, Message
     from sim.model.shared import PortfolioTies
     from sim.model.timeline import Timeline
@@ -94,7 +94,7 @@ class Review(Protocol):
 
 
 class Population(Protocol):
-    """Building agents from the population entries (sim/model/members/population.py)."""
+    """Building agents from the population entries (sim/model/population.py)."""
 
     referrals: int
 

@@ -30,10 +30,10 @@ from sim.model.effects import mute as mute_effect
 from sim.model.effects import remove as remove_message
 from sim.model.members.cascades import CascadeModel
 from sim.model.members.membership import Membership
-from sim.model.members.population import Population
+from sim.model.population import Population
 from sim.model.members.posting import Posting
 from sim.model.members.review import Review
-from sim.model.members.roster import Roster
+from sim.model.roster import Roster
 from sim.model.messages import KIND_NAMES, Kind, Message
 from sim.model.moderation import Moderation
 from sim.model.shared import NoPortfolio, PortfolioTies

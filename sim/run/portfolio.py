@@ -43,7 +43,7 @@ from rules import read_mapping, validate_document
 from sim.base.clock import MINUTES_PER_DAY
 from sim.base.streams import GroupStreams
 from sim.model.adversaries.spammers import Spammer
-from sim.model.members.roster import ADVERSARY, LEGIT
+from sim.model.roster import ADVERSARY, LEGIT
 from sim.model.messages import KIND_NAMES
 from sim.model.shared import NoBlacklist, PortfolioTies, UnlimitedAttention
 from sim.model.timeline import Timeline

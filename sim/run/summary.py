@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.members.roster import LEGIT
+from sim.model.roster import LEGIT
 from sim.model.messages import KIND_NAMES, MEMBER_KINDS, Kind
 from sim.model.moderation import totals
 from sim.model.outcomes import Outcome

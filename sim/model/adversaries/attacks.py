@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
-from sim.model.members.roster import ADVERSARY, LEGIT, MEMBER
+from sim.model.roster import ADVERSARY, LEGIT, MEMBER
 from sim.model.messages import Kind
 from sim.model.adversaries.spammers import AdversaryLedger, param_picker
 

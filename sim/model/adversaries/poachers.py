@@ -14,7 +14,7 @@ import numpy as np
 import simpy
 
 from sim.model.adversaries.spammers import AdversaryLedger, param_picker
-from sim.model.members.roster import ADVERSARY, LEGIT, MEMBER
+from sim.model.roster import ADVERSARY, LEGIT, MEMBER
 from sim.model.messages import Kind
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ import numpy as np
 import simpy
 
 from rules import MessageForm
-from sim.model.members.roster import ADVERSARY, MEMBER
+from sim.model.roster import ADVERSARY, MEMBER
 from sim.model.messages import Kind
 from sim.base.params import sample
 

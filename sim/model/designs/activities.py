@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.members.roster import LEGIT, STAFF, ADMIN
+from sim.model.roster import LEGIT, STAFF, ADMIN
 from sim.model.messages import Kind
 from sim.spec.scenario import VALUE_DIMENSIONS
 

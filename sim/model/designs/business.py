@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.members.roster import LEGIT, STAFF
+from sim.model.roster import LEGIT, STAFF
 from sim.model.messages import Kind
 
 if TYPE_CHECKING:

@@ -32,7 +32,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.members.roster import ADVERSARY, LEAVE_THR, STAFF
+from sim.model.roster import ADVERSARY, LEAVE_THR, STAFF
 
 if TYPE_CHECKING:
     from sim.model.world import World

@@ -1,7 +1,9 @@
 """Members: who is in the group, what they read, post, feel, and when they leave.
 
-Modules: ``roster`` (per-member state arrays and the messages),
-``population`` (building every agent from the population entries), ``build``
+The member-state arrays every part reads live one level up
+(:mod:`sim.model.roster`), as does building the whole population from its
+entries (:mod:`sim.model.population`), so that staff and adversaries can read
+the roster without importing members. Modules here: ``build``
 (drawing members' parameters, visits and candidate posts), ``timing`` (bursty
 priority-list timing, referrals), ``membership`` (joining and leaving),
 ``posting`` (chatter, questions and answers, complaints), ``review`` (the

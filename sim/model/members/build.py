@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.base.clock import DiurnalClock, lexsort2
-from sim.model.members.roster import LEGIT, MEMBER
+from sim.model.roster import LEGIT, MEMBER
 from sim.base.params import sample
 from sim.model.members.timing import priority_list_times, schedule_referrals
 from sim.spec.scenario import VALUE_DIMENSIONS, MemberRole

@@ -18,7 +18,7 @@ import numpy as np
 from rules import MessageForm, MessagePosted
 from sim.base.clock import lexsort2
 from sim.model.members.build import ANSWER_TEXTS, ANSWER_VALUE, CHAT_TEXTS, CHAT_VALUE, QUESTION_TEXTS
-from sim.model.members.roster import LEGIT
+from sim.model.roster import LEGIT
 from sim.model.messages import N_KINDS, Kind, Message
 from sim.model.staff.crew import CALLOUT_TEXTS
 

@@ -18,7 +18,7 @@ import numpy as np
 from sim.base.clock import MINUTES_PER_DAY, lexsort2
 from sim.model.members.build import COMPLAINT_TEXTS
 from sim.model.members.cascades import engagement_factor
-from sim.model.members.roster import (
+from sim.model.roster import (
     AD_ANNOY, CONFLICT_ANNOY, LEAVE_THR, MUTE_THR, MUTED_ATTENTION, MUTED_POST, NOISE_ANNOY, NOISE_TOL,
     READ_CAP, TAU,
 )

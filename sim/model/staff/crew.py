@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.base.clock import DiurnalClock
-from sim.model.members.roster import ADMIN, LEGIT, MEMBER, STAFF
+from sim.model.roster import ADMIN, LEGIT, MEMBER, STAFF
 from sim.model.messages import Kind
 from sim.base.params import sample
 from sim.spec.scenario import VALUE_DIMENSIONS

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.base.clock import DiurnalClock
 from sim.base.params import Uniform, sample
-from sim.model.members.roster import OWNER, STAFF
+from sim.model.roster import OWNER, STAFF
 from sim.model.messages import Kind
 from sim.spec.scenario import VALUE_DIMENSIONS, OperatorRole
 
