@@ -23,7 +23,7 @@ from rules import InputError
 from sim.cli.console import err_console, fail, out_console, progress as _progress
 from sim.model.outcomes import Outcome
 from sim.spec.scenario import Scenario, load_scenario, scenario_json_schema
-from sim.base.stats import km_median_ci, mean_ci, wilson
+from sim.cli.tables import KEY_METRICS, results_table  # noqa: F401 - KEY_METRICS kept importable from here
 
 app = typer.Typer(
     name="groupsim",
@@ -36,56 +36,6 @@ app = typer.Typer(
 
 # Modules that add commands to `app` with a `register(app)` function, when present.
 _EXTENSIONS = ("sim.cli.experiments", "sim.cli.rules", "sim.cli.report", "sim.cli.testing", "sim.cli.portfolio")
-
-KEY_METRICS = (
-    ("final_members", "final members"),
-    ("messages_per_day", "messages / day"),
-    ("poster_share", "members who posted"),
-    ("ad_share", "ad share (visible)"),
-    ("ad_exposure", "ad views"),
-    ("mean_satisfaction", "satisfaction"),
-    ("kicks", "kicks"),
-    ("answered_share", "questions answered"),
-)
-
-
-def _fmt(x: float, digits: int = 2) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    if math.isinf(x):
-        return "∞"
-    return f"{x:,.{digits}f}"
-
-
-def results_table(summaries: list[dict[str, Any]], title: str) -> Table:
-    """Outcome counts with Wilson intervals, KM median lifetime, key metrics with t intervals."""
-    n = len(summaries)
-    table = Table(title=title, title_justify="left")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_column("95% interval", justify="right")
-    labels = {
-        Outcome.ALIVE: "alive",
-        Outcome.DEAD: "dead 死群",
-        Outcome.AD_GROUP: "ad group 广告群",
-        Outcome.BLOWN_UP: "blown up 暴雷",
-        Outcome.DISSOLVED: "dissolved (planned)",
-    }
-    for outcome, label in labels.items():
-        k = sum(1 for s in summaries if s["outcome"] == outcome.value)
-        p, lo, hi = wilson(k, n)
-        table.add_row(label, f"{k}/{n} ({p:.0%})", f"{lo:.0%} – {hi:.0%}")
-    times = [s["lifetime_days"] for s in summaries]
-    events = [not s["censored"] for s in summaries]
-    med, lo, hi = km_median_ci(times, events)
-    note = "" if math.isfinite(med) else " (most runs alive at the end)"
-    table.add_row("median lifetime, days" + note, _fmt(med, 1), f"{_fmt(lo, 1)} – {_fmt(hi, 1)}", end_section=True)
-    for key, label in KEY_METRICS:
-        m, lo, hi = mean_ci([s[key] for s in summaries])
-        digits = 3 if key in ("ad_share", "poster_share", "mean_satisfaction", "answered_share") else 1
-        table.add_row(f"mean {label}", _fmt(m, digits), f"{_fmt(lo, digits)} – {_fmt(hi, digits)}")
-    return table
-
 
 def _load(path: Path) -> Scenario:
     try:

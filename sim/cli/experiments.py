@@ -53,6 +53,22 @@ def _fmt(x: Any, digits: int = 3) -> str:
     return str(x)
 
 
+def _measure_label(row: dict[str, Any]) -> str:
+    """A comparison row's measure as the catalogue labels it (the column name when it is not declared)."""
+    label = row.get("label") or row["measure"]
+    return f"{label} ({row['unit']})" if row.get("unit") and row["kind"] == "mean" else str(label)
+
+
+def _digits(measure: str) -> int:
+    """Digits for a comparison row: shares of runs 3, lifetimes 1, metrics by their catalogue kind."""
+    from sim.base.metrics import find
+
+    if measure.startswith("share "):
+        return 3
+    m = find(measure)
+    return 1 if m is None and measure.startswith("lifetime") else (m.digits if m is not None else 3)
+
+
 @contextmanager
 def _running(total: int, label: str, quiet: bool) -> Iterator[Callable[[Any], None]]:
     """A progress bar of runs done, failures and ETA; yields the per-run callback."""
@@ -155,19 +171,19 @@ def compare(
 
         groupsim compare scenarios/presets/complaint_wave_token.yaml scenarios/presets/complaint_wave_private.yaml -m msgs_complaint -m leaves -m moderator_minutes
     """
-    from sim.experiments.compare import Design, compare_key, compare_tasks, paired_report
+    from sim.experiments.compare import CompareArm, compare_key, compare_tasks, paired_report
     from sim.experiments.measures import available, check_names
 
     cli = _cli()
     if len(designs) < 2:
         raise cli.fail("compare needs at least two scenario files")
     try:
-        loaded = [Design(p.stem, load_scenario(p)) for p in designs]
+        loaded = [CompareArm(p.stem, load_scenario(p)) for p in designs]
     except InputError as exc:
         raise cli.fail(exc) from None
     labels = [d.label for d in loaded]
     if len(set(labels)) != len(labels):
-        loaded = [Design(f"{i}:{d.label}", d.scenario) for i, d in enumerate(loaded)]
+        loaded = [CompareArm(f"{i}:{d.label}", d.scenario) for i, d in enumerate(loaded)]
     base = loaded[0].scenario.seed if seed is None else seed
     seed_list = [base + k for k in range(seeds)]
     out = out or Path("results") / "compare" / "-vs-".join(p.stem for p in designs)
@@ -192,12 +208,15 @@ def compare(
         part = [r for r in report if r["design"] == loaded[j].label]
         pairs = part[0]["pairs"] if part else 0
         table = Table(title=f"B = {loaded[j].label} vs A = {loaded[0].label}: {pairs} paired seeds", title_justify="left")
-        for col, justify in (("measure", "left"), ("A", "right"), ("B", "right"), ("B − A", "right"), ("95% interval", "right"), ("p", "right"), ("test", "left")):
+        for col, justify in (("measure", "left"), ("A", "right"), ("B", "right"), ("B − A", "right"), ("95% interval", "right"),
+                             ("p", "right"), ("B is", "left"), ("test", "left")):
             # a narrow terminal folds a long measure name rather than cutting it to an ambiguous stem
             table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
         for r in part:
-            table.add_row(r["measure"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["difference"]),
-                          f"{_fmt(r['low'])} – {_fmt(r['high'])}", _fmt(r["p"], 4), r["test"], end_section=r["kind"] == "lifetime")
+            digits = _digits(r["measure"])
+            table.add_row(_measure_label(r), _fmt(r["a"], digits), _fmt(r["b"], digits), _fmt(r["difference"], digits),
+                          f"{_fmt(r['low'], digits)} – {_fmt(r['high'], digits)}", _fmt(r["p"], 4), r["verdict"], r["test"],
+                          end_section=r["kind"] == "lifetime")
         cli.out_console.print(table)
     _report_failures(rows, seed_list)
     cli.out_console.print(f"results: {out}/ ({ran} runs now, {skipped} already stored)", highlight=False)
