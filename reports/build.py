@@ -24,15 +24,15 @@ from reports.fonts import MISSING_FONT_WARNING, setup_fonts
 from reports.narrative import comparison_text, design_text
 from reports.results import DesignResults, Experiment
 from sim.base.files import atomic_write
-from sim.base.metrics import HEADLINE, metric
+from sim.base.metrics import HEADLINE, daily, metric
 from sim.base.stats import mean_interval, wilson
 
 COMPARED = HEADLINE
 """The comparison figure shows the catalogue's headline metrics."""
 TABLE = ("messages_per_day", "final_members", "mean_satisfaction", "ad_exposure")
 """Summary columns of the report's first table (after runs and survival), labelled by the catalogue."""
-TIMELINES = (("members", "members"), ("active_members", "active members"), ("ad_share", "ad share"),
-             ("mean_satisfaction", "mean satisfaction"))
+TIMELINES = ("members", "active_members", "ad_share", "mean_satisfaction")
+"""Per-day series drawn as timelines (labels and units from the catalogue's daily series)."""
 
 
 @dataclass
@@ -84,9 +84,10 @@ def render_figures(
         _save(out, "survival", "Share of groups still alive by day (Kaplan-Meier with 95% band).",
               lambda ax: F.survival(ax, designs), (8, 4.5)),
     ]
-    for key, label in TIMELINES:
-        figs.append(_save(out, f"timeline_{key}", f"{label.capitalize()} per day.",
-                          lambda ax, key=key, label=label: F.timeline(ax, designs, key, label), (8, 4)))
+    for key in TIMELINES:
+        day = daily(key)
+        figs.append(_save(out, f"timeline_{key}", f"{day.label.capitalize()} per day.",
+                          lambda ax, key=key, day=day: F.timeline(ax, designs, key, day.label, day.unit), (8, 4)))
     if len(designs) > 1:
         figs.append(_save(out, "comparison", "Each design against the first, with 95% intervals.",
                           lambda ax: F.comparison(ax, designs, COMPARED), (8, 1.5 + 0.45 * len(COMPARED) * (len(designs) - 1))))

@@ -47,7 +47,7 @@ def _empty(ax: Axes, message: str) -> None:
     ax.set_yticks([])
 
 
-def timeline(ax: Axes, designs: Sequence[DesignResults], metric: str, label: str) -> None:
+def timeline(ax: Axes, designs: Sequence[DesignResults], metric: str, label: str, unit: str = "") -> None:
     """Mean of a per-day ``metric`` across runs, with a band from the 10th to the 90th percentile."""
     drawn = False
     for k, d in enumerate(designs):
@@ -67,7 +67,7 @@ def timeline(ax: Axes, designs: Sequence[DesignResults], metric: str, label: str
         _empty(ax, f"no per-day data for {label}")
         return
     ax.set_xlabel("day")
-    ax.set_ylabel(label)
+    ax.set_ylabel(f"{label} ({unit})" if unit and unit != label else label)
     ax.set_title(f"{label} per day (mean, 10-90% band across runs)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")

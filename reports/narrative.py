@@ -19,7 +19,7 @@ import numpy as np
 
 from reports.differences import metric_difference, survival_difference
 from reports.results import DesignResults
-from sim.base.metrics import find, headline
+from sim.base.metrics import daily, find, headline
 
 OUTCOME_WORDS = {
     "alive": "alive",
@@ -29,17 +29,9 @@ OUTCOME_WORDS = {
     "blown_up": "blown up (暴雷)",
 }
 FAILURES = ("dead", "ad_group", "blown_up")
-WATCHED = (
-    ("members", "members"),
-    ("active_members", "active members"),
-    ("member_messages", "member messages a day"),
-    ("posters", "members posting a day"),
-    ("ad_share", "ad share"),
-    ("mean_satisfaction", "mean satisfaction"),
-    ("msgs_complaint", "complaints a day"),
-    ("leaves", "leaves a day"),
-    ("kicks", "kicks a day"),
-)
+WATCHED = ("members", "active_members", "member_messages", "posters", "ad_share", "mean_satisfaction", "msgs_complaint",
+           "leaves", "kicks")
+"""Per-day series whose moves before a failure the text names (labels from the catalogue's daily series)."""
 
 
 def _num(x: float) -> str:
@@ -68,7 +60,8 @@ def movers(design: DesignResults, outcome: str, top: int = 3) -> list[tuple[str,
     """The metrics that moved most before ``outcome``: (label, at the start, just before)."""
     failed = [k for k, r in enumerate(design.runs) if r["outcome"] == outcome]
     scored = []
-    for key, label in WATCHED:
+    for key in WATCHED:
+        label = daily(key).label
         _, values = design.series(key)
         if values.size == 0:
             continue

@@ -133,3 +133,14 @@ def test_reports_import_only_the_base_layer() -> None:
                 [a.name for a in node.names] if isinstance(node, ast.Import) else [])
             bad += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "sim" and not n.startswith("sim.base")]
     assert bad == []
+
+
+def test_daily_series_the_reports_draw_are_declared_columns() -> None:
+    from reports.build import TIMELINES
+    from reports.narrative import WATCHED
+    from sim.base.metrics import DAILY, daily
+
+    sc = load_scenario(ROOT / "scenarios" / "new_customer_well_run.yaml")
+    days = run_scenario(sc, sc.seed).days
+    assert set(DAILY) <= set(days[0])
+    assert all(daily(k).label and daily(k).unit for k in (*TIMELINES, *WATCHED))

@@ -181,3 +181,12 @@ def test_the_same_runs_give_the_same_interval_in_compare_the_report_and_the_tabl
     m, lo, hi = mean_interval([r["ad_exposure"] for r in rows if r["point"] == 0], metric("ad_exposure"))
     ad = metric("ad_exposure")
     assert _table_rows([a])[0][-1] == f"{ad.fmt(m)} ({ad.fmt(lo)}–{ad.fmt(hi)})"
+
+
+def test_many_runs_get_a_t_interval_clipped_to_the_range() -> None:
+    from scipy import stats as sst
+
+    x = np.r_[np.zeros(5990), np.full(11, 3.0)]  # 6001 runs, nearly all zero
+    m, lo, hi = mean_interval(x, metric("kicks"))
+    ref = sst.ttest_1samp(x, 0.0).confidence_interval(0.95)
+    assert lo == max(0.0, ref.low) and hi == pytest.approx(ref.high)

@@ -19,6 +19,7 @@ they are 0/1 per run, derived from ``outcome`` (``derived=True``).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -139,7 +140,7 @@ _RUN = (
     _m("messages_per_day", "messages/day", "rate", "higher", "messages a day", "messages posted per simulated day"),
     _m("poster_share", "share of members", "share", "higher", "share of members who posted", "share of members ever in the group who posted"),
     _m("posts_gini", "Gini (0 equal, 1 one holds all)", "share", "lower", "posting inequality (Gini)", "Gini coefficient of posts per member"),
-    _m("mean_satisfaction", "score (1 on joining, decays to 0)", "score", "higher", "mean satisfaction",
+    _m("mean_satisfaction", "score (a newcomer starts at 1)", "score", "higher", "satisfaction",
        "mean satisfaction of present members at the end", range=(-INF, INF)),
     _m("muted_share", "share of present members", "share", "lower", "muted share", "share of present members muted at the end"),
     _m("questions", "questions", "count", "neither", "questions asked", "questions members asked"),
@@ -214,6 +215,21 @@ _PORTFOLIO = (
 
 CATALOGUE: dict[str, Metric] = {m.name: m for m in (*_OUTCOMES, *_RUN, *_PORTFOLIO)}
 
+_DAY = (
+    _m("members", "members", "count", "higher", "members", "members in the group at the end of the day"),
+    _m("active_members", "members", "count", "higher", "active members", "members who looked at the group that day"),
+    _m("posters", "members/day", "count", "higher", "members posting a day", "members who posted that day"),
+    _m("member_messages", "messages/day", "count", "higher", "member messages a day", "messages by members that day"),
+    _m("ad_share", "share of visible messages", "share", "lower", "ad share", "share of the day's visible messages that are ads"),
+    _m("mean_satisfaction", "score (a newcomer starts at 1)", "score", "higher", "mean satisfaction",
+       "mean satisfaction of present members at the end of the day", range=(-INF, INF)),
+    _m("msgs_complaint", "messages/day", "count", "lower", "complaints a day", "complaint messages posted that day"),
+    _m("leaves", "members/day", "count", "lower", "leaves a day", "members who left that day"),
+    _m("kicks", "members/day", "count", "neither", "kicks a day", "members removed that day"),
+)
+DAILY: dict[str, Metric] = {m.name: m for m in _DAY}
+"""Per-day series (``days.parquet`` columns) that reports draw and watch; a day's value, not a run's."""
+
 NON_METRICS: frozenset[str] = frozenset({
     "run_id", "scenario", "group_type", "ruleset", "seed", "outcome", "outcome_reason", "censored", "rules_json",
     "event_log_digest",
@@ -255,6 +271,11 @@ def label(name: str) -> str:
     return m.label if m is not None else name
 
 
+def daily(name: str) -> Metric:
+    """The declaration of a per-day series column (KeyError if it is not declared)."""
+    return DAILY[name]
+
+
 def catalogue() -> tuple[Metric, ...]:
     """Every declared metric, outcome shares first."""
     return tuple(CATALOGUE.values())
@@ -275,12 +296,13 @@ def portfolio_totals() -> tuple[Metric, ...]:
     return tuple(CATALOGUE[n] for n in PORTFOLIO_TOTALS)
 
 
-def undeclared(columns: object) -> list[str]:
+def undeclared(columns: Iterable[str]) -> list[str]:
     """Columns of a summary that are neither a metric nor a named non-metric (should be empty)."""
-    return sorted(str(c) for c in columns if c not in CATALOGUE and c not in NON_METRICS)  # type: ignore[attr-defined]
+    return sorted(str(c) for c in columns if c not in CATALOGUE and c not in NON_METRICS)
 
 
 __all__ = [
-    "ALIASES", "CATALOGUE", "HEADLINE", "NON_METRICS", "Metric", "catalogue", "find", "headline", "label", "metric",
+    "ALIASES", "CATALOGUE", "DAILY", "HEADLINE", "NON_METRICS", "Metric", "catalogue", "daily", "find", "headline", "label",
+    "metric",
     "outcome_shares", "portfolio_totals", "undeclared",
 ]

@@ -9,7 +9,8 @@ interval never goes below 0, a share's stays in [0, 1].
 * a share of runs (0/1 per run): Wilson score interval
   (``binomtest(k, n).proportion_ci(method="wilson")``);
 * a mean over runs: BCa bootstrap (``scipy.stats.bootstrap``, fixed seed) for
-  shares, counts, rates, minutes, money and ratios (skewed, bounded below);
+  shares, counts, rates, minutes, money and ratios (skewed, bounded below),
+  a t interval above 5000 runs (where resampling costs more than it tells);
   Student-t (``ttest_1samp(...).confidence_interval``) for unbounded scores;
 * lifetime: Kaplan-Meier with censoring (``ecdf`` of ``CensoredData``), a
   log(-log) Greenwood band, and the median's interval where that band crosses
@@ -42,7 +43,7 @@ from scipy import stats as _st
 from sim.base.metrics import Metric
 
 LEVEL = 0.95
-_BCA_MAX_N = 5000  # above this the jackknife of BCa costs more than it is worth: percentile bootstrap
+_BCA_MAX_N = 5000  # above this many values a mean gets a t interval (still clipped to the metric's range)
 _EXACT_SIGN_FLIP_N = 16
 Interval = tuple[float, float, float]
 NAN3: Interval = (math.nan, math.nan, math.nan)
@@ -69,11 +70,13 @@ def _finite(values: Sequence[float] | np.ndarray) -> np.ndarray:
 
 
 def _bootstrap_mean(x: np.ndarray, level: float, seed: int, n_boot: int) -> tuple[float, float]:
-    """BCa bootstrap interval of the mean of ``x`` (percentile when BCa is undefined or ``x`` is large)."""
-    method = "BCa" if len(x) <= _BCA_MAX_N else "percentile"
+    """BCa bootstrap interval of the mean of ``x`` (percentile when BCa is undefined; t when ``x`` is large)."""
+    if len(x) > _BCA_MAX_N:  # the mean of thousands of runs is normal enough, and resampling them costs gigabytes
+        ci = _st.ttest_1samp(x, 0.0).confidence_interval(level)
+        return float(ci.low), float(ci.high)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # degenerate resamples: BCa gives NaN and we fall back
-        res = _st.bootstrap((x,), np.mean, n_resamples=n_boot, confidence_level=level, method=method,
+        res = _st.bootstrap((x,), np.mean, n_resamples=n_boot, confidence_level=level, method="BCa",
                             rng=np.random.default_rng(seed), vectorized=True, batch=500)
         lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
         if not (math.isfinite(lo) and math.isfinite(hi)):

@@ -55,8 +55,7 @@ def _fmt(x: Any, digits: int = 3) -> str:
 
 def _measure_label(row: dict[str, Any]) -> str:
     """A comparison row's measure as the catalogue labels it (the column name when it is not declared)."""
-    label = row.get("label") or row["measure"]
-    return f"{label} ({row['unit']})" if row.get("unit") and row["kind"] == "mean" else str(label)
+    return str(row.get("label") or row["measure"])
 
 
 def _digits(measure: str) -> int:
