@@ -170,7 +170,7 @@ def comparison(ax: Axes, designs: Sequence[DesignResults], metrics: Sequence[str
     ax.set_xscale("symlog", linthresh=1.0)  # small and huge relative changes on one axis
     ax.set_yticks(range(len(labels)), labels, fontsize="small")
     ax.invert_yaxis()
-    ax.set_xlabel("difference as a multiple of the baseline's mean (95% CI; * p < 0.05; hollow = worse)")
+    ax.set_xlabel("difference as a multiple of the baseline's mean\n(95% CI; * p < 0.05; hollow: worse by the metric's direction)")
     ax.set_title(_text(f"design comparison against {base.name}"))
     ax.grid(alpha=0.3, axis="x")
 

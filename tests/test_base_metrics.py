@@ -144,3 +144,21 @@ def test_daily_series_the_reports_draw_are_declared_columns() -> None:
     days = run_scenario(sc, sc.seed).days
     assert set(DAILY) <= set(days[0])
     assert all(daily(k).label and daily(k).unit for k in (*TIMELINES, *WATCHED))
+
+
+def test_search_objectives_take_their_direction_from_the_catalogue(tmp_path: Path) -> None:
+    from rules import InputError
+    from sim.experiments.optimize import load_search
+
+    base = ROOT / "scenarios" / "new_customer_well_run.yaml"
+
+    def search(objectives: str) -> Path:
+        p = tmp_path / "s.yaml"
+        p.write_text(f"name: s\nbase: {base}\nparams:\n  - {{path: ruleset.rules.0.params.kick_after, low: 1, high: 5, integer: true}}\n"
+                     f"objectives: {objectives}\ntrials: 2\nseeds: 1\n", encoding="utf-8")
+        return p
+
+    spec = load_search(search("[{metric: ad_exposure}, {metric: survival}, {metric: kicks, direction: maximize}]")).spec
+    assert [o.direction for o in spec.objectives] == ["minimize", "maximize", "maximize"]
+    with pytest.raises(InputError, match="neither higher nor lower is better"):
+        load_search(search("[{metric: kicks}]"))
