@@ -58,14 +58,14 @@ def _measure_label(row: dict[str, Any]) -> str:
     return str(row.get("label") or row["measure"])
 
 
-def _digits(measure: str) -> int:
+def _digits(row: dict[str, Any]) -> int:
     """Digits for a comparison row: shares of runs 3, lifetimes 1, metrics by their catalogue kind."""
     from sim.base.metrics import find
 
-    if measure.startswith("share "):
-        return 3
-    m = find(measure)
-    return 1 if m is None and measure.startswith("lifetime") else (m.digits if m is not None else 3)
+    if row["kind"] != "mean":
+        return 1 if row["kind"] == "lifetime" else 3
+    m = find(row["measure"])
+    return m.digits if m is not None else 3
 
 
 @contextmanager
@@ -212,7 +212,7 @@ def compare(
             # a narrow terminal folds a long measure name rather than cutting it to an ambiguous stem
             table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
         for r in part:
-            digits = _digits(r["measure"])
+            digits = _digits(r)
             table.add_row(_measure_label(r), _fmt(r["a"], digits), _fmt(r["b"], digits), _fmt(r["difference"], digits),
                           f"{_fmt(r['low'], digits)} – {_fmt(r['high'], digits)}", _fmt(r["p"], 4), r["verdict"], r["test"],
                           end_section=r["kind"] == "lifetime")
