@@ -107,12 +107,16 @@ def survival(ax: Axes, designs: Sequence[DesignResults]) -> None:
         steps_t, s, lo, hi = km_band(t, died, until=until)
         ax.step(steps_t, s, where="post", color=colour(k), label=_text(f"{d.name} (n={len(t)})"), lw=1.8)
         ax.fill_between(steps_t, lo, hi, step="post", color=colour(k), alpha=0.15, lw=0)
+        censored = t[~died & np.isfinite(t)]
+        if len(censored):  # "+" where a run ended without dying (still alive, or dissolved as planned)
+            at = np.searchsorted(steps_t, censored, side="right") - 1
+            ax.plot(censored, s[at], "+", color=colour(k), ms=9, mew=1.5)
         horizon = max(horizon, float(steps_t[-1]))
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlim(0, max(horizon, 1.0))
+    ax.set_xlim(0, max(horizon, 1.0) * 1.02)  # room for the censoring marks at the end
     ax.set_xlabel("day")
     ax.set_ylabel("share of groups still alive")
-    ax.set_title("survival (Kaplan-Meier, 95% band)")
+    ax.set_title("survival (Kaplan-Meier, 95% band; + censored)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="lower left")
 

@@ -162,3 +162,26 @@ def test_search_objectives_take_their_direction_from_the_catalogue(tmp_path: Pat
     assert [o.direction for o in spec.objectives] == ["minimize", "maximize", "maximize"]
     with pytest.raises(InputError, match="neither higher nor lower is better"):
         load_search(search("[{metric: kicks}]"))
+
+
+def test_survival_figure_runs_to_the_simulated_time_and_breaks_even_where_the_metric_does() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from reports import figures as F
+    from reports.results import DesignResults
+
+    runs = [{"seed": s, "run_id": f"r{s}", "outcome": "blown_up", "lifetime_days": 2.0 + s, "censored": False,
+             "days_simulated": 30.0, "adversary_roi": 3.0} for s in range(4)]
+    d = DesignResults("all blew up", Path("."), {}, runs, [])
+    fig, ax = plt.subplots()
+    F.survival(ax, [d])
+    assert ax.get_xlim()[1] >= 30.0  # not cut at the last event (day 5)
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    F.adversary_roi(ax, [d])
+    evens = sorted(line.get_ydata()[0] for line in ax.lines)
+    assert evens == [0.0]  # ROI = (payoff - spent) / spent breaks even at 0, not at 1
+    plt.close(fig)
