@@ -118,6 +118,10 @@ def test_a_new_metric_needs_only_its_catalogue_entry(summaries: dict[str, dict[s
     rows = [{**r, "point": p, "status": "ok", "welcome_replies": float(r["seed"]) + 5 * p} for p in (0, 1) for r in runs]
     row = next(r for r in paired_report(arms, rows, list(range(6)), ["welcome_replies"]) if r["measure"] == "welcome_replies")
     assert row["label"] == "welcome replies 欢迎" and row["verdict"] == "better" and row["difference"] == 5.0
+    from sim.cli.tables import comparison_table
+
+    shown = comparison_table([row], "t")
+    assert [str(c) for c in shown.columns[0]._cells] == ["welcome replies 欢迎"] and list(shown.columns[6]._cells) == ["better"]
 
     a = DesignResults("a", Path("."), {"metrics": ["welcome_replies"]}, [r for r in rows if r["point"] == 0], [])
     b = DesignResults("b", Path("."), {}, [r for r in rows if r["point"] == 1], [])

@@ -53,21 +53,6 @@ def _fmt(x: Any, digits: int = 3) -> str:
     return str(x)
 
 
-def _measure_label(row: dict[str, Any]) -> str:
-    """A comparison row's measure as the catalogue labels it (the column name when it is not declared)."""
-    return str(row.get("label") or row["measure"])
-
-
-def _digits(row: dict[str, Any]) -> int:
-    """Digits for a comparison row: shares of runs 3, lifetimes 1, metrics by their catalogue kind."""
-    from sim.base.metrics import find
-
-    if row["kind"] != "mean":
-        return 1 if row["kind"] == "lifetime" else 3
-    m = find(row["measure"])
-    return m.digits if m is not None else 3
-
-
 @contextmanager
 def _running(total: int, label: str, quiet: bool) -> Iterator[Callable[[Any], None]]:
     """A progress bar of runs done, failures and ETA; yields the per-run callback."""
@@ -171,6 +156,7 @@ def compare(
         groupsim compare scenarios/presets/complaint_wave_token.yaml scenarios/presets/complaint_wave_private.yaml -m msgs_complaint -m leaves -m moderator_minutes
     """
     from sim.experiments.compare import CompareArm, compare_key, compare_tasks, paired_report
+    from sim.cli.tables import comparison_table
     from sim.experiments.measures import available, check_names
 
     cli = _cli()
@@ -206,16 +192,7 @@ def compare(
     for j in range(1, len(loaded)):
         part = [r for r in report if r["design"] == loaded[j].label]
         pairs = part[0]["pairs"] if part else 0
-        table = Table(title=f"B = {loaded[j].label} vs A = {loaded[0].label}: {pairs} paired seeds", title_justify="left")
-        for col, justify in (("measure", "left"), ("A", "right"), ("B", "right"), ("B − A", "right"), ("95% interval", "right"),
-                             ("p", "right"), ("B is", "left"), ("test", "left")):
-            # a narrow terminal folds a long measure name rather than cutting it to an ambiguous stem
-            table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
-        for r in part:
-            digits = _digits(r)
-            table.add_row(_measure_label(r), _fmt(r["a"], digits), _fmt(r["b"], digits), _fmt(r["difference"], digits),
-                          f"{_fmt(r['low'], digits)} – {_fmt(r['high'], digits)}", _fmt(r["p"], 4), r["verdict"], r["test"],
-                          end_section=r["kind"] == "lifetime")
+        table = comparison_table(part, f"B = {loaded[j].label} vs A = {loaded[0].label}: {pairs} paired seeds")
         cli.out_console.print(table)
     _report_failures(rows, seed_list)
     cli.out_console.print(f"results: {out}/ ({ran} runs now, {skipped} already stored)", highlight=False)

@@ -4,7 +4,9 @@ The run table (``groupsim run``) shows how the runs ended (Wilson intervals),
 the Kaplan-Meier median lifetime (interval where the log(-log) band crosses
 one half) and the catalogue's headline metrics, each with the interval its
 kind calls for (:func:`sim.base.stats.mean_interval`), so the numbers agree
-with ``groupsim compare`` and the report.
+with ``groupsim compare`` and the report. The comparison table
+(``groupsim compare``) labels each paired row by the catalogue and says
+whether B is better or worse by the metric's direction.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from rich.table import Table
 
-from sim.base.metrics import Metric, headline, outcome_shares
+from sim.base.metrics import Metric, find, headline, outcome_shares
 from sim.base.stats import km_median_ci, mean_interval, wilson
 
 KEY_METRICS: tuple[Metric, ...] = headline()
@@ -56,4 +58,35 @@ def results_table(summaries: Sequence[dict[str, Any]], title: str, metrics: Sequ
     return table
 
 
-__all__ = ["KEY_METRICS", "interval_cell", "results_table"]
+def _num(x: Any, digits: int) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, float) and math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    return f"{x:,.{digits}f}"
+
+
+def _digits(row: dict[str, Any]) -> int:
+    """Digits for a comparison row: shares of runs 3, lifetimes 1, metrics by their catalogue kind."""
+    if row["kind"] != "mean":
+        return 1 if row["kind"] == "lifetime" else 3
+    m = find(row["measure"])
+    return m.digits if m is not None else 3
+
+
+def comparison_table(rows: Sequence[dict[str, Any]], title: str) -> Table:
+    """One design against the baseline: rows of :func:`sim.experiments.compare.paired_report`."""
+    table = Table(title=title, title_justify="left")
+    for col, justify in (("measure", "left"), ("A", "right"), ("B", "right"), ("B − A", "right"), ("95% interval", "right"),
+                         ("p", "right"), ("B is", "left"), ("test", "left")):
+        # a narrow terminal folds a long measure name rather than cutting it to an ambiguous stem
+        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for r in rows:
+        d = _digits(r)
+        table.add_row(str(r.get("label") or r["measure"]), _num(r["a"], d), _num(r["b"], d), _num(r["difference"], d),
+                      f"{_num(r['low'], d)} – {_num(r['high'], d)}", _num(r["p"], 4), r.get("verdict", ""), r["test"],
+                      end_section=r["kind"] == "lifetime")
+    return table
+
+
+__all__ = ["KEY_METRICS", "comparison_table", "interval_cell", "results_table"]
