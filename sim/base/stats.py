@@ -32,6 +32,7 @@ independent shares with Fisher's exact test, and Welch's t for means.
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from collections.abc import Sequence
@@ -45,6 +46,8 @@ from sim.base.metrics import Metric
 LEVEL = 0.95
 _BCA_MAX_N = 5000  # above this many values a mean gets a t interval (still clipped to the metric's range)
 _EXACT_SIGN_FLIP_N = 16
+# scipy >= 1.15 takes `rng`; older releases (pyproject allows >= 1.11) take `random_state`
+_RNG = "rng" if "rng" in inspect.signature(_st.bootstrap).parameters else "random_state"
 Interval = tuple[float, float, float]
 NAN3: Interval = (math.nan, math.nan, math.nan)
 
@@ -77,11 +80,11 @@ def _bootstrap_mean(x: np.ndarray, level: float, seed: int, n_boot: int) -> tupl
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # degenerate resamples: BCa gives NaN and we fall back
         res = _st.bootstrap((x,), np.mean, n_resamples=n_boot, confidence_level=level, method="BCa",
-                            rng=np.random.default_rng(seed), vectorized=True, batch=500)
+                            vectorized=True, batch=500, **{_RNG: np.random.default_rng(seed)})
         lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
         if not (math.isfinite(lo) and math.isfinite(hi)):
-            res = _st.bootstrap((x,), np.mean, n_resamples=n_boot, confidence_level=level, method="percentile",
-                                rng=np.random.default_rng(seed), vectorized=True, bootstrap_result=res)
+            res = _st.bootstrap((x,), np.mean, n_resamples=0, confidence_level=level, method="percentile",  # same draws
+                                vectorized=True, bootstrap_result=res, **{_RNG: np.random.default_rng(seed)})
             lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
     return lo, hi
 
@@ -289,7 +292,7 @@ def sign_flip_p(d: Sequence[float] | np.ndarray, n_perm: int = 20_000, seed: int
         return 1.0
     n_resamples = 2**_EXACT_SIGN_FLIP_N if len(x) <= _EXACT_SIGN_FLIP_N else n_perm
     res = _st.permutation_test((x,), np.mean, permutation_type="samples", n_resamples=n_resamples,
-                               alternative="two-sided", rng=np.random.default_rng(seed), vectorized=True)
+                               alternative="two-sided", vectorized=True, **{_RNG: np.random.default_rng(seed)})
     return float(min(1.0, res.pvalue))
 
 
