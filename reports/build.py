@@ -22,13 +22,17 @@ from matplotlib.axes import Axes
 from reports import figures as F
 from reports.fonts import MISSING_FONT_WARNING, setup_fonts
 from reports.narrative import comparison_text, design_text
-from reports.results import Design, Experiment
+from reports.results import DesignResults, Experiment
 from sim.base.files import atomic_write
+from sim.base.metrics import HEADLINE, daily, metric
+from sim.base.stats import mean_interval, wilson
 
-COMPARED = (("messages_per_day", "messages/day"), ("final_members", "final members"),
-            ("mean_satisfaction", "satisfaction"), ("ad_exposure", "ad views"), ("kicks", "kicks"))
-TIMELINES = (("members", "members"), ("active_members", "active members"), ("ad_share", "ad share"),
-             ("mean_satisfaction", "mean satisfaction"))
+COMPARED = HEADLINE
+"""The comparison figure shows the catalogue's headline metrics."""
+TABLE = ("messages_per_day", "final_members", "mean_satisfaction", "ad_exposure")
+"""Summary columns of the report's first table (after runs and survival), labelled by the catalogue."""
+TIMELINES = ("members", "active_members", "ad_share", "mean_satisfaction")
+"""Per-day series drawn as timelines (labels and units from the catalogue's daily series)."""
 
 
 @dataclass
@@ -65,7 +69,7 @@ def _save(out: Path, stem: str, caption: str, draw: Callable[[Axes], None], size
 
 
 def render_figures(
-    designs: Sequence[Design], out: Path, extra: Sequence[tuple[str, str, Callable[[Axes], None]]] = (),
+    designs: Sequence[DesignResults], out: Path, extra: Sequence[tuple[str, str, Callable[[Axes], None]]] = (),
     graph_days: Sequence[float] | None = None,
 ) -> list[Figure]:
     """Draw every figure that the results support into ``out`` (PNG and SVG).
@@ -80,9 +84,10 @@ def render_figures(
         _save(out, "survival", "Share of groups still alive by day (Kaplan-Meier with 95% band).",
               lambda ax: F.survival(ax, designs), (8, 4.5)),
     ]
-    for key, label in TIMELINES:
-        figs.append(_save(out, f"timeline_{key}", f"{label.capitalize()} per day.",
-                          lambda ax, key=key, label=label: F.timeline(ax, designs, key, label), (8, 4)))
+    for key in TIMELINES:
+        day = daily(key)
+        figs.append(_save(out, f"timeline_{key}", f"{day.label.capitalize()} per day.",
+                          lambda ax, key=key, day=day: F.timeline(ax, designs, key, day.label, day.unit), (8, 4)))
     if len(designs) > 1:
         figs.append(_save(out, "comparison", "Each design against the first, with 95% intervals.",
                           lambda ax: F.comparison(ax, designs, COMPARED), (8, 1.5 + 0.45 * len(COMPARED) * (len(designs) - 1))))
@@ -107,15 +112,23 @@ def _e(s: Any) -> str:
     return html.escape(str(s), quote=True)
 
 
-def _table_rows(designs: Sequence[Design]) -> list[list[str]]:
+def _table_headers() -> list[str]:
+    return ["design", "runs", metric("survival").label, *(metric(k).label for k in TABLE)]
+
+
+def _table_rows(designs: Sequence[DesignResults]) -> list[list[str]]:
+    """Per design: runs, survival share with its Wilson interval, means with the catalogue's intervals."""
     rows = []
     for d in designs:
         n = len(d.runs)
         alive = sum(r["outcome"] in ("alive", "dissolved") for r in d.runs)
-        col = d.column("messages_per_day")
-        sat = d.column("mean_satisfaction")
-        rows.append([d.name, str(n), f"{alive / n:.0%}", f"{float(col[col == col].mean()) if (col == col).any() else float('nan'):,.1f}",
-                     f"{float(sat[sat == sat].mean()) if (sat == sat).any() else float('nan'):.2f}"])
+        p, lo, hi = wilson(alive, n)
+        cells = [d.name, str(n), f"{p:.0%} ({lo:.0%}–{hi:.0%})"]
+        for key in TABLE:
+            m = metric(key)
+            mean, lo, hi = mean_interval(d.column(key), m)
+            cells.append(m.fmt(mean) if lo != lo else f"{m.fmt(mean)} ({m.fmt(lo)}–{m.fmt(hi)})")
+        rows.append(cells)
     return rows
 
 
@@ -127,7 +140,7 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;tex
 
 
 def build_report(
-    designs: Sequence[Design], out: Path, *, title: str = "", extra_figures: Sequence[tuple[str, str, Callable[[Axes], None]]] = (),
+    designs: Sequence[DesignResults], out: Path, *, title: str = "", extra_figures: Sequence[tuple[str, str, Callable[[Axes], None]]] = (),
     extra_text: Sequence[str] = (), graph_days: Sequence[float] | None = None,
 ) -> Report:
     """Write ``report.html``, ``summary.md`` and ``figures/`` into ``out``."""
@@ -138,7 +151,7 @@ def build_report(
     title = title or ("groupsim report: " + " vs ".join(d.name for d in designs))
     texts = {d.name: design_text(d) for d in designs}
     compare = comparison_text(designs)
-    headers = ["design", "runs", "alive", "messages/day", "satisfaction"]
+    headers = _table_headers()
     rows = _table_rows(designs)
 
     md = [f"# {title}", ""]

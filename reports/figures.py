@@ -16,16 +16,15 @@ import networkx as nx
 import numpy as np
 from matplotlib.axes import Axes
 
-from reports.results import Design
-from reports.stats import km_greenwood, paired_or_welch
+from reports.differences import metric_difference
+from reports.results import DesignResults
+from sim.base.metrics import find, metric
+from sim.base.metrics import label as metric_label
+from sim.base.stats import km_band
 
-OUTCOMES = (
-    ("alive", "alive", "#4caf50"),
-    ("dissolved", "dissolved (planned)", "#9e9e9e"),
-    ("dead", "dead 死群", "#607d8b"),
-    ("ad_group", "ad group 广告群", "#ff9800"),
-    ("blown_up", "blown up 暴雷", "#e53935"),
-)
+OUTCOME_COLOURS = {"alive": "#4caf50", "dissolved": "#9e9e9e", "dead": "#607d8b", "ad_group": "#ff9800", "blown_up": "#e53935"}
+OUTCOMES = tuple((key, metric(key).label, col) for key, col in OUTCOME_COLOURS.items())
+"""(outcome, label from the metrics catalogue, colour), in the order the bars stack."""
 KIND_COLOURS = {
     "chat": "#90caf9", "question": "#ce93d8", "answer": "#80cbc4", "content": "#a5d6a7", "ad": "#ffb74d",
     "complaint": "#e57373", "announcement": "#b0bec5", "activity": "#fff176",
@@ -48,7 +47,7 @@ def _empty(ax: Axes, message: str) -> None:
     ax.set_yticks([])
 
 
-def timeline(ax: Axes, designs: Sequence[Design], metric: str, label: str) -> None:
+def timeline(ax: Axes, designs: Sequence[DesignResults], metric: str, label: str, unit: str = "") -> None:
     """Mean of a per-day ``metric`` across runs, with a band from the 10th to the 90th percentile."""
     drawn = False
     for k, d in enumerate(designs):
@@ -68,13 +67,13 @@ def timeline(ax: Axes, designs: Sequence[Design], metric: str, label: str) -> No
         _empty(ax, f"no per-day data for {label}")
         return
     ax.set_xlabel("day")
-    ax.set_ylabel(label)
+    ax.set_ylabel(f"{label} ({unit})" if unit and unit != label else label)
     ax.set_title(f"{label} per day (mean, 10-90% band across runs)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
 
 
-def messages_by_kind(ax: Axes, design: Design) -> None:
+def messages_by_kind(ax: Axes, design: DesignResults) -> None:
     """Mean messages a day by kind (stacked), for one design."""
     series = []
     for kind, col in KIND_COLOURS.items():
@@ -93,26 +92,36 @@ def messages_by_kind(ax: Axes, design: Design) -> None:
     ax.grid(alpha=0.3)
 
 
-def survival(ax: Axes, designs: Sequence[Design]) -> None:
-    """Kaplan-Meier survival of each design with Greenwood 95% bands (ends as planned are not deaths)."""
+def survival(ax: Axes, designs: Sequence[DesignResults]) -> None:
+    """Kaplan-Meier survival of each design with Greenwood 95% bands (ends as planned are not deaths).
+
+    Each curve runs to the longest simulated time of its runs, so runs alive at
+    the end show as a level line to the end, not a curve cut at the last event.
+    """
     horizon = 0.0
     for k, d in enumerate(designs):
         t = d.column("lifetime_days")
         died = np.asarray([r["outcome"] not in ("alive", "dissolved") for r in d.runs])
-        steps_t, s, lo, hi = km_greenwood(t, died)
+        simulated = d.column("days_simulated")
+        until = float(np.nanmax(simulated)) if np.isfinite(simulated).any() else None
+        steps_t, s, lo, hi = km_band(t, died, until=until)
         ax.step(steps_t, s, where="post", color=colour(k), label=_text(f"{d.name} (n={len(t)})"), lw=1.8)
         ax.fill_between(steps_t, lo, hi, step="post", color=colour(k), alpha=0.15, lw=0)
-        horizon = max(horizon, float(np.nanmax(t)) if len(t) else 0.0)
+        censored = t[~died & np.isfinite(t)]
+        if len(censored):  # "+" where a run ended without dying (still alive, or dissolved as planned)
+            at = np.searchsorted(steps_t, censored, side="right") - 1
+            ax.plot(censored, s[at], "+", color=colour(k), ms=9, mew=1.5)
+        horizon = max(horizon, float(steps_t[-1]))
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlim(0, max(horizon, 1.0))
+    ax.set_xlim(0, max(horizon, 1.0) * 1.02)  # room for the censoring marks at the end
     ax.set_xlabel("day")
     ax.set_ylabel("share of groups still alive")
-    ax.set_title("survival (Kaplan-Meier, 95% band)")
+    ax.set_title("survival (Kaplan-Meier, 95% band; + censored)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="lower left")
 
 
-def outcome_breakdown(ax: Axes, designs: Sequence[Design]) -> None:
+def outcome_breakdown(ax: Axes, designs: Sequence[DesignResults]) -> None:
     """How the runs of each design ended, as stacked shares."""
     names = [_text(d.name) for d in designs]
     left = np.zeros(len(designs))
@@ -131,25 +140,32 @@ def outcome_breakdown(ax: Axes, designs: Sequence[Design]) -> None:
     ax.invert_yaxis()
 
 
-def comparison(ax: Axes, designs: Sequence[Design], metrics: Sequence[tuple[str, str]]) -> None:
-    """Each design's difference from the first on several metrics, relative to the first's mean, with 95% CIs."""
+def comparison(ax: Axes, designs: Sequence[DesignResults], metrics: Sequence[str]) -> None:
+    """Each design's difference from the first on several metrics, relative to the first's mean, with 95% CIs.
+
+    Labels come from the metrics catalogue; a difference the catalogue counts as
+    better is drawn filled, a worse one hollow.
+    """
     if len(designs) < 2:
         _empty(ax, "one design: nothing to compare")
         return
     base = designs[0]
     y = 0
     labels = []
-    for key, label in metrics:
+    for key in metrics:
+        m = find(key)
         for k, d in enumerate(designs[1:], start=1):
-            res = paired_or_welch(base, d, key)
-            if res is None:
+            res = metric_difference(base, d, key)
+            if res is None or not (math.isfinite(res["lo"]) and math.isfinite(res["hi"])):
                 continue
             scale = abs(res["base_mean"]) or 1.0
             diff, lo, hi = res["diff"] / scale, res["lo"] / scale, res["hi"] / scale
-            ax.errorbar(diff, y, xerr=[[diff - lo], [hi - diff]], fmt="o", color=colour(k), capsize=3)
+            worse = m is not None and m.direction(res["diff"]) == "worse"
+            ax.errorbar(diff, y, xerr=[[max(diff - lo, 0.0)], [max(hi - diff, 0.0)]], fmt="o", color=colour(k), capsize=3,
+                        mfc="white" if worse else colour(k))
             if res["p"] < 0.05:
                 ax.text(hi, y, " *", va="center", color=colour(k))
-            labels.append(_text(f"{label}: {d.name}"))
+            labels.append(_text(f"{metric_label(key)}: {d.name}"))
             y += 1
     if not labels:
         _empty(ax, "no comparable metrics")
@@ -158,12 +174,12 @@ def comparison(ax: Axes, designs: Sequence[Design], metrics: Sequence[tuple[str,
     ax.set_xscale("symlog", linthresh=1.0)  # small and huge relative changes on one axis
     ax.set_yticks(range(len(labels)), labels, fontsize="small")
     ax.invert_yaxis()
-    ax.set_xlabel("difference as a multiple of the baseline's mean (95% CI; * p < 0.05)")
+    ax.set_xlabel("difference as a multiple of the baseline's mean\n(95% CI; * p < 0.05; hollow: worse by the metric's direction)")
     ax.set_title(_text(f"design comparison against {base.name}"))
     ax.grid(alpha=0.3, axis="x")
 
 
-def rule_effectiveness(ax: Axes, design: Design) -> None:
+def rule_effectiveness(ax: Axes, design: DesignResults) -> None:
     """Per rule: actions on adversaries (true positives) and on legitimate members (false positives)."""
     stats = design.rule_stats()
     if not stats:
@@ -189,8 +205,8 @@ def rule_effectiveness(ax: Axes, design: Design) -> None:
     ax.grid(alpha=0.3, axis="x")
 
 
-def adversary_roi(ax: Axes, designs: Sequence[Design]) -> None:
-    """Adversaries' return on investment per design (payoff / cost), where the runs report it."""
+def adversary_roi(ax: Axes, designs: Sequence[DesignResults]) -> None:
+    """Adversaries' return on investment per design, where the runs report it, with each metric's break-even line."""
     keys = sorted({k for d in designs for r in d.runs for k in r if k.endswith("_roi") or k == "spammer_roi"})
     if not keys:
         _empty(ax, "these runs report no adversary return on investment")
@@ -202,14 +218,17 @@ def adversary_roi(ax: Axes, designs: Sequence[Design]) -> None:
             col = d.column(key)
             means.append(float(np.nanmean(col)) if np.isfinite(col).any() else 0.0)
         ax.bar(np.arange(len(keys)) + k * width, means, width=width, color=colour(k), label=_text(d.name))
-    ax.set_xticks(np.arange(len(keys)) + width * (len(designs) - 1) / 2, [k.replace("_", " ") for k in keys])
-    ax.axhline(1.0, color="#444444", lw=1, ls="--")
-    ax.set_ylabel("payoff / cost (1 = break even)")
+    ax.set_xticks(np.arange(len(keys)) + width * (len(designs) - 1) / 2, [_text(metric_label(k)) for k in keys])
+    evens = {m.break_even for k in keys if (m := find(k)) is not None and m.break_even is not None}
+    for even in sorted(evens):
+        ax.axhline(even, color="#444444", lw=1, ls="--")
+    units = sorted({m.unit for k in keys if (m := find(k)) is not None})
+    ax.set_ylabel(f"return ({', '.join(units) or 'ratio'}; dashed = break even)")
     ax.set_title("adversary return on investment")
     ax.legend(fontsize="small")
 
 
-def social_graph(ax: Axes, design: Design, day: float, run_id: str | None = None) -> None:
+def social_graph(ax: Axes, design: DesignResults, day: float, run_id: str | None = None) -> None:
     """The friendship graph of one run on ``day``: members in the group, left, or kicked."""
     run_id = run_id or (design.runs[0]["run_id"] if design.runs else None)
     agents = [a for a in design.agents if a.get("run_id") == run_id]

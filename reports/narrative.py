@@ -3,8 +3,10 @@
 For one design the text names the main failure mode, when it happened and the
 three per-day metrics that moved most in the days before it (compared with the
 first days of the same runs). For several designs it names the winner on
-survival and on activity, with the size of the difference in plain words and
-its 95% interval.
+survival, then every headline metric of the catalogue (:mod:`sim.base.metrics`)
+that differs clearly, in its label and unit, with its 95% interval and whether
+the difference is better or worse by the catalogue's direction; the metrics
+that do not differ clearly are named in one sentence.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from reports.results import Design
-from reports.stats import paired_or_welch, survival_difference
+from reports.differences import metric_difference, survival_difference
+from reports.results import DesignResults
+from sim.base.metrics import daily, find, headline
 
 OUTCOME_WORDS = {
     "alive": "alive",
@@ -25,25 +28,10 @@ OUTCOME_WORDS = {
     "ad_group": "an ad group (广告群)",
     "blown_up": "blown up (暴雷)",
 }
-OUTCOME_LABELS = {
-    "alive": "alive",
-    "dissolved": "dissolved as planned",
-    "dead": "dead 死群",
-    "ad_group": "ad group 广告群",
-    "blown_up": "blown up 暴雷",
-}
 FAILURES = ("dead", "ad_group", "blown_up")
-WATCHED = (
-    ("members", "members"),
-    ("active_members", "active members"),
-    ("member_messages", "member messages a day"),
-    ("posters", "members posting a day"),
-    ("ad_share", "ad share"),
-    ("mean_satisfaction", "mean satisfaction"),
-    ("msgs_complaint", "complaints a day"),
-    ("leaves", "leaves a day"),
-    ("kicks", "kicks a day"),
-)
+WATCHED = ("members", "active_members", "member_messages", "posters", "ad_share", "mean_satisfaction", "msgs_complaint",
+           "leaves", "kicks")
+"""Per-day series whose moves before a failure the text names (labels from the catalogue's daily series)."""
 
 
 def _num(x: float) -> str:
@@ -56,18 +44,24 @@ def _num(x: float) -> str:
     return f"{x:.2f}"
 
 
-def outcome_counts(design: Design) -> str:
+def _outcome_label(outcome: str) -> str:
+    m = find(outcome)
+    return m.label if m is not None else outcome
+
+
+def outcome_counts(design: DesignResults) -> str:
     counts = Counter(r["outcome"] for r in design.runs)
     n = len(design.runs)
-    parts = [f"{c} {OUTCOME_LABELS.get(o, o)} ({c / n:.0%})" for o, c in counts.most_common()]
+    parts = [f"{c} {_outcome_label(o)} ({c / n:.0%})" for o, c in counts.most_common()]
     return f"{n} runs: " + ", ".join(parts) + "."
 
 
-def movers(design: Design, outcome: str, top: int = 3) -> list[tuple[str, float, float]]:
+def movers(design: DesignResults, outcome: str, top: int = 3) -> list[tuple[str, float, float]]:
     """The metrics that moved most before ``outcome``: (label, at the start, just before)."""
     failed = [k for k, r in enumerate(design.runs) if r["outcome"] == outcome]
     scored = []
-    for key, label in WATCHED:
+    for key in WATCHED:
+        label = daily(key).label
         _, values = design.series(key)
         if values.size == 0:
             continue
@@ -89,7 +83,7 @@ def movers(design: Design, outcome: str, top: int = 3) -> list[tuple[str, float,
     return [(label, a, b) for score, label, a, b in scored[:top] if score > 0]
 
 
-def design_text(design: Design) -> list[str]:
+def design_text(design: DesignResults) -> list[str]:
     """Paragraphs about one design."""
     out = [outcome_counts(design)]
     counts = Counter(r["outcome"] for r in design.runs if r["outcome"] in FAILURES)
@@ -116,7 +110,7 @@ def design_text(design: Design) -> list[str]:
     return out
 
 
-def comparison_text(designs: Sequence[Design]) -> list[str]:
+def comparison_text(designs: Sequence[DesignResults]) -> list[str]:
     """Paragraphs comparing each design with the first one."""
     if len(designs) < 2:
         return []
@@ -140,32 +134,40 @@ def comparison_text(designs: Sequence[Design]) -> list[str]:
                 f"({b:.0%}): the 95% CI of the difference, {res['lo'] * 100:+.0f} to {res['hi'] * 100:+.0f} points, "
                 f"includes zero ({how})."
             )
-        # the usual two, then what the comparison was asked to add (`groupsim compare --metric`)
-        asked = [str(m) for m in base.manifest.get("metrics", []) if m not in ("messages_per_day", "mean_satisfaction")]
-        for key, label in (("messages_per_day", "messages a day"), ("mean_satisfaction", "mean satisfaction"), *((m, m) for m in asked)):
-            r2 = paired_or_welch(base, other, key)
-            if r2 is None or not math.isfinite(r2["diff"]):
-                continue
-            if r2["base_mean"] == 0:  # no relative size: say it in the measure's own units
-                if r2["lo"] > 0 or r2["hi"] < 0:
-                    out.append(
-                        f"{other.name} had {_num(r2['diff'])} {label} against none for {base.name} "
-                        f"(95% CI of the difference {_num(r2['lo'])} to {_num(r2['hi'])})."
-                    )
-                else:
-                    out.append(f"On {label}, {other.name} and {base.name} do not differ clearly (95% CI {_num(r2['lo'])} to {_num(r2['hi'])}).")
-                continue
-            rel = r2["diff"] / abs(r2["base_mean"])
-            if r2["lo"] > 0 or r2["hi"] < 0:
-                more = "higher" if rel > 0 else "lower"
-                out.append(
-                    f"{other.name} had {abs(rel):.0%} {more} {label} than {base.name} "
-                    f"({_num(r2['base_mean'] + r2['diff'])} against {_num(r2['base_mean'])}; 95% CI of the difference "
-                    f"{_num(r2['lo'])} to {_num(r2['hi'])})."
-                )
-            else:
-                out.append(f"On {label}, {other.name} and {base.name} do not differ clearly (95% CI {_num(r2['lo'])} to {_num(r2['hi'])}).")
+        out += metric_sentences(base, other)
     return out
 
 
-__all__ = ["comparison_text", "design_text", "movers", "outcome_counts"]
+def metric_sentences(base: DesignResults, other: DesignResults) -> list[str]:
+    """One sentence per headline (or asked-for) metric that differs clearly, then one naming the rest."""
+    asked = [str(m) for m in base.manifest.get("metrics", [])]  # `groupsim compare --metric`
+    names = list(dict.fromkeys([m.name for m in headline()] + asked))
+    out, unclear = [], []
+    for key in names:
+        r2 = metric_difference(base, other, key)
+        if r2 is None or not math.isfinite(r2["diff"]):
+            continue
+        m = find(key)
+        label = m.label if m is not None else key
+        ci = f"95% CI of the difference {_num(r2['lo'])} to {_num(r2['hi'])}"
+        if not (r2["lo"] > 0 or r2["hi"] < 0):
+            unclear.append(label)
+            continue
+        verdict = f", {m.direction(r2['diff'])}" if m is not None and m.better != "neither" else ""
+        unit = f" {m.unit}" if m is not None and m.unit != label else ""
+        if r2["base_mean"] == 0:  # no relative size: say it in the measure's own units
+            out.append(f"{other.name} had {_num(r2['diff'])} {label} against none for {base.name} ({ci}{verdict}).")
+            continue
+        rel = r2["diff"] / abs(r2["base_mean"])
+        more = "higher" if rel > 0 else "lower"
+        size = f"{abs(rel):.0%}" if abs(rel) >= 0.01 else f"{abs(rel):.2%}"  # never a significant "0% higher"
+        out.append(
+            f"{other.name} had {size} {more} {label} than {base.name} "
+            f"({_num(r2['base_mean'] + r2['diff'])} against {_num(r2['base_mean'])}{unit}; {ci}{verdict})."
+        )
+    if unclear:
+        out.append(f"No clear difference between {other.name} and {base.name} on: " + ", ".join(unclear) + ".")
+    return out
+
+
+__all__ = ["comparison_text", "design_text", "metric_sentences", "movers", "outcome_counts"]

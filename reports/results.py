@@ -1,7 +1,7 @@
 """Reading result folders: one folder of ``groupsim run`` output is one design.
 
 An experiment folder (``groupsim compare``, ``sweep``, ``optimize``) is read
-by :func:`load_experiment`: each compared design becomes a :class:`Design`.
+by :func:`load_experiment`: each compared design becomes a :class:`DesignResults`.
 
 A result folder holds ``summary.parquet`` (one row per run), ``days.parquet``
 (per-day series), ``events.parquet`` (event log), optional ``agents.parquet``
@@ -27,7 +27,7 @@ class ResultsError(Exception):
 
 
 @dataclass
-class Design:
+class DesignResults:
     """The runs of one design, as plain Python rows and per-day arrays."""
 
     name: str
@@ -96,7 +96,7 @@ class Experiment:
     name: str
     folder: Path
     manifest: dict[str, Any]
-    designs: list[Design]
+    designs: list[DesignResults]
     tables: dict[str, list[dict[str, Any]]]  # comparison / points / sensitivity / trials / pareto / best
 
 
@@ -123,17 +123,17 @@ def load_experiment(folder: str | Path) -> Experiment:
         f = p / f"{name}.json"
         if f.exists():
             tables[name] = json.loads(f.read_text(encoding="utf-8"))
-    designs: list[Design] = []
+    designs: list[DesignResults] = []
     if kind == "compare":
         for d in manifest.get("designs", []):
             point = int(d["point"])
             d_runs = [r for r in runs if int(r.get("point", -1)) == point]
             ids = {r["run_id"] for r in d_runs}
             if d_runs:
-                designs.append(Design(str(d.get("label") or d.get("scenario")), p, manifest, d_runs,
+                designs.append(DesignResults(str(d.get("label") or d.get("scenario")), p, manifest, d_runs,
                                       [x for x in days if x.get("run_id") in ids]))
     elif runs:
-        designs.append(Design(f"all runs of {manifest.get('name', p.name)}", p, manifest, runs, days))
+        designs.append(DesignResults(f"all runs of {manifest.get('name', p.name)}", p, manifest, runs, days))
     if not designs:
         raise ResultsError(f"{p}: the experiment has no stored runs yet")
     return Experiment(kind, str(manifest.get("name", p.name)), p, manifest, designs, tables)
@@ -149,7 +149,7 @@ def is_experiment(folder: str | Path) -> bool:
         return False
 
 
-def load_design(folder: str | Path) -> Design:
+def load_design(folder: str | Path) -> DesignResults:
     """Read one result folder."""
     p = Path(folder)
     if not p.is_dir():
@@ -171,10 +171,10 @@ def load_design(folder: str | Path) -> Design:
     edges = _rows(p / "graph.parquet") if (p / "graph.parquet").exists() else []
     name = str(manifest.get("scenario") or runs[0].get("scenario") or p.name)
     events = p / "events.parquet"
-    return Design(name, p, manifest, runs, days, agents, edges, events if events.exists() else None)
+    return DesignResults(name, p, manifest, runs, days, agents, edges, events if events.exists() else None)
 
 
-def load_designs(folders: Sequence[str | Path]) -> list[Design]:
+def load_designs(folders: Sequence[str | Path]) -> list[DesignResults]:
     """Read several result folders; designs with the same name get the folder name added."""
     designs = [load_design(f) for f in folders]
     names = [d.name for d in designs]
@@ -184,4 +184,4 @@ def load_designs(folders: Sequence[str | Path]) -> list[Design]:
     return designs
 
 
-__all__ = ["Design", "Experiment", "ResultsError", "is_experiment", "load_design", "load_designs", "load_experiment"]
+__all__ = ["DesignResults", "Experiment", "ResultsError", "is_experiment", "load_design", "load_designs", "load_experiment"]

@@ -18,7 +18,7 @@ from reports import figures as F  # noqa: E402
 from reports.build import build_report  # noqa: E402
 from reports.fonts import setup_fonts  # noqa: E402
 from reports.narrative import comparison_text, design_text  # noqa: E402
-from reports.results import Design, load_design, load_designs  # noqa: E402
+from reports.results import DesignResults, load_design, load_designs  # noqa: E402
 from sim.cli.app import app  # noqa: E402
 from sim.run.runner import replicate, write_results  # noqa: E402
 from sim.spec.scenario import Scenario, load_scenario  # noqa: E402
@@ -111,19 +111,21 @@ def test_text_names_the_failure_mode_and_the_winner(results: dict[str, Path]) ->
 def test_comparison_text_covers_the_metrics_a_comparison_asked_for(results: dict[str, Path]) -> None:
     """`groupsim compare --metric` stores its metrics in the manifest; the text then covers each one."""
     good, spam = load_design(results["good"]), load_design(results["spam"])
-    assert "msgs_ad" not in " ".join(comparison_text([spam, good]))
+    # labels come from the metrics catalogue (msgs_ad is "ads posted 广告"), and its direction says better or worse
+    assert "ads posted" not in " ".join(comparison_text([spam, good]))
     spam.manifest = {**spam.manifest, "metrics": ["msgs_ad"]}
-    assert "lower msgs_ad than" in " ".join(comparison_text([spam, good]))
+    text = " ".join(comparison_text([spam, good]))
+    assert "lower ads posted 广告 than" in text and "better)" in text
 
 
 def test_comparison_text_states_a_difference_from_zero_in_the_measures_units() -> None:
-    def design(name: str, talks: list[float]) -> Design:
+    def design(name: str, talks: list[float]) -> DesignResults:
         runs = [{"seed": s, "run_id": f"{name}#{s}", "outcome": "alive", "lifetime_days": 5.0, "censored": True,
                  "messages_per_day": 10.0 + s, "mean_satisfaction": 1.0, "private_talks": t} for s, t in enumerate(talks)]
-        return Design(name, Path("."), {"metrics": ["private_talks"]}, runs, [])
+        return DesignResults(name, Path("."), {"metrics": ["private_talks"]}, runs, [])
 
     text = " ".join(comparison_text([design("token", [0, 0, 0, 0]), design("private", [80, 75, 90, 85])]))
-    assert "private had 82.5 private_talks against none for token" in text
+    assert "private had 82.5 private talks 私聊 against none for token" in text  # the catalogue's label
 
 
 def test_chinese_text_renders_with_a_cjk_font(tmp_path: Path) -> None:
@@ -205,7 +207,7 @@ def test_cli_report_and_errors(results: dict[str, Path], tmp_path: Path) -> None
 
 
 def test_design_series_pads_ended_runs_with_nan(results: dict[str, Path]) -> None:
-    d: Design = load_design(results["spam"])
+    d: DesignResults = load_design(results["spam"])
     days, values = d.series("members")
     assert values.shape == (len(SEEDS), len(days))
     ended = [k for k, r in enumerate(d.runs) if r["lifetime_days"] < len(days) - 1]

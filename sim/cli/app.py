@@ -12,7 +12,6 @@ commands runs, and this module imports nothing heavy at the top, so
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -36,59 +35,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-KEY_METRICS = (
-    ("final_members", "final members"),
-    ("messages_per_day", "messages / day"),
-    ("poster_share", "members who posted"),
-    ("ad_share", "ad share (visible)"),
-    ("ad_exposure", "ad views"),
-    ("mean_satisfaction", "satisfaction"),
-    ("kicks", "kicks"),
-    ("answered_share", "questions answered"),
-)
-
-
-def _fmt(x: float, digits: int = 2) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    if math.isinf(x):
-        return "∞"
-    return f"{x:,.{digits}f}"
-
-
-def results_table(summaries: list[dict[str, Any]], title: str) -> Table:
-    """Outcome counts with Wilson intervals, KM median lifetime, key metrics with t intervals."""
-    from sim.base.stats import km_median_ci, mean_ci, wilson
-    from sim.model.outcomes import Outcome
-
-    n = len(summaries)
-    table = Table(title=title, title_justify="left")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_column("95% interval", justify="right")
-    labels = {
-        Outcome.ALIVE: "alive",
-        Outcome.DEAD: "dead 死群",
-        Outcome.AD_GROUP: "ad group 广告群",
-        Outcome.BLOWN_UP: "blown up 暴雷",
-        Outcome.DISSOLVED: "dissolved (planned)",
-    }
-    for outcome, label in labels.items():
-        k = sum(1 for s in summaries if s["outcome"] == outcome.value)
-        p, lo, hi = wilson(k, n)
-        table.add_row(label, f"{k}/{n} ({p:.0%})", f"{lo:.0%} – {hi:.0%}")
-    times = [s["lifetime_days"] for s in summaries]
-    events = [not s["censored"] for s in summaries]
-    med, lo, hi = km_median_ci(times, events)
-    note = "" if math.isfinite(med) else " (most runs alive at the end)"
-    table.add_row("median lifetime, days" + note, _fmt(med, 1), f"{_fmt(lo, 1)} – {_fmt(hi, 1)}", end_section=True)
-    for key, label in KEY_METRICS:
-        m, lo, hi = mean_ci([s[key] for s in summaries])
-        digits = 3 if key in ("ad_share", "poster_share", "mean_satisfaction", "answered_share") else 1
-        table.add_row(f"mean {label}", _fmt(m, digits), f"{_fmt(lo, digits)} – {_fmt(hi, digits)}")
-    return table
-
 
 def _load(path: Path) -> Scenario:
     from rules import InputError
@@ -162,6 +108,8 @@ def run(
         sys.stdout.write(json.dumps(summaries, indent=2, ensure_ascii=False, default=str) + "\n")
         return
     title = f"{escape(sc.name)} — {len(runs)} runs, seeds {seed_list[0]}..{seed_list[-1]}"  # a table title is markup
+    from sim.cli.tables import results_table
+
     out_console.print(results_table(summaries, title))
     reasons = sorted({s["outcome_reason"] for s in summaries if s["outcome_reason"]})
     for reason in reasons[:5]:
@@ -272,7 +220,7 @@ def main() -> None:
         sys.exit(130)
 
 
-__all__ = ["app", "check_file", "fail", "file_kind", "main", "results_table"]
+__all__ = ["app", "check_file", "fail", "file_kind", "main"]
 
 
 if __name__ == "__main__":

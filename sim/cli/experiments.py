@@ -155,19 +155,20 @@ def compare(
 
         groupsim compare scenarios/presets/complaint_wave_token.yaml scenarios/presets/complaint_wave_private.yaml -m msgs_complaint -m leaves -m moderator_minutes
     """
-    from sim.experiments.compare import Design, compare_key, compare_tasks, paired_report
+    from sim.experiments.compare import CompareArm, compare_key, compare_tasks, paired_report
+    from sim.cli.tables import comparison_table
     from sim.experiments.measures import available, check_names
 
     cli = _cli()
     if len(designs) < 2:
         raise cli.fail("compare needs at least two scenario files")
     try:
-        loaded = [Design(p.stem, load_scenario(p)) for p in designs]
+        loaded = [CompareArm(p.stem, load_scenario(p)) for p in designs]
     except InputError as exc:
         raise cli.fail(exc) from None
     labels = [d.label for d in loaded]
     if len(set(labels)) != len(labels):
-        loaded = [Design(f"{i}:{d.label}", d.scenario) for i, d in enumerate(loaded)]
+        loaded = [CompareArm(f"{i}:{d.label}", d.scenario) for i, d in enumerate(loaded)]
     base = loaded[0].scenario.seed if seed is None else seed
     seed_list = [base + k for k in range(seeds)]
     out = out or Path("results") / "compare" / "-vs-".join(p.stem for p in designs)
@@ -191,13 +192,7 @@ def compare(
     for j in range(1, len(loaded)):
         part = [r for r in report if r["design"] == loaded[j].label]
         pairs = part[0]["pairs"] if part else 0
-        table = Table(title=f"B = {loaded[j].label} vs A = {loaded[0].label}: {pairs} paired seeds", title_justify="left")
-        for col, justify in (("measure", "left"), ("A", "right"), ("B", "right"), ("B − A", "right"), ("95% interval", "right"), ("p", "right"), ("test", "left")):
-            # a narrow terminal folds a long measure name rather than cutting it to an ambiguous stem
-            table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
-        for r in part:
-            table.add_row(r["measure"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["difference"]),
-                          f"{_fmt(r['low'])} – {_fmt(r['high'])}", _fmt(r["p"], 4), r["test"], end_section=r["kind"] == "lifetime")
+        table = comparison_table(part, f"B = {loaded[j].label} vs A = {loaded[0].label}: {pairs} paired seeds")
         cli.out_console.print(table)
     _report_failures(rows, seed_list)
     cli.out_console.print(f"results: {out}/ ({ran} runs now, {skipped} already stored)", highlight=False)

@@ -11,11 +11,11 @@ import pyarrow.parquet as pq
 import typer
 from rich.table import Table
 
-from sim.base.stats import mean_ci, wilson
+from sim.base.metrics import metric, outcome_shares, portfolio_totals
+from sim.base.stats import mean_interval, wilson
 
-TOTALS = (("gmv", "GMV"), ("return_on_effort", "return on effort 投产比"), ("operator_hours", "operator hours"),
-          ("funnel_moves", "funnel moves"), ("adversary_moves", "adversary moves"),
-          ("blacklist_refusals", "refused as blacklisted"), ("shared_members", "members in two groups"))
+TOTALS = portfolio_totals()
+"""The portfolio totals shown (labels, digits and intervals from the metrics catalogue)."""
 
 
 def _replicate(file: Path, seeds: list[int], quiet: bool) -> list[dict[str, Any]]:
@@ -72,16 +72,18 @@ def portfolio(
 
     n = len(runs)
     table = Table(title=f"{spec.name} — {n} runs, seeds {seed_list[0]}..{seed_list[-1]}", title_justify="left")
-    for col in ("group", "alive", "dead 死群", "ad group 广告群", "blown up 暴雷", "dissolved", "mean final members"):
-        table.add_column(col, justify="left" if col == "group" else "right")
+    final = metric("final_members")
+    table.add_column("group", justify="left")
+    for col in (*(o.label for o in outcome_shares()), f"mean {final.label}"):
+        table.add_column(col, justify="right")
     for name in spec.groups:
         rows = [g for g in groups if g["group"] == name.name]
         cells = []
-        for outcome in ("alive", "dead", "ad_group", "blown_up", "dissolved"):
-            k = sum(g["outcome"] == outcome for g in rows)
+        for outcome in outcome_shares():
+            k = sum(g["outcome"] == outcome.name for g in rows)
             cells.append(f"{k}/{n}")
-        m, lo, hi = mean_ci([g["final_members"] for g in rows])
-        table.add_row(name.name, *cells, f"{m:,.0f}")
+        m, lo, hi = mean_interval([g["final_members"] for g in rows], final)
+        table.add_row(name.name, *cells, final.fmt(m))
     out_console.print(table)
     if n > 1:
         worst = max(((name.name, o, sum(g["outcome"] == o for g in groups if g["group"] == name.name))
@@ -94,9 +96,10 @@ def portfolio(
     summary.add_column("measure")
     summary.add_column("mean", justify="right")
     summary.add_column("95% interval", justify="right")
-    for key, label in TOTALS:
-        m, lo, hi = mean_ci([float(t[key]) for t in totals])
-        summary.add_row(label, f"{m:,.2f}", f"{lo:,.2f} – {hi:,.2f}")
+    summary.add_column("unit")
+    for total in TOTALS:
+        m, lo, hi = mean_interval([float(t[total.name]) for t in totals], total)
+        summary.add_row(total.label, total.fmt(m), f"{total.fmt(lo)} – {total.fmt(hi)}", total.unit)
     out_console.print(summary)
     out_console.print(f"results: {out}/ (portfolio.parquet, groups.parquet, manifest.json)", highlight=False)
 

@@ -94,7 +94,7 @@ class Factor(_Model):
         return [float(x) for x in np.linspace(self.low, self.high, self.levels)]
 
 
-class Design(_Model):
+class SamplingDesign(_Model):
     """How points are drawn from the factors."""
 
     method: Method = "grid"
@@ -112,7 +112,7 @@ class SweepSpec(_Model):
     base: str = Field(description="The base scenario file, relative to the sweep file.")
     fixed: dict[str, Any] = Field(default_factory=dict, description="Paths set to one value in every point.")
     factors: list[Factor] = Field(min_length=1)
-    design: Design = Design()
+    design: SamplingDesign = SamplingDesign()
     seeds: int = Field(default=4, ge=1, le=100_000, description="Replications per point (common seeds).")
     seed: int | None = Field(default=None, ge=0, description="Base seed (default: the base scenario's).")
     outcomes: list[str] = Field(default_factory=lambda: ["alive"], description="Outcomes for sensitivity indices.")
@@ -265,4 +265,4 @@ def _reason(exc: Exception) -> str:
     return str(exc.args[0]) if exc.args else str(exc)
 
 
-__all__ = ["Design", "Factor", "Plan", "Point", "SweepSpec", "build_variant", "plan_sweep", "salib_problem", "set_path"]
+__all__ = ["Factor", "Plan", "Point", "SamplingDesign", "SweepSpec", "build_variant", "plan_sweep", "salib_problem", "set_path"]

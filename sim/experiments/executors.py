@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
-from sim.experiments.store import ResultStore, RunRecord
+from sim.experiments.store import ResultStore, StoredRun
 from sim.run.runner import run_one
 from sim.spec.scenario import Scenario
 
@@ -51,14 +51,14 @@ def _cell(value: Any) -> Any:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def failed_record(task: RunTask, error: str) -> RunRecord:
+def failed_record(task: RunTask, error: str) -> StoredRun:
     """The stored row of a run that did not finish."""
     row = {"run_id": task.run_id, "seed": task.seed, **{k: _cell(v) for k, v in task.tags.items()}}
     row.update(status="failed", error=error)
-    return RunRecord(task.point, task.seed, row, None)
+    return StoredRun(task.point, task.seed, row, None)
 
 
-def execute(task: RunTask) -> RunRecord:
+def execute(task: RunTask) -> StoredRun:
     """Run one task and tag its results; an exception becomes a failed record."""
     try:
         tables = run_one(Scenario.model_validate(task.scenario), task.seed)
@@ -71,16 +71,16 @@ def execute(task: RunTask) -> RunRecord:
     days = tables.days.set_column(0, "run_id", pa.array([task.run_id] * tables.days.num_rows, pa.string()))
     for i, (k, v) in enumerate(tags.items()):
         days = days.add_column(2 + i, k, pa.array([v] * days.num_rows))
-    return RunRecord(task.point, task.seed, row, days)
+    return StoredRun(task.point, task.seed, row, days)
 
 
-Outcome = RunRecord | BaseException
+Outcome = StoredRun | BaseException
 
 
-class Executor(Protocol):
+class RunExecutor(Protocol):
     """Runs ``fn`` on each task and yields ``(task, result or exception)`` as runs finish."""
 
-    def map(self, fn: Callable[[RunTask], RunRecord], tasks: Iterable[RunTask]) -> Iterator[tuple[RunTask, Outcome]]: ...
+    def map(self, fn: Callable[[RunTask], StoredRun], tasks: Iterable[RunTask]) -> Iterator[tuple[RunTask, Outcome]]: ...
 
     def close(self) -> None: ...
 
@@ -90,7 +90,7 @@ class InProcess:
 
     workers = 1
 
-    def map(self, fn: Callable[[RunTask], RunRecord], tasks: Iterable[RunTask]) -> Iterator[tuple[RunTask, Outcome]]:
+    def map(self, fn: Callable[[RunTask], StoredRun], tasks: Iterable[RunTask]) -> Iterator[tuple[RunTask, Outcome]]:
         for task in tasks:
             try:
                 yield task, fn(task)
@@ -111,7 +111,7 @@ class LocalPool:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
 
-    def map(self, fn: Callable[[RunTask], RunRecord], tasks: Iterable[RunTask]) -> Iterator[tuple[RunTask, Outcome]]:
+    def map(self, fn: Callable[[RunTask], StoredRun], tasks: Iterable[RunTask]) -> Iterator[tuple[RunTask, Outcome]]:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"))
         futures = {self._pool.submit(fn, t): t for t in tasks}
@@ -147,7 +147,7 @@ class DaskCluster:
             self.client = Client(address, timeout=30)
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
 
-    def map(self, fn: Callable[[RunTask], RunRecord], tasks: Iterable[RunTask]) -> Iterator[tuple[RunTask, Outcome]]:
+    def map(self, fn: Callable[[RunTask], StoredRun], tasks: Iterable[RunTask]) -> Iterator[tuple[RunTask, Outcome]]:
         from dask.distributed import as_completed as dask_completed
 
         tasks = list(tasks)
@@ -175,10 +175,10 @@ class DaskCluster:
 def run_tasks(
     store: ResultStore,
     tasks: Iterable[RunTask],
-    executor: Executor,
+    executor: RunExecutor,
     *,
     retry_failed: bool = False,
-    on_done: Callable[[RunRecord], None] | None = None,
+    on_done: Callable[[StoredRun], None] | None = None,
 ) -> tuple[int, int]:
     """Run the tasks not yet stored and store each result as it arrives.
 
@@ -187,14 +187,14 @@ def run_tasks(
     tasks = list(tasks)
     todo = [t for t in tasks if not store.has(t.point, t.seed, retry_failed=retry_failed)]
     for task, out in executor.map(execute, todo):
-        record = out if isinstance(out, RunRecord) else failed_record(task, f"{type(out).__name__}: {out}")
+        record = out if isinstance(out, StoredRun) else failed_record(task, f"{type(out).__name__}: {out}")
         store.write(record)
         if on_done is not None:
             on_done(record)
     return len(tasks) - len(todo), len(todo)
 
 
-def make_executor(workers: int | None = None, dask: str | None = None) -> Executor:
+def make_executor(workers: int | None = None, dask: str | None = None) -> RunExecutor:
     """The executor the command line asks for: Dask if ``dask``, else in-process for ``-j 1``, else a pool."""
     if dask:
         return DaskCluster(dask)
@@ -203,4 +203,4 @@ def make_executor(workers: int | None = None, dask: str | None = None) -> Execut
     return LocalPool(workers)
 
 
-__all__ = ["DaskCluster", "Executor", "InProcess", "LocalPool", "RunTask", "execute", "failed_record", "make_executor", "run_tasks"]
+__all__ = ["DaskCluster", "InProcess", "LocalPool", "RunExecutor", "RunTask", "execute", "failed_record", "make_executor", "run_tasks"]

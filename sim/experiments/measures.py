@@ -4,7 +4,9 @@ A measure is either an outcome share (``alive``, ``dead``, ``ad_group``,
 ``blown_up``, ``dissolved``: 1 for a run that ended that way, else 0),
 ``survival`` (1 for a run still alive at the end or dissolved as planned), or
 any numeric field of a run summary (``messages_per_day``, ``ad_exposure``,
-``rule_actions_on_legitimate``, ``lifetime_days``, ...).
+``rule_actions_on_legitimate``, ``lifetime_days``, ...). What each measure
+means, its unit and which direction is better come from the metrics catalogue
+(:mod:`sim.base.metrics`); this module only reads a measure's value off a row.
 """
 
 from __future__ import annotations
@@ -13,32 +15,17 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sim.base.metrics import ALIASES, find
 from sim.model.outcomes import Outcome
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
 SURVIVED: frozenset[str] = frozenset({Outcome.ALIVE.value, Outcome.DISSOLVED.value})
 
-ALIASES: dict[str, str] = {"activity": "messages_per_day"}
-"""Friendly names used in search files."""
-
-COMPARED_METRICS: tuple[str, ...] = (
-    "final_members",
-    "messages_per_day",
-    "poster_share",
-    "ad_share",
-    "ad_exposure",
-    "mean_satisfaction",
-    "answered_share",
-    "kicks",
-    "rule_actions_on_legitimate",
-    "legitimate_kicked",
-)
-"""Summary metrics a paired comparison reports (besides outcomes and lifetime)."""
-
 
 def is_share(name: str) -> bool:
-    """Whether ``name`` is a 0/1 measure (an outcome or survival)."""
-    return name in OUTCOMES or name == "survival"
+    """Whether ``name`` is a 0/1 measure (an outcome or survival), by the catalogue."""
+    m = find(name)
+    return m is not None and m.binary
 
 
 def value(row: dict[str, Any], name: str) -> float:
@@ -82,4 +69,4 @@ def available(row: dict[str, Any]) -> list[str]:
     return [*OUTCOMES, "survival", *ALIASES, *numeric]
 
 
-__all__ = ["ALIASES", "COMPARED_METRICS", "OUTCOMES", "SURVIVED", "available", "check_names", "is_share", "mean_of", "value"]
+__all__ = ["ALIASES", "OUTCOMES", "SURVIVED", "available", "check_names", "is_share", "mean_of", "value"]

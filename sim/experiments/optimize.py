@@ -34,19 +34,26 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from rules import InputError, read_mapping, validate_document
+from sim.base.metrics import find
 from sim.experiments.design import Factor, _reason, build_variant
-from sim.experiments.executors import Executor, RunTask, run_tasks
+from sim.experiments.executors import RunExecutor, RunTask, run_tasks
 from sim.experiments.measures import available, mean_of
-from sim.experiments.store import ResultStore, RunRecord
+from sim.experiments.store import ResultStore, StoredRun
 from sim.spec.scenario import Scenario, load_scenario
 
 
 class Objective(BaseModel):
-    """A measure to maximise or minimise (see :mod:`sim.experiments.measures`)."""
+    """A measure to maximise or minimise (see :mod:`sim.experiments.measures`).
+
+    Without a ``direction`` the metrics catalogue's says which way is better
+    (ad_exposure: minimise; survival: maximise); a metric with no better
+    direction needs one.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     metric: str = Field(min_length=1, description="survival, activity, return_on_effort, or a summary field.")
-    direction: Literal["maximize", "minimize"] = "maximize"
+    direction: Literal["maximize", "minimize"] | None = Field(
+        default=None, description="Default: the direction the metrics catalogue calls better.")
 
 
 class SearchSpec(BaseModel):
@@ -99,6 +106,8 @@ def load_search(path: str | Path) -> Search:
     p = Path(path)
     doc = read_mapping(p, "a search file", "name:, base:, params:, objectives:, ...")
     spec = validate_document(SearchSpec, doc)
+    spec = spec.model_copy(update={"objectives": [_directed(o, p, doc.line_of(("objectives", i)), i)
+                                                  for i, o in enumerate(spec.objectives)]})
     base = load_scenario(p.parent / spec.base if not Path(spec.base).is_absolute() else Path(spec.base))
     try:
         data = build_variant(base.model_dump(mode="json", by_alias=True), spec.fixed).model_dump(mode="json", by_alias=True)
@@ -111,6 +120,19 @@ def load_search(path: str | Path) -> Search:
             raise InputError.single(p, doc.line_of(("params", i, "path")), f"params[{i}].path", _reason(exc)) from None
     start = base.seed if spec.run_seed is None else spec.run_seed
     return Search(spec, str(p), data, [start + k for k in range(spec.seeds)], doc.line_of)
+
+
+def _directed(o: Objective, path: Path, line: int | None, i: int) -> Objective:
+    """``o`` with its direction: as written, or the catalogue's direction of better."""
+    if o.direction is not None:
+        return o
+    m = find(o.metric)
+    if m is None:  # not a declared metric: the runs' check names it, with what is available
+        return o.model_copy(update={"direction": "maximize"})
+    if m.better == "neither":
+        raise InputError.single(path, line, f"objectives[{i}].direction",
+                                f"for {o.metric!r} neither higher nor lower is better: say direction: maximize or minimize")
+    return o.model_copy(update={"direction": "maximize" if m.better == "higher" else "minimize"})
 
 
 def _mid(f: Factor) -> float | int:
@@ -150,11 +172,11 @@ def objective_values(search: Search, rows: Sequence[dict[str, Any]]) -> list[flo
 def run_search(
     search: Search,
     store: ResultStore,
-    executor: Executor,
+    executor: RunExecutor,
     *,
     experiment: str,
     retry_failed: bool = False,
-    on_done: Callable[[RunRecord], None] | None = None,
+    on_done: Callable[[StoredRun], None] | None = None,
 ) -> Any:
     """Run the search: ask a batch of trials, run their seeds together, tell the results.
 

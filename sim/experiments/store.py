@@ -33,7 +33,7 @@ MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True, slots=True)
-class RunRecord:
+class StoredRun:
     """What one run left: its summary row (or the error) and its per-day series."""
 
     point: int
@@ -64,7 +64,7 @@ class ResultStore:
             return True
         return pq.read_table(path, columns=["status"]).column("status")[0].as_py() != "failed"
 
-    def write(self, record: RunRecord) -> None:
+    def write(self, record: StoredRun) -> None:
         """Store one run atomically: the per-day file first, the run row last (the commit)."""
         days_path = self._name("days", record.point, record.seed)
         if record.days is not None and record.days.num_rows:
@@ -145,4 +145,4 @@ def pending(store: ResultStore, keys: Iterable[tuple[int, int]], *, retry_failed
     return [k for k in keys if not store.has(*k, retry_failed=retry_failed)]
 
 
-__all__ = ["MANIFEST", "ResultStore", "RunRecord", "pending"]
+__all__ = ["MANIFEST", "ResultStore", "StoredRun", "pending"]

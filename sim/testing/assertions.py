@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scipy import stats as st
-
 from sim.spec.scenario import Scenario, load_scenario
+from sim.base.metrics import find
 from sim.base.stats import paired_mean_diff, paired_proportion_diff, wilson
 
 
@@ -89,8 +88,7 @@ def assert_survival(
     seed_list = _seeds(sc, seeds)
     alive = sum(survived(s, day) for s in _summaries(sc, seed_list, workers))
     n = len(seed_list)
-    z = float(st.norm.ppf(confidence))
-    share, lower, _ = wilson(alive, n, z)
+    share, lower, _ = wilson(alive, n, level=2 * confidence - 1)  # its lower bound is one-sided at `confidence`
     when = f"day {day:g}" if day is not None else "the end"
     claim = f"survival of {sc.name!r} to {when} >= {at_least:.0%}"
     figures = f"{alive}/{n} survived ({share:.1%}); one-sided {confidence:.0%} lower bound {lower:.1%}"
@@ -116,15 +114,15 @@ def assert_better(
     seed_list = _seeds(sa, seeds)
     ra, rb = _summaries(sa, seed_list, workers), _summaries(sb, seed_list, workers)
     if metric == "survival":
-        d, lo, hi, p = paired_proportion_diff([survived(s, day) for s in rb], [survived(s, day) for s in ra],
-                                              float(st.norm.ppf(0.5 + confidence / 2)))
+        d, lo, hi, p = paired_proportion_diff([survived(s, day) for s in rb], [survived(s, day) for s in ra], level=confidence)
     else:
         missing = [k for k in (metric,) if k not in ra[0]]
         if missing:
             raise KeyError(f"run summaries have no {metric!r}; choose one of: {', '.join(sorted(ra[0]))}")
-        d, lo, hi, p = paired_mean_diff([float(s[metric]) for s in rb], [float(s[metric]) for s in ra], level=confidence)
+        d, lo, hi, p = paired_mean_diff([float(s[metric]) for s in rb], [float(s[metric]) for s in ra], find(metric),
+                                        level=confidence)
     better = (lo > margin) if higher_is_better else (hi < -margin)
-    # The percentile bootstrap is narrow with few seeds; the exact test keeps it honest.
+    # The bootstrap interval is narrow with few seeds; the exact test keeps it honest.
     better = better and p < 1.0 - confidence
     direction = "higher" if higher_is_better else "lower"
     claim = f"{sa.name!r} has {direction} {metric} than {sb.name!r}" + (f" by more than {margin:g}" if margin else "")
