@@ -14,11 +14,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from sim.cli.commands import LazyGroup
 from sim.cli.console import err_console, fail, out_console, progress as _progress
