@@ -30,7 +30,14 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--memory-gb", type=float, default=4.0,
+                        help="address-space cap of this process, so an accepted memory bomb shows as a crash (0: none)")
     args = parser.parse_args()
+    if args.memory_gb > 0:
+        import resource
+
+        cap = int(args.memory_gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     bases = bundled_bases(ROOT)
     rng = np.random.default_rng(args.seed)
     accepted = ran = 0
@@ -44,7 +51,8 @@ def main() -> None:
         if verdict.crash:
             crashes.append(verdict.crash)
         if (k + 1) % 500 == 0:
-            print(f"{k + 1}/{args.count} files, {len(crashes)} crashes", file=sys.stderr, flush=True)
+            print(f"{k + 1}/{args.count} files, {len(crashes)} crashes, {time.perf_counter() - start:.0f} s",
+                  file=sys.stderr, flush=True)
     figures = {
         "files": args.count, "seed": args.seed, "accepted": accepted, "ran": ran,
         "validate_tracebacks": sum(c.startswith("validate:") for c in crashes),
