@@ -85,3 +85,15 @@ def test_a_lognormal_with_no_spread_is_a_constant_rate() -> None:
     data = {"name": "flat", "duration_days": 1, "group": {"initial_members": 5},
             "population": [{"role": "member", "share": 1.0, "params": {"post_rate": {"dist": "lognormal", "median": 1, "sigma": 0}}}]}
     assert Scenario.model_validate(data).name == "flat"
+
+
+def test_a_calendar_that_schedules_without_end_is_refused() -> None:
+    """Regression (found by bench_fuzz): an activity every 1e-300 days validated, then exhausted memory."""
+    from sim.spec.scenario import Scenario
+
+    data = {"name": "busy", "duration_days": 2, "group": {"initial_members": 5,
+            "activities": [{"kind": "check_in", "every_days": 1e-300}]}, "population": [{"role": "member", "share": 1.0}]}
+    with pytest.raises(ValueError, match="limits.events"):
+        Scenario.model_validate(data)
+    data["group"]["activities"][0]["every_days"] = 1
+    assert Scenario.model_validate(data).name == "busy"

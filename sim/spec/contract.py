@@ -174,15 +174,29 @@ def expected_members(scenario: Any) -> float:
     return scenario.group.initial_members + counted + arriving
 
 
+def scheduled_events(scenario: Any) -> float:
+    """Events a design schedules by the calendar: activity occurrences (with their reminders) and QR renewals."""
+    days = scenario.duration_days
+    total = 0.0
+    for activity in scenario.group.activities:
+        until = days if activity.until_day is None else min(days, activity.until_day)
+        total += max(0.0, until - activity.start_day) / activity.every_days * (4 if activity.reminders else 1)
+    renew = scenario.group.entry.qr_renew_days
+    if renew is not None:
+        total += days / renew
+    return total
+
+
 def expected_events(scenario: Any) -> float:
-    """Events one run would hold if everyone stayed fully engaged: people x their mean per-day rates x days."""
+    """Events one run would hold if everyone stayed fully engaged: people x their mean per-day rates x days,
+    plus what the design schedules by the calendar."""
     shares = sum(r.share or 0.0 for r in scenario.population) or 1.0
     by_share = expected_members(scenario) - sum(r.count or 0 for r in scenario.population)
     total = 0.0
     for entry in scenario.population:
         n = entry.count if entry.count is not None else by_share * (entry.share or 0.0) / shares
         total += n * sum(param_mean(value) for _, value in rate_fields(entry.params))
-    return total * scenario.duration_days
+    return total * scenario.duration_days + scheduled_events(scenario)
 
 
 def check_limits(scenario: Any) -> None:
@@ -215,6 +229,7 @@ __all__ = [
     "MAX_RATE",
     "check_rates",
     "quantile",
+    "scheduled_events",
     "rate_fields",
     "param_mean",
     "plugin_role_names",
