@@ -156,5 +156,64 @@ def third_party_csv(path: Path) -> Path:
     return path
 
 
-__all__ = ["CONVERSATION", "MESSAGES", "START", "Canon", "discord", "groupsim_csv", "groupsim_jsonl", "telegram",
+__all__ = ["CONVERSATION", "MESSAGES", "START", "Canon", "discord", "export", "groupsim_csv", "groupsim_jsonl", "telegram",
            "third_party_csv", "whatsapp"]
+
+
+def export(events: list, path: Path, fmt: str) -> Path:
+    """Write normalised events (a simulated run's, say) as a chat export in ``fmt``: csv, jsonl, telegram, whatsapp, discord.
+
+    Senders' pseudonyms stand in for names; a message's text is its form; an
+    owner's or admin's role survives only where the format keeps roles (csv,
+    jsonl, discord).
+    """
+    def when(e: object) -> dt.datetime:
+        return dt.datetime.fromtimestamp(e.time, dt.timezone.utc).replace(tzinfo=None)  # type: ignore[attr-defined]
+
+    if fmt in ("csv", "jsonl"):
+        rows = [{"time": when(e).isoformat(sep=" "), "event": e.event, "sender": e.sender or e.target, "role": e.role,
+                 "text": f"msg {e.id}" if e.event == "message" else ""} for e in events]
+        if fmt == "csv":
+            with path.open("w", newline="", encoding="utf-8") as f:
+                w = csv.DictWriter(f, ["time", "event", "sender", "role", "text"])
+                w.writeheader()
+                w.writerows(rows)
+        else:
+            path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        return path
+    if fmt == "telegram":
+        msgs = []
+        for n, e in enumerate(events, start=1):
+            base = {"id": n, "date": when(e).isoformat()}
+            if e.event == "message":
+                msgs.append(base | {"type": "message", "from": e.sender, "text": f"msg {e.id}"})
+            elif e.event == "join":
+                msgs.append(base | {"type": "service", "actor": e.sender, "action": "join_group_by_link", "text": ""})
+            elif e.event in ("leave", "kick"):
+                who = e.sender or e.target
+                msgs.append(base | {"type": "service", "actor": "admin", "action": "remove_members", "members": [who], "text": ""})
+        path.write_text(json.dumps({"name": "g", "type": "private_supergroup", "id": 1, "messages": msgs}), encoding="utf-8")
+        return path
+    if fmt == "whatsapp":
+        lines = []
+        for e in events:
+            stamp = when(e).strftime("%d/%m/%Y, %H:%M") + " - "
+            if e.event == "message":
+                lines.append(stamp + f"{e.sender}: msg {e.id}")
+            elif e.event == "join":
+                lines.append(stamp + f"{e.sender} joined using this group's invite link")
+            elif e.event in ("leave", "kick"):
+                lines.append(stamp + f"{e.sender or e.target} left")
+        lines.append("13/03/2026, 09:00 - x: the 13th shows that the day comes first")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+    if fmt == "discord":
+        kinds = {"message": "Default", "join": "GuildMemberJoin", "leave": "RecipientRemove", "kick": "RecipientRemove"}
+        msgs = [{"id": str(n), "type": kinds[e.event], "timestamp": when(e).isoformat() + "+00:00",
+                 "content": f"msg {e.id}" if e.event == "message" else "",
+                 "author": {"id": e.sender or e.target, "name": e.sender or e.target,
+                            "roles": [{"name": "Owner"}] if e.role in ("owner", "admin") else []}}
+                for n, e in enumerate(events, start=1) if e.event in kinds]
+        path.write_text(json.dumps({"guild": {"id": "1"}, "channel": {"id": "1"}, "messages": msgs}), encoding="utf-8")
+        return path
+    raise ValueError(fmt)

@@ -48,10 +48,14 @@ _Z = np.linspace(-7.0, 7.0, 561)  # a fine grid: a busy member's Poisson likelih
 _W = stats.norm.pdf(_Z) * (_Z[1] - _Z[0])
 
 
-def _pln_logpmf(k: np.ndarray, mu: float, sigma: float, exposure: float) -> np.ndarray:
-    """log P(k) of the Poisson-lognormal mixture (rate = exp(mu + sigma z), z standard normal), on a fine grid."""
-    log_lam = mu + sigma * _Z + math.log(exposure)
-    logp = k[:, None] * log_lam[None, :] - np.exp(log_lam)[None, :] - special.gammaln(k[:, None] + 1)
+def _pln_logpmf(k: np.ndarray, mu: float, sigma: float, exposure: np.ndarray | float) -> np.ndarray:
+    """log P(k) of the Poisson-lognormal mixture (rate = exp(mu + sigma z), z standard normal), on a fine grid.
+
+    ``exposure`` is each member's days present (one number for all, or one per ``k``).
+    """
+    log_e = np.log(np.broadcast_to(np.asarray(exposure, dtype=float), k.shape))
+    log_lam = mu + sigma * _Z[None, :] + log_e[:, None]
+    logp = k[:, None] * log_lam - np.exp(log_lam) - special.gammaln(k[:, None] + 1)
     return special.logsumexp(logp, axis=1, b=_W[None, :])
 
 
@@ -64,27 +68,32 @@ class RateFit:
     truncated: bool  # fitted on posters only (the group's size unknown)
 
 
-def fit_rates(counts: np.ndarray, days: float, *, truncated: bool) -> RateFit:
-    """Maximum-likelihood Poisson-lognormal fit of messages per member over ``days`` (see the module docstring)."""
+def fit_rates(counts: np.ndarray, days: np.ndarray | float, *, truncated: bool) -> RateFit:
+    """Maximum-likelihood Poisson-lognormal fit of messages per member over their ``days`` present.
+
+    ``days`` is one span for every member or one per member (see the module docstring).
+    """
     k = np.asarray(counts, dtype=float)
+    e = np.broadcast_to(np.asarray(days, dtype=float), k.shape)
     if truncated:
-        k = k[k > 0]
+        k, e = k[k > 0], e[k > 0]
     if len(k) < 3:
         raise ValueError(f"too few members to fit a rate distribution ({len(k)})")
-    exposure = float(days)
-    values, weight = np.unique(k, return_counts=True)  # counts repeat: each distinct one is integrated once
+    # (count, exposure) pairs repeat: each distinct one is integrated once
+    pairs, weight = np.unique(np.column_stack([k, np.round(e, 3)]), axis=0, return_counts=True)
+    values, exposure = pairs[:, 0], pairs[:, 1]
 
     def nll(theta: np.ndarray) -> float:
         mu, log_sigma = theta
         sigma = math.exp(log_sigma)
         ll = _pln_logpmf(values, mu, sigma, exposure) @ weight
         if truncated:
-            p0 = np.exp(_pln_logpmf(np.zeros(1), mu, sigma, exposure))[0]
-            ll = ll - len(k) * math.log(max(1.0 - p0, 1e-300))
+            p0 = np.exp(_pln_logpmf(np.zeros(len(values)), mu, sigma, exposure))
+            ll = ll - np.log(np.maximum(1.0 - p0, 1e-300)) @ weight
         return float(-ll)
 
     positive = k[k > 0]
-    start = np.array([math.log(max(positive.mean(), 0.5) / exposure), math.log(max(np.log(positive + 0.5).std(), 0.3))])
+    start = np.array([math.log(max(positive.mean(), 0.5) / float(np.mean(e))), math.log(max(np.log(positive + 0.5).std(), 0.3))])
     res = optimize.minimize(nll, start, method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-8, "maxiter": 4000})
     mu, log_sigma = res.x
     cov = _inverse_hessian(nll, res.x)

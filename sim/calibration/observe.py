@@ -32,11 +32,14 @@ class Observed:
     leaves: int = 0
     kicks: int = 0
     joined: set[str] = field(default_factory=set)
+    join_time: dict[str, float] = field(default_factory=dict)  # a member's first join inside the log
+    leave_time: dict[str, float] = field(default_factory=dict)  # a member's last leave or kick
     hourly: np.ndarray = field(default_factory=lambda: np.zeros(24))
     weekly: np.ndarray = field(default_factory=lambda: np.zeros(7))
     gaps: list[float] = field(default_factory=list)  # seconds between consecutive messages (the whole group)
     replies: int = 0
     forms: Counter[str] = field(default_factory=Counter)
+    staff: Counter[str] = field(default_factory=Counter)  # messages of senders the log shows as owner or admin
 
     @property
     def messages(self) -> int:
@@ -52,6 +55,28 @@ class Observed:
         """Senders who posted and never joined inside the log: members from before it began."""
         return len([s for s in self.per_sender if s not in self.joined])
 
+    def exposure(self, members: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(messages, days present) of every member the log shows, plus silent members from the start.
+
+        A member is present from their join (or the log's start) to their leave
+        (or its end). ``members`` is the group's size at the log's start; those
+        of them never seen posting or leaving are added with 0 messages over
+        the whole span.
+        """
+        span = self.days
+        people = (set(self.per_sender) | set(self.join_time) | set(self.leave_time)) - set(self.staff)
+        counts, days = [], []
+        for who in sorted(people):
+            start = self.join_time.get(who, self.start)
+            end = self.leave_time.get(who, self.end)
+            counts.append(self.per_sender.get(who, 0))
+            days.append(max((end - start) / DAY, 1.0 / 24.0))
+        initial_seen = len([w for w in people if w not in self.join_time])
+        if members is not None and members > initial_seen:
+            counts += [0] * (members - initial_seen)
+            days += [span] * (members - initial_seen)
+        return np.asarray(counts, dtype=float), np.asarray(days, dtype=float)
+
     def rates(self, members: int | None = None) -> np.ndarray:
         """Messages a day of each member seen posting (and of ``members`` minus those, at zero, when given)."""
         seen = np.array(sorted(self.per_sender.values()), dtype=float) / self.days
@@ -66,7 +91,9 @@ def observe(events: Iterable[ChatEvent]) -> Observed:
     last = None
     for e in events:
         obs.start, obs.end = min(obs.start, e.time), max(obs.end, e.time)
-        if e.event == "message":
+        if e.event == "message" and e.role in ("owner", "admin"):
+            obs.staff[e.sender] += 1  # staff are not members: they are fitted apart
+        elif e.event == "message":
             obs.per_sender[e.sender] += 1
             seconds = e.time % DAY
             obs.hourly[int(seconds // 3600) % 24] += 1
@@ -80,10 +107,13 @@ def observe(events: Iterable[ChatEvent]) -> Observed:
             who = e.target or e.sender
             obs.joins += 1
             obs.joined.add(who)
+            obs.join_time.setdefault(who, e.time)
         elif e.event == "leave":
             obs.leaves += 1
+            obs.leave_time[e.sender] = e.time
         elif e.event == "kick":
             obs.kicks += 1
+            obs.leave_time[e.target] = e.time
     return obs
 
 
@@ -115,22 +145,31 @@ def top_shares(values: Iterable[float]) -> tuple[float, float, float]:
     return (float(x[:a].sum() / total), float(x[a:b].sum() / total), float(x[b:].sum() / total))
 
 
-def from_run_log(table: object, start: float = 1772409600.0) -> list[ChatEvent]:
-    """A simulated run's event log (the ``events`` table a run writes) as normalised chat events.
+def from_run_log(table: object, agents: object = None, start: float = 1772409600.0) -> list[ChatEvent]:
+    """A simulated run's event log (the ``events`` table a run writes) as the chat export a client would show.
 
     Times (minutes from the run's start, a Monday 00:00) become seconds from
-    ``start`` (default 2026-03-02, a Monday); posts are messages, and joins,
-    leaves and kicks keep their member.
+    ``start`` (default 2026-03-02, a Monday); posts are messages with the
+    sender's visible role (from ``agents``, the run's agents table, when
+    given), and joins, leaves and kicks keep their member. Joins at the start
+    are the members the group already had, which no export shows.
     """
     import pyarrow as pa
 
     assert isinstance(table, pa.Table)
+    roles: dict[int, str] = {}
+    if agents is not None:
+        assert isinstance(agents, pa.Table)
+        roles = dict(zip(agents.column("agent").to_pylist(), agents.column("visible_role").to_pylist()))
     cols = {name: table.column(name).to_pylist() for name in ("time", "event", "actor", "target", "kind")}
     out = []
     for k, (t, event, actor, target, kind) in enumerate(zip(*cols.values())):
         when = start + float(t) * 60.0
         if event == "post":
-            out.append(ChatEvent(when, "message", f"m{actor}", k, id=int(target), form="link" if kind == "ad" else "text"))
+            out.append(ChatEvent(when, "message", f"m{actor}", k, id=int(target), role=roles.get(actor, "member"),
+                                 form="link" if kind == "ad" else "text"))
+        elif event == "join" and t <= 0:
+            continue
         elif event == "join":
             out.append(ChatEvent(when, "join", f"m{actor}", k))
         elif event == "leave":

@@ -59,6 +59,9 @@ EXTENSIONS: tuple[Extension, ...] = (
     Extension("sim.cli.importer", {
         "import": "Import a chat export as a normalised event log (events.parquet) and a report (import.json).",
     }),
+    Extension("sim.cli.calibrate", {
+        "calibrate": "Fit a scenario to a chat log: join rate, posting-rate distribution, hourly profile, with 95% intervals.",
+    }),
 )
 
 

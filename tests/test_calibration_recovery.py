@@ -1,0 +1,93 @@
+"""Calibration recovers the parameters that made a log (issue 19 item 5), and writes a scenario that runs.
+
+A bundled scenario is simulated, its event log exported as a chat export,
+imported like a real one, and calibrated; the fitted 95% intervals should hold
+the true values. Figures (20 seeds, new_customer_well_run exported as CSV,
+direct fits): join rate 19/20, posting-rate sigma 19/20, hourly shares in 93%
+of seed-hours, the posting-rate median 17/20: just below the 90% target,
+recorded in docs/MODEL.md ("Calibration") as a shortfall rather than tuned away.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import chatlog_exports as ex
+from sim.base.chatlog import read_events
+from sim.base.clock import CHAT_PROFILE
+from sim.calibration import calibrate, from_run_log
+from sim.cli.app import app
+from sim.run.runner import run_one
+from sim.spec.scenario import Scenario, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+TRUTH = {"rate_per_day": 4.0, "median": 0.02, "sigma": 2.2}  # new_customer_well_run: arrivals 4/day, default post_rate
+
+
+@pytest.fixture(scope="module")
+def salt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("salt") / "salt"
+    path.write_text("ab" * 32, encoding="ascii")
+    return path
+
+
+def _simulated(seed: int) -> list:
+    tables = run_one(load_scenario(ROOT / "scenarios" / "new_customer_well_run.yaml"), seed)
+    return from_run_log(tables.events, tables.agents)
+
+
+@pytest.mark.slow
+def test_parameters_are_recovered_from_an_exported_log(tmp_path: Path, salt: Path) -> None:
+    truth_hours = np.array(CHAT_PROFILE) / sum(CHAT_PROFILE)
+    hits = {"rate": 0, "median": 0, "sigma": 0}
+    hours = []
+    for seed in range(100, 120):
+        path = ex.export(_simulated(seed), tmp_path / f"{seed}.csv", "csv")
+        cal = calibrate(read_events(path, salt_file=salt), members=300)
+        hits["rate"] += cal.join_rate.low <= TRUTH["rate_per_day"] <= cal.join_rate.high
+        hits["median"] += cal.post_median.low <= TRUTH["median"] <= cal.post_median.high
+        hits["sigma"] += cal.post_sigma.low <= TRUTH["sigma"] <= cal.post_sigma.high
+        hours += [h.low <= v <= h.high for h, v in zip(cal.hourly, truth_hours)]
+    assert hits["rate"] >= 18 and hits["sigma"] >= 18, hits
+    assert np.mean(hours) >= 0.9, np.mean(hours)
+    assert hits["median"] >= 16, hits  # the shortfall (module docstring): it must not get worse unnoticed
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "telegram", "whatsapp", "discord"])
+def test_every_export_format_carries_the_same_log(fmt: str, tmp_path: Path, salt: Path) -> None:
+    events = _simulated(7)
+    baseline = [(e.time, e.event) for e in read_events(ex.export(events, tmp_path / "a.csv", "csv"), salt_file=salt)]
+    other = [(e.time, e.event) for e in read_events(ex.export(events, tmp_path / f"b.{fmt}", fmt), salt_file=salt)
+             if e.time < 1_800_000_000]
+    if fmt == "whatsapp":  # minutes only, leaves and kicks both read as leaves, plus the line that shows the date order
+        baseline = [(t // 60 * 60, "leave" if k == "kick" else k) for t, k in baseline]
+        other = other[: len(baseline)]
+    if fmt == "telegram":
+        baseline = [(t, "kick" if k == "leave" else k) for t, k in baseline]
+    if fmt == "discord":
+        baseline = [(t, "leave" if k == "kick" else k) for t, k in baseline]
+    assert other == baseline
+
+
+def test_calibrate_writes_a_scenario_that_validates_and_runs(tmp_path: Path, salt: Path) -> None:
+    log = ex.export(_simulated(3), tmp_path / "log.csv", "csv")
+    out = tmp_path / "my_group.yaml"
+    result = CliRunner().invoke(app, ["calibrate", str(log), "--members", "300", "--out", str(out), "--salt-file", str(salt)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "95% CI" in text and "members (messages a day)" in text and "joins" in text
+    assert CliRunner().invoke(app, ["validate", str(out)]).exit_code == 0
+    fitted = load_scenario(out)
+    assert isinstance(fitted, Scenario) and fitted.group.initial_members == 300
+    assert CliRunner().invoke(app, ["calibrate", str(log), "--out", str(out)]).exit_code == 2  # exists: --force
+    run_one(fitted.with_values(duration_days=2.0), 1)
+
+
+def test_too_little_to_calibrate_is_a_clean_error(tmp_path: Path, salt: Path) -> None:
+    log = ex.groupsim_csv(tmp_path / "tiny.csv")
+    result = CliRunner().invoke(app, ["calibrate", str(log), "--out", str(tmp_path / "x.yaml"), "--salt-file", str(salt)])
+    assert result.exit_code == 2 and "too few" in result.output and "Traceback" not in result.output
