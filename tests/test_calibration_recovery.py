@@ -76,8 +76,15 @@ def test_every_export_format_carries_the_same_log(fmt: str, tmp_path: Path, salt
 def test_calibrate_writes_a_scenario_that_validates_and_runs(tmp_path: Path, salt: Path) -> None:
     log = ex.export(_simulated(3), tmp_path / "log.csv", "csv")
     out = tmp_path / "my_group.yaml"
-    result = CliRunner().invoke(app, ["calibrate", str(log), "--members", "300", "--out", str(out), "--salt-file", str(salt)])
+    result = CliRunner().invoke(app, ["calibrate", str(log), "--members", "300", "--out", str(out), "--salt-file", str(salt),
+                                      "--report", str(tmp_path / "fit")])
     assert result.exit_code == 0, result.output
+    import json
+
+    fit = json.loads((tmp_path / "fit" / "fit.json").read_text(encoding="utf-8"))
+    assert 0 <= fit["inter_message_times"]["ks_statistic"] <= 1 and fit["hourly_profile"]["largest_share_difference"] < 0.05
+    assert all((tmp_path / "fit" / f).stat().st_size > 1000 for f in ("hourly.png", "lorenz.png", "gaps.png"))
+    assert "KS statistic" in (tmp_path / "fit" / "fit.md").read_text(encoding="utf-8")
     text = out.read_text(encoding="utf-8")
     assert "95% CI" in text and "members (messages a day)" in text and "joins" in text
     assert CliRunner().invoke(app, ["validate", str(out)]).exit_code == 0

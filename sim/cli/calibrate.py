@@ -18,6 +18,8 @@ def calibrate_command(
     correct_rounds: Annotated[int, typer.Option("--correct-rounds", min=0, max=10, help="Rounds of correction by "
                                                 "simulation (indirect inference; 0: the direct fits).")] = 0,
     salt_file: Annotated[Path | None, typer.Option("--salt-file", help="The secret that salts sender hashes.")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Also write a fit report here (fit.md, fit.json, "
+                                                "figures): the fitted scenario simulated and held against the log.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
 ) -> None:
     """Fit a scenario to a chat log: join rate, posting-rate distribution, hourly profile, with 95% intervals.
@@ -51,6 +53,14 @@ def calibrate_command(
                      ("posting rate, sigma of log", cal.post_sigma)):
         out_console.print(f"{label}: {e.comment()}", markup=False, highlight=False)
     out_console.print(f"scenario: {out} (check it: groupsim validate {out})", markup=False, highlight=False)
+    if report is not None:
+        from sim.calibration.report import write_fit_report
+
+        figures = write_fit_report(cal, report)
+        ks = figures["inter_message_times"]["ks_statistic"]
+        out_console.print(f"fit report: {report}/fit.md (inter-message KS {ks:.3f}, hourly largest difference "
+                          f"{figures['hourly_profile']['largest_share_difference']:.3f})" if ks is not None
+                          else f"fit report: {report}/fit.md", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
