@@ -105,8 +105,42 @@ def compile_condition(source: str) -> Condition:
     bad = _BAD.search(_STRINGS.sub("''", text))
     if bad:
         raise ConditionError(f"{bad.group(0)!r} is not allowed in a condition (conditions cannot run code)")
+    if len(text) > MAX_CONDITION_LENGTH:
+        raise ConditionError(f"a condition of {len(text):,} characters is too long (at most {MAX_CONDITION_LENGTH:,})")
     try:
-        rule = rule_engine.Rule(text, context=_CONTEXT)
+        return _compile(text)
+    except RecursionError:
+        raise ConditionError("the condition is nested too deeply (split it into several rules)") from None
+
+
+MAX_CONDITION_LENGTH = 4000
+"""The longest condition accepted: longer ones are a clear error rather than a slow or deep parse."""
+
+_FUZZY_LITERAL = _pyre.compile(r"(=~~?|!~~?)(\s*)('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")")
+
+
+def _re2_patterns(text: str) -> tuple[str, dict[str, str]]:
+    """``text`` with each pattern after ``=~``-style operators replaced by a placeholder, and the patterns.
+
+    rule-engine checks regex literals with Python's ``re``, which rejects RE2
+    syntax such as ``\\p{Han}``; the patterns are compiled with RE2 instead
+    (:meth:`_Compiler._FuzzyComparisonExpression`).
+    """
+    patterns: dict[str, str] = {}
+
+    def swap(m: _pyre.Match[str]) -> str:
+        literal = rule_engine.Rule(m.group(3)).statement.expression  # rule-engine's own reading of the string
+        key = f"groupsimpattern{len(patterns)}"
+        patterns[key] = str(literal.value)
+        return f'{m.group(1)}{m.group(2)}"{key}"'
+
+    return _FUZZY_LITERAL.sub(swap, text), patterns
+
+
+def _compile(text: str) -> Condition:
+    parsed, patterns = _re2_patterns(text)
+    try:
+        rule = rule_engine.Rule(parsed, context=_CONTEXT)
     except rerrors.SymbolResolutionError as exc:
         raise ConditionError(f"unknown name {exc.symbol_name!r}; conditions read: {', '.join(_ROOTS)} (see `groupsim rules fields`)") from None
     except rerrors.ObjectAttributeError as exc:
@@ -123,7 +157,7 @@ def compile_condition(source: str) -> Condition:
     expr = rule.statement.expression
     if DataType.NULLABLE.unwrap(expr.result_type) not in (DataType.BOOLEAN, DataType.UNDEFINED):
         raise ConditionError(f"a condition must be true or false, not {expr.result_type.name}")
-    c = _Compiler()
+    c = _Compiler(patterns)
     fn, static, dynamic = _plan(expr, c)
     return Condition(text, fn, frozenset(c.fields), tuple(c.patterns), static, dynamic)
 
@@ -160,7 +194,7 @@ def _plan(expr: Any, c: _Compiler) -> tuple[Compiled, Compiled | None, Compiled 
     static: list[Compiled] = []
     dynamic: list[Compiled] = []
     for part in _conjuncts(expr):
-        sub = _Compiler()
+        sub = _Compiler(c.re2_patterns)
         fn = sub.build(part)
         c.fields |= sub.fields
         c.patterns += sub.patterns
@@ -194,9 +228,10 @@ def _const(value: Any) -> Any:
 class _Compiler:
     """Walks rule-engine's parsed tree and builds closures over :class:`Facts`."""
 
-    def __init__(self) -> None:
+    def __init__(self, re2_patterns: dict[str, str] | None = None) -> None:
         self.fields: set[str] = set()
         self.patterns: list[Any] = []
+        self.re2_patterns = re2_patterns or {}  # placeholder -> the RE2 pattern it stands for (see _re2_patterns)
 
     def build(self, node: Any) -> Compiled:
         if isinstance(node, rast.LiteralExpressionBase):
@@ -273,7 +308,7 @@ class _Compiler:
     def _FuzzyComparisonExpression(self, node: Any) -> Compiled:
         if not isinstance(node.right, rast.StringExpression):
             raise ConditionError("the right side of =~ must be a literal pattern")
-        pattern = node.right.value
+        pattern = self.re2_patterns.get(node.right.value, node.right.value)
         try:
             rx = re2.compile(pattern, options=_RE2_OPTIONS)
         except re2.error as exc:
