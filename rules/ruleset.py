@@ -300,11 +300,14 @@ def _forget(key: int, ref: weakref.ref[RulesetSpec]) -> None:
 
 
 def find_ruleset(name: str, search: Sequence[Path]) -> Path | None:
-    """The file for ruleset ``name`` in the first of ``search`` that has one."""
+    """The file for ruleset ``name`` in the first of ``search`` that has one (None for a name no file can have)."""
     for folder in search:
         for candidate in (folder / f"{name}.yaml", folder / f"{name}.yml"):
-            if candidate.is_file():
-                return candidate
+            try:
+                if candidate.is_file():
+                    return candidate
+            except (OSError, ValueError):  # a name too long for a file name, or with a NUL: no such ruleset
+                return None
     return None
 
 

@@ -97,3 +97,12 @@ def test_a_calendar_that_schedules_without_end_is_refused() -> None:
         Scenario.model_validate(data)
     data["group"]["activities"][0]["every_days"] = 1
     assert Scenario.model_validate(data).name == "busy"
+
+
+def test_a_ruleset_name_no_file_can_have_is_a_clean_error(tmp_path: Path) -> None:
+    """Regression (found by bench_fuzz): a 300-character ruleset name raised OSError (file name too long)."""
+    for name in ("a" * 300, "bad\\x00name"):
+        path = tmp_path / "s.yaml"
+        path.write_text(BASE.replace("ruleset: basic", f'ruleset: "{name}"'), encoding="utf-8")
+        result = CliRunner().invoke(app, ["validate", str(path)])
+        assert result.exit_code == 2 and "no ruleset named" in result.output and "Traceback" not in result.output, result.output
