@@ -95,7 +95,6 @@ class Roster:
         grow("base_complaints", float, 0.0)
         grow("friend_leaves", float, 0.0)
         grow("friend_complaints", float, 0.0)
-        grow("crowd", float, 1.0)
         grow("thr_leave", float, 1e9)
         grow("thr_complain", float, 1e9)
         grow("cascaded", bool, False)
@@ -141,7 +140,6 @@ class Roster:
             self.sat_time[i] = t
             self.base_leaves[i] = self.cum_leaves
             self.base_complaints[i] = self.cum[Kind.COMPLAINT]
-            self.crowd[i] = max(self.count, 1)
             self.snap_exposures[i] = self.cum_exposures
             self.snap_punish[i] = self.cum_punish
 
