@@ -213,7 +213,12 @@ _PORTFOLIO = (
     _m("shared_members", "persons", "count", "neither", "members in two groups", "persons who were in more than one group"),
 )
 
-CATALOGUE: dict[str, Metric] = {m.name: m for m in (*_OUTCOMES, *_RUN, *_PORTFOLIO)}
+#: Members' metrics (issue 16), computed by sim/model/members/measures.py.
+_MEMBERS = (
+    _m("friend_exits", "members", "count", "lower", "friend exits", "members who left because too few of their friends were left"),
+)
+
+CATALOGUE: dict[str, Metric] = {m.name: m for m in (*_OUTCOMES, *_RUN, *_MEMBERS, *_PORTFOLIO)}
 
 _DAY = (
     _m("members", "members", "count", "higher", "members", "members in the group at the end of the day"),
