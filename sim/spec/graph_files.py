@@ -3,43 +3,21 @@
 A scenario names the file in ``group.social.file``; it is read once, when the
 scenario is validated, into its nodes (in file order) and edges, which the
 scenario then carries. A relative path is taken from the folder of the
-scenario file being loaded (:func:`scenario_folder`), else from the working
+scenario file being loaded (:func:`sim.base.params.scenario_folder`), else from the working
 directory. Node names are kept as strings; the i-th node in file order becomes
 the i-th initial member (sim/model/population.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
-from collections.abc import Iterator
-from contextvars import ContextVar
 from pathlib import Path
 
 import networkx as nx
 
-_BASE: ContextVar[Path | None] = ContextVar("graph_base", default=None)
+from sim.base.params import data_path
+
 _HEADER = ("source", "target")
-
-
-@contextlib.contextmanager
-def scenario_folder(folder: Path) -> Iterator[None]:
-    """Relative graph files named while this is active are read from ``folder``."""
-    token = _BASE.set(folder)
-    try:
-        yield
-    finally:
-        _BASE.reset(token)
-
-
-def _resolve(name: str) -> Path:
-    p = Path(name)
-    base = _BASE.get()
-    if not p.is_absolute() and base is not None:
-        p = base / p
-    if not p.is_file():
-        raise ValueError(f"social graph file {name!r} not found (looked at {p})")
-    return p
 
 
 def _read_csv(p: Path) -> nx.Graph:
@@ -66,7 +44,7 @@ def read_graph_file(name: str) -> tuple[list[str], list[tuple[str, str]]]:
         ValueError: The file is missing, of an unknown kind (``.csv``, ``.graphml``,
             ``.gexf``) or not readable as a graph.
     """
-    p = _resolve(name)
+    p = data_path(name, "social graph")
     suffix = p.suffix.lower()
     try:
         if suffix in (".csv", ".txt"):
@@ -85,4 +63,4 @@ def read_graph_file(name: str) -> tuple[list[str], list[tuple[str, str]]]:
     return nodes, [(str(a), str(b)) for a, b in g.edges]
 
 
-__all__ = ["read_graph_file", "scenario_folder"]
+__all__ = ["read_graph_file"]

@@ -31,9 +31,9 @@ from sim.spec.cast_params import (
     VolunteerAdmins,
 )
 from sim.base.clock import CHAT_PROFILE
-from sim.spec.graph_files import read_graph_file, scenario_folder
+from sim.spec.graph_files import read_graph_file
 from sim.spec.design_params import Activity, Business, Delivery, Entry, Lifecycle
-from sim.base.params import Dist, Param, TruncNormal
+from sim.base.params import Dist, Param, TruncNormal, scenario_folder
 from sim.base.schema import SpecModel
 from sim.spec.contract import Limits, check_limits, check_population, check_rates, check_role_name
 
