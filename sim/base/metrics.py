@@ -216,6 +216,14 @@ _PORTFOLIO = (
 #: Members' metrics (issue 16), computed by sim/model/members/measures.py.
 _MEMBERS = (
     _m("friend_exits", "members", "count", "lower", "friend exits", "members who left because too few of their friends were left"),
+    _m("harmful_messages", "messages", "count", "lower", "harmful messages", "ads and complaints posted by adversaries"),
+    _m("harmful_views", "member-views", "count", "lower", "harmful views", "member-views of harmful messages, in continuous time"),
+    _m("harmful_views_before_report", "member-views", "count", "lower", "harmful views before report",
+       "member-views of harmful messages before their first report"),
+    _m("harmful_removal_minutes_median", "minutes", "minutes", "lower", "median time to removal",
+       "Kaplan-Meier median minutes from posting to removal of harmful messages (NaN: under half removed)"),
+    _m("harmful_removed_unseen_share", "share of harmful messages", "share", "higher", "removed before anyone saw",
+       "share of harmful messages removed before any member saw them"),
 )
 
 CATALOGUE: dict[str, Metric] = {m.name: m for m in (*_OUTCOMES, *_RUN, *_MEMBERS, *_PORTFOLIO)}

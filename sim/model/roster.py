@@ -88,6 +88,7 @@ class Roster:
         grow("par", float, 1.0, (N_PAR,))
         grow("muted", bool, False)
         grow("last_read", float, 0.0)
+        grow("last_look", float, 0.0)  # minute of the last visit (harmful messages; members/harmful.py)
         grow("needs", float, 0.0, (N_DIMS,))
         grow("snap", float, 0.0, (N_FEATURES,))
         # cascades: counts at joining, friends' share of them, thresholds (docs/MODEL.md)
@@ -137,6 +138,7 @@ class Roster:
         if self.reader[i]:
             self.snap[i] = self.cum
             self.last_read[i] = t
+            self.last_look[i] = t
             self.sat_time[i] = t
             self.base_leaves[i] = self.cum_leaves
             self.base_complaints[i] = self.cum[Kind.COMPLAINT]

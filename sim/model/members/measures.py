@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from sim.model.members.membership import Membership
+from sim.model.members.posting import Posting
 
 if TYPE_CHECKING:
     from sim.model.world import World
@@ -20,6 +21,7 @@ def member_metrics(world: World) -> dict[str, Any]:
     membership = cast(Membership, world.membership)
     return {
         "friend_exits": membership.friend_exits.exits,
+        **cast(Posting, world.posting).harmful.metrics(),
     }
 
 
