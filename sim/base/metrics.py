@@ -222,6 +222,12 @@ _MEMBERS = (
        "member-views of harmful messages before their first report"),
     _m("harmful_removal_minutes_median", "minutes", "minutes", "lower", "median time to removal",
        "Kaplan-Meier median minutes from posting to removal of harmful messages (NaN: under half removed)"),
+    _m("member_reports", "reports", "count", "neither", "member reports", "reports filed through the members' path (reporter known)"),
+    _m("reports_per_harmful", "reports/message", "ratio", "higher", "reports per harmful message",
+       "members' reports on harmful messages, per harmful message"),
+    _m("false_report_share", "share of reports", "share", "lower", "false-report share", "share of reports on messages that were not harmful"),
+    _m("report_to_action_minutes_median", "minutes", "minutes", "lower", "first report to action",
+       "Kaplan-Meier median minutes from a harmful message's first report to its removal"),
     _m("harmful_removed_unseen_share", "share of harmful messages", "share", "higher", "removed before anyone saw",
        "share of harmful messages removed before any member saw them"),
 )

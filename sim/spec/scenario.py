@@ -186,6 +186,9 @@ class MemberParams(_Model):
     imitation: Param = Field(default=0.0, description="Engagement gained per 100 member messages seen a day.")
     chilling: Param = Field(default=0.0, description="Engagement lost (log scale) per punishment seen.")
     referral_rate: Param = Field(default=0.0, description="Friends invited a day while satisfied (转介绍).")
+    report_propensity: Param = Field(
+        default=0.0, description="Chance of reporting (举报) a harmful message one sees (docs/MODEL.md, Reports; 0.02 intended)."
+    )
     willingness_to_pay: Param = Field(default=0.0, description="Yuan the member would pay to enter (paid entry).")
     screening_score: Param = Field(default=0.0, description="What invitation-only screening looks at (e.g. weekly use).")
 

@@ -131,6 +131,7 @@ def add_members(world: World, entry_idx: int, entry: MemberRole, first: int, n: 
     g.exposure_loss[sl] = cols["exposure_trust_loss"]
     g.imitation[sl] = cols["imitation"]
     g.chilling[sl] = cols["chilling"]
+    g.report_p[sl] = np.clip(cols["report_propensity"], 0.0, 1.0)
     answer_p = cols["answer_propensity"].tolist()
     question_p = (cols["answer_propensity"] + cols["question_share"]).tolist()
     expert_p = (cols["answer_propensity"] + cols["question_share"] + cols["expert_share"]).tolist()

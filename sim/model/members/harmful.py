@@ -56,6 +56,10 @@ class HarmfulViews:
         self.tracked: list[Tracked] = []
         self._by_id: dict[int, Tracked] = {}
         self._active: list[Tracked] = []  # still visible to someone who has not yet looked
+        self.reports: Any = None  # the members' report path (sim/model/members/reports.py), set by Posting
+        self._reporting = any(
+            getattr(e.params, "report_propensity", 0.0) != 0.0 for e in world.scenario.population if e.role == "member"
+        )
 
     @staticmethod
     def is_harmful(m: Message, truth: int) -> bool:
@@ -68,6 +72,10 @@ class HarmfulViews:
         self.tracked.append(rec)
         self._by_id[m.id] = rec
         self._active.append(rec)
+
+    def is_tracked(self, message_id: int) -> bool:
+        """Whether message ``message_id`` is a tracked harmful message."""
+        return message_id in self._by_id
 
     def note_report(self, message_id: int, t: float) -> None:
         """Someone reported message ``message_id`` at ``t`` (only the first report's time is kept)."""
@@ -94,8 +102,17 @@ class HarmfulViews:
                 if seen.any():
                     rec.viewers += ids[seen].tolist()
                     rec.view_times += tau[seen].tolist()
+                    if self._reporting:
+                        self._report(rec, ids[seen], t)
             self._retire(t, len(msgs))
         g.last_look[ids] = tau
+
+    def _report(self, rec: Tracked, viewers: np.ndarray, t: float) -> None:
+        """Each viewer reports with their own propensity, at this review (within the hour of the view)."""
+        g = self.world.roster
+        u = self.world.streams.get("member-reports", rec.message.id, len(rec.viewers)).random(len(viewers))
+        for i in viewers[u < g.report_p[viewers]].tolist():
+            self.reports.file(rec.message, i, t, "harmful")
 
     def _retire(self, t: float, n_messages: int) -> None:
         """Forget messages nobody can see any more: removed, or buried deeper than anyone reads."""

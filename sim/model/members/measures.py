@@ -22,6 +22,7 @@ def member_metrics(world: World) -> dict[str, Any]:
     return {
         "friend_exits": membership.friend_exits.exits,
         **cast(Posting, world.posting).harmful.metrics(),
+        **cast(Posting, world.posting).reports.metrics(),
     }
 
 

@@ -19,6 +19,7 @@ from rules import MessageForm, MessagePosted
 from sim.base.clock import lexsort2
 from sim.model.members.build import ANSWER_TEXTS, ANSWER_VALUE, CHAT_TEXTS, CHAT_VALUE, QUESTION_TEXTS
 from sim.model.members.harmful import HarmfulViews
+from sim.model.members.reports import MemberReports
 from sim.model.roster import ADVERSARY, LEGIT
 from sim.model.messages import N_KINDS, Kind, Message
 from sim.model.staff.crew import CALLOUT_TEXTS
@@ -49,6 +50,7 @@ class Posting:
         self.shill_exposures = 0
         self._rules_on_post = world.rules.wants(MessagePosted)
         self.harmful = HarmfulViews(world)  # harmful messages, followed exactly (sim/model/members/harmful.py)
+        self.reports = self.harmful.reports = MemberReports(world, self.harmful)  # sim/model/members/reports.py
 
     # ---- candidate posts -------------------------------------------------------------
     def add_posts(self, ids: np.ndarray, times: np.ndarray, draws: np.ndarray) -> None:
