@@ -92,12 +92,19 @@ class ClockTick:
 
 @dataclass(frozen=True, slots=True)
 class MessageReported:
-    """A member reported ``message`` (举报); ``count`` is its reports so far."""
+    """A member reported ``message`` (举报); ``count`` is its reports so far.
+
+    ``reporter`` is who reported (-1: not known), ``reason`` why (e.g. ``harmful``,
+    ``brigade``), ``reporters`` everyone who has reported it so far, this one included.
+    """
 
     time: float
     message: ObservedMessage
     member: int  # the reported message's sender
     count: int = 1
+    reporter: int = -1
+    reason: str = ""
+    reporters: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,6 +93,25 @@ def _inviter_role(f: Facts) -> str:
     return "none" if inviter is None or inviter < 0 else f.view.visible_role(inviter).value
 
 
+def _reporter(f: Facts) -> int:
+    return int(getattr(f.event, "reporter", -1))
+
+
+def _reporter_role(f: Facts) -> str:
+    r = _reporter(f)
+    return "none" if r < 0 else f.view.visible_role(r).value
+
+
+def _reporter_warnings(f: Facts) -> float:
+    r = _reporter(f)
+    return float(f.view.warnings(r)) if r >= 0 else 0.0
+
+
+def _reporter_tenure_days(f: Facts) -> float:
+    r = _reporter(f)
+    return f.view.tenure(r) / MINUTES_PER_DAY if r >= 0 else 0.0
+
+
 def _sender_window(w: float) -> Getter:
     return lambda f: f.obs.sender_count(f.member, f.time, w)
 
@@ -119,6 +138,11 @@ FIELDS: dict[str, Field] = {
     "message.ad_like": Field("BOOLEAN", Facts.ad_like, "link, card or mini-program, or an `ads` keyword"),
     "message.duplicates": Field("FLOAT", lambda f: f.dupes, "same text posted in the group in the last hour, before this one", "dupes"),
     "message.reports": Field("FLOAT", lambda f: float(getattr(f.event, "count", 0)), "member reports on this message so far"),
+    "message.reporters": Field("FLOAT", lambda f: float(len(set(getattr(f.event, "reporters", ())))), "distinct members who reported it so far"),
+    "report.reason": Field("STRING", lambda f: str(getattr(f.event, "reason", "")), "why it was reported (harmful, brigade, ...; empty if unknown)"),
+    "report.reporter_role": Field("STRING", _reporter_role, "visible role of who reported it (none if unknown)"),
+    "report.reporter_warnings": Field("FLOAT", _reporter_warnings, "warnings the reporter has received (their standing)"),
+    "report.reporter_tenure_days": Field("FLOAT", _reporter_tenure_days, "days since the reporter joined"),
     "sender.role": Field("STRING", _role, "visible role: owner, admin, member (none for group events)"),
     "sender.tenure_minutes": Field("FLOAT", lambda f: f.view.tenure(f.member) if f.member >= 0 else 0.0, "minutes since they joined"),
     "sender.tenure_days": Field("FLOAT", lambda f: f.view.tenure(f.member) / MINUTES_PER_DAY if f.member >= 0 else 0.0, "days since they joined"),

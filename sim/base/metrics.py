@@ -213,7 +213,26 @@ _PORTFOLIO = (
     _m("shared_members", "persons", "count", "neither", "members in two groups", "persons who were in more than one group"),
 )
 
-CATALOGUE: dict[str, Metric] = {m.name: m for m in (*_OUTCOMES, *_RUN, *_PORTFOLIO)}
+#: Members' metrics (issue 16), computed by sim/model/members/measures.py.
+_MEMBERS = (
+    _m("friend_exits", "members", "count", "lower", "friend exits", "members who left because too few of their friends were left"),
+    _m("harmful_messages", "messages", "count", "lower", "harmful messages", "ads and complaints posted by adversaries"),
+    _m("harmful_views", "member-views", "count", "lower", "harmful views", "member-views of harmful messages, in continuous time"),
+    _m("harmful_views_before_report", "member-views", "count", "lower", "harmful views before report",
+       "member-views of harmful messages before their first report"),
+    _m("harmful_removal_minutes_median", "minutes", "minutes", "lower", "median time to removal",
+       "Kaplan-Meier median minutes from posting to removal of harmful messages (NaN: under half removed)"),
+    _m("member_reports", "reports", "count", "neither", "member reports", "reports filed through the members' path (reporter known)"),
+    _m("reports_per_harmful", "reports/message", "ratio", "higher", "reports per harmful message",
+       "members' reports on harmful messages, per harmful message"),
+    _m("false_report_share", "share of reports", "share", "lower", "false-report share", "share of reports on messages that were not harmful"),
+    _m("report_to_action_minutes_median", "minutes", "minutes", "lower", "first report to action",
+       "Kaplan-Meier median minutes from a harmful message's first report to its removal"),
+    _m("harmful_removed_unseen_share", "share of harmful messages", "share", "higher", "removed before anyone saw",
+       "share of harmful messages removed before any member saw them"),
+)
+
+CATALOGUE: dict[str, Metric] = {m.name: m for m in (*_OUTCOMES, *_RUN, *_MEMBERS, *_PORTFOLIO)}
 
 _DAY = (
     _m("members", "members", "count", "higher", "members", "members in the group at the end of the day"),

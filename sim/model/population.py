@@ -1,8 +1,9 @@
 """The population: every agent of a run, built from the scenario's population entries.
 
 At the start, entries with a ``count`` are built, then ``initial_members``
-drawn over the entries with a ``share``; the initial readers get a small-world
-friendship graph (Watts-Strogatz); arrivals over the run come as a Poisson
+drawn over the entries with a ``share``; the initial readers get a friendship
+graph (``group.social``: Watts-Strogatz by default, or another generator, or a
+file; sim/model/members/friends.py); arrivals over the run come as a Poisson
 stream (or a per-day schedule), each of a role drawn by share. Each agent is
 built by its role's builder (sim/model/registry.py), on streams keyed by
 purpose (docs/MODEL.md, "Randomness"). Members can also invite friends later
@@ -14,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY
+from sim.model.members.friends import initial_edges
 from sim.model.registry import builder_for
 
 if TYPE_CHECKING:
@@ -77,13 +78,7 @@ class Population:
     def _build_graph(self, members: list[int]) -> None:
         w = self.world
         w.graph.add_nodes_from(members)
-        k = w.scenario.group.social.mean_friends
-        n = len(members)
-        if n < 3 or k < 1:
-            return
-        seed = int(w.streams.get("graph").integers(2**31))
-        sw = nx.watts_strogatz_graph(n, min(k, n - 1), w.scenario.group.social.rewire, seed=seed)
-        w.graph.add_edges_from((members[a], members[b]) for a, b in sw.edges())
+        w.graph.add_edges_from(initial_edges(w.scenario.group.social, members, lambda: w.streams.get("graph")))
 
     def _arrivals(self, shares: list[tuple[int, Any]], weights: np.ndarray) -> None:
         w = self.world

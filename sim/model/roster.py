@@ -88,6 +88,8 @@ class Roster:
         grow("par", float, 1.0, (N_PAR,))
         grow("muted", bool, False)
         grow("last_read", float, 0.0)
+        grow("last_look", float, 0.0)
+        grow("report_p", float, 0.0)  # chance of reporting a harmful message seen (members/reports.py)  # minute of the last visit (harmful messages; members/harmful.py)
         grow("needs", float, 0.0, (N_DIMS,))
         grow("snap", float, 0.0, (N_FEATURES,))
         # cascades: counts at joining, friends' share of them, thresholds (docs/MODEL.md)
@@ -95,7 +97,6 @@ class Roster:
         grow("base_complaints", float, 0.0)
         grow("friend_leaves", float, 0.0)
         grow("friend_complaints", float, 0.0)
-        grow("crowd", float, 1.0)
         grow("thr_leave", float, 1e9)
         grow("thr_complain", float, 1e9)
         grow("cascaded", bool, False)
@@ -138,10 +139,10 @@ class Roster:
         if self.reader[i]:
             self.snap[i] = self.cum
             self.last_read[i] = t
+            self.last_look[i] = t
             self.sat_time[i] = t
             self.base_leaves[i] = self.cum_leaves
             self.base_complaints[i] = self.cum[Kind.COMPLAINT]
-            self.crowd[i] = max(self.count, 1)
             self.snap_exposures[i] = self.cum_exposures
             self.snap_punish[i] = self.cum_punish
 

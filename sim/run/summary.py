@@ -14,6 +14,7 @@ from sim.model.messages import KIND_NAMES, MEMBER_KINDS, Kind
 from sim.model.moderation import totals
 from sim.model.outcomes import Outcome
 from sim.model.adversaries.accounts import cast_summary
+from sim.model.members.measures import member_metrics
 
 from sim.model.world import World
 
@@ -103,6 +104,7 @@ def summarise(sim: Summarised) -> dict[str, Any]:
         **totals(stats),
         **cast_summary(sim),
         **design_summary(sim),
+        **member_metrics(sim),
         "rules_json": json.dumps(stats, sort_keys=True),
         "events": len(sim.log),
         "event_log_digest": sim.log.digest(),

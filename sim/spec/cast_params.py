@@ -71,7 +71,7 @@ class Cascades(_Model):
     )
     round_minutes: float = Field(default=60.0, gt=0, description="Length of a synchronous round.")
     friend_weight: float = Field(default=1.0, ge=0, description="Weight w of a friend's departure or complaint.")
-    share: bool = Field(default=False, description="Thresholds are shares of the crowd at joining, not counts.")
+    share: bool = Field(default=False, description="Thresholds are shares of the members present at each decision, not counts.")
 
 
 class VolunteerAdmins(_Model):

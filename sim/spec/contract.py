@@ -11,7 +11,7 @@ the field it concerns, never discovered later as a crash:
 - ``group.initial_members`` fits ``group.capacity`` (not silently capped);
 - timed events (a brigade's ``attack_day``, an incident's ``day``, a planned
   ``dissolve_day``) fall inside ``duration_days``;
-- no one's per-day rate exceeds :data:`MAX_RATE`, and the resources a run would use stay under :class:`Limits`, with defaults a
+- no one's per-day rate can be negative or exceed :data:`MAX_RATE`, and the resources a run would use stay under :class:`Limits`, with defaults a
   laptop survives; a scenario that needs more raises them in its ``limits:``.
 """
 
@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import Field
 
 from rules import FieldError
+from sim.base.params import param_bounds
 from sim.base.schema import SpecModel
 
 ROLE_PLUGIN_GROUP = "groupsim.roles"
@@ -76,25 +77,11 @@ def _constant(value: Any) -> float | None:
 
 def quantile(value: Any, q: float) -> float:
     """The ``q`` quantile of a behaviour parameter (a number, a list of per-member values, or a distribution)."""
-    from scipy import stats
-
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, list):
         return max(value) if value else 0.0
-    kind = value.dist
-    if kind == "constant":
-        return float(value.value)
-    if kind == "uniform":
-        return value.low + q * (value.high - value.low)
-    if kind == "truncnormal":
-        a, b = (value.low - value.mean_) / value.sd, (value.high - value.mean_) / value.sd
-        return float(stats.truncnorm.ppf(q, a, b, loc=value.mean_, scale=value.sd))
-    if kind == "lognormal":
-        return float(value.median * math.exp(value.sigma * stats.norm.ppf(q)))  # sigma may be 0 (a constant)
-    if kind == "pareto":
-        return float(value.scale * (1.0 - q) ** (-1.0 / value.alpha))
-    return float(value.mean())
+    return float(value.ppf(q))  # every distribution knows its quantiles (sim/base/params.py)
 
 
 def param_mean(value: Any) -> float:
@@ -121,9 +108,15 @@ def _is_param(value: Any) -> bool:
 
 
 def check_rates(scenario: Any) -> None:
-    """Raise FieldError when anyone's per-day rate could exceed :data:`MAX_RATE` (at the distribution's far tail)."""
+    """Raise FieldError when anyone's per-day rate could be negative (the support) or exceed :data:`MAX_RATE` (at the far tail)."""
     for k, entry in enumerate(scenario.population):
         for name, value in rate_fields(entry.params):
+            low = param_bounds(value)[0]
+            if low < 0:
+                raise FieldError(
+                    ("population", k, "params", name),
+                    f"a rate cannot be negative, but this parameter can be {low:g} (choose a distribution whose support is >= 0)",
+                )
             top = quantile(value, 1.0 - _TAIL)
             if not math.isfinite(top) or top > MAX_RATE:
                 raise FieldError(

@@ -31,8 +31,9 @@ from sim.spec.cast_params import (
     VolunteerAdmins,
 )
 from sim.base.clock import CHAT_PROFILE
+from sim.spec.graph_files import read_graph_file
 from sim.spec.design_params import Activity, Business, Delivery, Entry, Lifecycle
-from sim.base.params import Dist, Param, TruncNormal
+from sim.base.params import Dist, Param, TruncNormal, scenario_folder
 from sim.base.schema import SpecModel
 from sim.spec.contract import Limits, check_limits, check_population, check_rates, check_role_name
 
@@ -69,10 +70,50 @@ class Arrivals(_Model):
 
 
 class SocialGraph(_Model):
-    """Friendships among members (networkx Watts-Strogatz small world)."""
+    """Friendships among the initial members: a generator or a file, and whether friends hold members.
 
+    Generators (networkx, seeded from the run's ``graph`` stream):
+    ``watts_strogatz`` (small world; Watts & Strogatz 1998), ``barabasi_albert``
+    (preferential attachment; Barabási & Albert 1999), ``stochastic_block``
+    (communities; Holland, Laskey & Leinhardt 1983), ``empty``. ``file`` reads an
+    edge-list CSV, GraphML or GEXF through networkx once, at validation, into
+    ``nodes`` and ``edges`` (so the scenario carries its graph and a run never
+    reads the file again); the i-th node in file order is the i-th initial member.
+    See docs/MODEL.md, "Friends (social graph)".
+    """
+
+    kind: Literal["watts_strogatz", "barabasi_albert", "stochastic_block", "empty", "file"] = Field(
+        default="watts_strogatz", description="How the initial friendships are made."
+    )
     mean_friends: int = Field(default=4, ge=0, description="Mean friends a member has in the group.")
     rewire: float = Field(default=0.1, ge=0, le=1, description="Watts-Strogatz rewiring probability.")
+    blocks: int = Field(default=4, ge=1, description="Communities of the stochastic block model (equal sizes).")
+    mixing: float = Field(default=0.1, ge=0, le=1, description="Stochastic block: expected share of a member's friends outside their community.")
+    file: str | None = Field(default=None, description="Edge-list CSV (source,target), GraphML or GEXF; relative to the scenario file.")
+    nodes: list[str] | None = Field(default=None, description="The file's nodes in order (filled from `file`).")
+    edges: list[tuple[str, str]] | None = Field(default=None, description="The file's edges (filled from `file`).")
+    min_friends: float = Field(default=0.0, ge=0, description="Leave hazard on while fewer friends than this are in the group (0: off).")
+    min_friend_share: float = Field(default=0.0, ge=0, le=1, description="Leave hazard on while the share of one's friends in the group is below this (0: off).")
+    friend_exit_hours: float = Field(default=0.0, ge=0, description="Mean wait before a member below the friend threshold leaves (0: at once).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_file(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("file") and data.get("edges") is None:
+            nodes, edges = read_graph_file(data["file"])
+            data = {**data, "kind": data.get("kind", "file"), "nodes": nodes, "edges": edges}
+        return data
+
+    @model_validator(mode="after")
+    def _file_kind(self) -> SocialGraph:
+        if (self.kind == "file") != (self.edges is not None):
+            raise ValueError("kind: file needs `file` (or `nodes` and `edges`), and `file` needs kind: file")
+        return self
+
+    @property
+    def friend_exit(self) -> bool:
+        """Whether friends' departures can make a member leave."""
+        return self.min_friends > 0 or self.min_friend_share > 0
 
 
 class Group(_Model):
@@ -145,6 +186,9 @@ class MemberParams(_Model):
     imitation: Param = Field(default=0.0, description="Engagement gained per 100 member messages seen a day.")
     chilling: Param = Field(default=0.0, description="Engagement lost (log scale) per punishment seen.")
     referral_rate: Param = Field(default=0.0, description="Friends invited a day while satisfied (转介绍).")
+    report_propensity: Param = Field(
+        default=0.0, description="Chance of reporting (举报) a harmful message one sees (docs/MODEL.md, Reports; 0.02 intended)."
+    )
     willingness_to_pay: Param = Field(default=0.0, description="Yuan the member would pay to enter (paid entry).")
     screening_score: Param = Field(default=0.0, description="What invitation-only screening looks at (e.g. weekly use).")
 
@@ -452,7 +496,8 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and resolve a scenario file; every problem is an InputError."""
     p = Path(path)
     doc = read_mapping(p, "a scenario file", "name:, population:, ...")
-    scenario = validate_document(Scenario, doc)
+    with scenario_folder(p.resolve().parent):  # a relative social-graph file is next to the scenario
+        scenario = validate_document(Scenario, doc)
     try:
         return resolve_ruleset(scenario, p)
     except ValidationError as exc:  # the ruleset it names does not fit this population

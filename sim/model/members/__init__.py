@@ -8,7 +8,11 @@ the roster without importing members. Modules here: ``build``
 priority-list timing, referrals), ``membership`` (joining and leaving),
 ``posting`` (chatter, questions and answers, complaints), ``review`` (the
 hourly review: reading, satisfaction, muting, leaving), ``cascades``
-(Granovetter thresholds, imitation and chilling). Import the modules themselves; this package re-exports nothing, so
+(Granovetter thresholds, imitation and chilling), ``friends`` (the social
+graph's generators and files, friend exits), ``harmful`` (harmful messages read
+in continuous time, viewer by viewer), ``reports`` (members' reports with
+reporter, message, time and reason), ``measures`` (the members' summary
+metrics). Import the modules themselves; this package re-exports nothing, so
 importing one never pulls in the others.
 """
 

@@ -108,10 +108,16 @@ def add_members(world: World, entry_idx: int, entry: MemberRole, first: int, n: 
     # visits: several looks within one hour count as one visit
     owner, times = _event_times(world.clock, stream("visits"), cols["check_rate"], t0, world.end)
     key = owner * 1_000_000 + (times // 60.0).astype(np.int64)
-    # np.unique(key), without its sort: key comes grouped by owner with times sorted, so sorted already
-    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) and (key[1:] >= key[:-1]).all() else np.unique(key)
+    # np.unique(key), without its sort: key comes grouped by owner with times sorted, so sorted already;
+    # each visit keeps the minute of its first look in the hour (harmful messages are read at that minute)
+    if len(key) and (key[1:] >= key[:-1]).all():
+        new_hour = np.r_[True, key[1:] != key[:-1]]
+        key, minute = key[new_hour], times[new_hour]
+    else:
+        key, at = np.unique(key, return_index=True)
+        minute = times[at]
     v_owner, v_hour = np.divmod(key, 1_000_000)
-    world.review.schedule_visits(np.asarray(ids)[v_owner], v_hour, stream("visit-thinning").random(len(key)))
+    world.review.schedule_visits(np.asarray(ids)[v_owner], v_hour, stream("visit-thinning").random(len(key)), minute)
     greed = np.clip(cols["priority_greed"], 0.0, 1.0 - 1e-6)
     bursty = greed > 0
     owner, times = _event_times(world.clock, stream("posts"), np.where(bursty, 0.0, cols["post_rate"]), t0, world.end)
@@ -125,6 +131,7 @@ def add_members(world: World, entry_idx: int, entry: MemberRole, first: int, n: 
     g.exposure_loss[sl] = cols["exposure_trust_loss"]
     g.imitation[sl] = cols["imitation"]
     g.chilling[sl] = cols["chilling"]
+    g.report_p[sl] = np.clip(cols["report_propensity"], 0.0, 1.0)
     answer_p = cols["answer_propensity"].tolist()
     question_p = (cols["answer_propensity"] + cols["question_share"]).tolist()
     expert_p = (cols["answer_propensity"] + cols["question_share"] + cols["expert_share"]).tolist()

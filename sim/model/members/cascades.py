@@ -9,7 +9,9 @@ members: the group counts every departure (``cum_leaves``) and complaint
 (``cum[COMPLAINT]``); a member stores both at joining; a departure or complaint
 by a friend adds to that friend's ``friend_*`` counter in O(degree), so the
 count a member sees is ``C - C_join + (w - 1) * C_friends``: strangers weigh 1,
-friends ``w``. With ``share: true`` the count is divided by the crowd at joining.
+friends ``w``. With ``share: true`` the count is divided by the membership at
+the moment of the decision (``roster.count``), so a share threshold means the
+same thing to an early joiner as to a late one.
 
 Updating is asynchronous (each member checks at their own visits and sees
 departures as they happen, even within the hour) or synchronous (every
@@ -60,7 +62,8 @@ class CascadeModel:
         dep = g.cum_leaves - g.base_leaves[ids] + (self.w - 1.0) * g.friend_leaves[ids]
         com = g.cum[_COMPLAINT] - g.base_complaints[ids] + (self.w - 1.0) * g.friend_complaints[ids]
         if self.cfg.share:
-            dep, com = dep / g.crowd[ids], com / g.crowd[ids]
+            crowd = float(max(g.count, 1))  # the members present now, not at joining (issue 16 item 8)
+            dep, com = dep / crowd, com / crowd
         return dep, com
 
     def _act(self, ids: np.ndarray, dep: np.ndarray, com: np.ndarray, t: float) -> int:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import simpy
 
 from rules import MemberJoined, MemberLeft
+from sim.model.members.friends import FriendExits
 
 if TYPE_CHECKING:
     from sim.model.world import World
@@ -29,6 +29,7 @@ class Membership:
         self.procs: dict[int, simpy.Process] = {}
         self.join_eng: dict[int, float] = {}  # a member's posting engagement once they join
         self.inviter: dict[int, int] = {}  # invited member -> who invited them (until the rules see the join)
+        self.friend_exits = FriendExits(world)
 
     def start(self, i: int, life: Generator[Any, Any, Any]) -> None:
         """Run agent ``i``'s life as a simpy process (a kick interrupts it)."""
@@ -58,22 +59,11 @@ class Membership:
         w.ticks.day_counts["joins"] += 1
         w.log.add(t, "join", i)
         if g.reader[i] and i not in w.graph:
-            self._befriend(i)
+            self.friend_exits.befriend(i)
         if w.rules.wants(MemberJoined):
             g.now = t
             w.moderation.apply_all(w.rules.handle(MemberJoined(t, i, self.inviter.pop(i, None)), g), t)
         return True
-
-    def _befriend(self, i: int) -> None:
-        """A newcomer befriends members already there, chosen from their own stream."""
-        w = self.world
-        w.graph.add_node(i)
-        k = w.scenario.group.social.mean_friends // 2
-        present = np.flatnonzero(w.roster.present[: w.roster.n] & w.roster.reader[: w.roster.n])
-        present = present[present != i]
-        if k and len(present):
-            rng = w.streams.get("befriend", i)
-            w.graph.add_edges_from((i, int(j)) for j in rng.choice(present, size=min(k, len(present)), replace=False))
 
     def leave(self, i: int, t: float | None = None, *, kicked_by: str = "", reason: str = "") -> None:
         """``i`` leaves (or is kicked by rule ``kicked_by``); ``reason`` goes in the log's kind column."""
@@ -110,6 +100,7 @@ class Membership:
             w.gate.on_leave(t)
         if kicked_by:
             w.ties.on_kick(w, i, t)
+        self.friend_exits.after_leave(i, t)
 
 
 __all__ = ["Membership"]

@@ -18,7 +18,9 @@ import numpy as np
 from rules import MessageForm, MessagePosted
 from sim.base.clock import lexsort2
 from sim.model.members.build import ANSWER_TEXTS, ANSWER_VALUE, CHAT_TEXTS, CHAT_VALUE, QUESTION_TEXTS
-from sim.model.roster import LEGIT
+from sim.model.members.harmful import HarmfulViews
+from sim.model.members.reports import MemberReports
+from sim.model.roster import ADVERSARY, LEGIT
 from sim.model.messages import N_KINDS, Kind, Message
 from sim.model.staff.crew import CALLOUT_TEXTS
 
@@ -47,6 +49,8 @@ class Posting:
         self.private_complaints = 0  # grievances voiced in private chat after a PrivateTalk
         self.shill_exposures = 0
         self._rules_on_post = world.rules.wants(MessagePosted)
+        self.harmful = HarmfulViews(world)  # harmful messages, followed exactly (sim/model/members/harmful.py)
+        self.reports = self.harmful.reports = MemberReports(world, self.harmful)  # sim/model/members/reports.py
 
     # ---- candidate posts -------------------------------------------------------------
     def add_posts(self, ids: np.ndarray, times: np.ndarray, draws: np.ndarray) -> None:
@@ -157,6 +161,8 @@ class Posting:
         if m.value_dim >= 0:
             cum[N_KINDS + m.value_dim] += m.value
         g.posts[m.sender] += 1
+        if (m.kind is Kind.AD or m.kind is Kind.COMPLAINT) and g.truth[m.sender] == ADVERSARY:
+            self.harmful.track(m)  # followed exactly, viewer by viewer (sim/model/members/harmful.py)
         if m.kind is Kind.QUESTION:
             self._open_question(m)
         if self._rules_on_post:

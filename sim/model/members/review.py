@@ -11,13 +11,15 @@ makes them leave, perhaps complaining on the way out. Imitation and chilling
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY, lexsort2
 from sim.model.members.build import COMPLAINT_TEXTS
 from sim.model.members.cascades import engagement_factor
+from sim.model.members.harmful import HarmfulViews
+from sim.model.members.posting import Posting
 from sim.model.roster import (
     AD_ANNOY, CONFLICT_ANNOY, LEAVE_THR, MUTE_THR, MUTED_ATTENTION, MUTED_POST, NOISE_ANNOY, NOISE_TOL,
     READ_CAP, TAU,
@@ -36,9 +38,10 @@ class Review:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self.visits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = []
+        self.visits: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None = []
         self.ad_views = 0.0
+        self.harmful: HarmfulViews = cast(Posting, world.posting).harmful  # seen in continuous time
         self.review_times: list[float] = []  # hourly reviews and how many members looked at each
         self.review_counts: list[int] = []
         self._behaviour = any(
@@ -46,15 +49,21 @@ class Review:
             for e in world.scenario.population
         )
 
-    def schedule_visits(self, ids: np.ndarray, hours: np.ndarray, u: np.ndarray) -> None:
-        """Members ``ids[k]`` visit in hour ``hours[k]`` (``u[k]`` thins visits once muted)."""
+    def schedule_visits(self, ids: np.ndarray, hours: np.ndarray, u: np.ndarray, minutes: np.ndarray | None = None) -> None:
+        """Members ``ids[k]`` visit in hour ``hours[k]``, at minute ``minutes[k]`` (default: the hour's middle).
+
+        ``u[k]`` thins visits once muted.
+        """
+        minutes = hours * 60.0 + 30.0 if minutes is None else np.asarray(minutes, dtype=float)
         if self._chunks is not None:  # still building: merge all members at once later
-            self._chunks.append((hours, ids, u))
+            self._chunks.append((hours, ids, u, minutes))
             return
         for h in np.unique(hours).tolist():
             pick = hours == h
-            old_ids, old_u = self.visits.get(h, (np.empty(0, np.int64), np.empty(0)))
-            self.visits[h] = (np.concatenate([old_ids, ids[pick]]), np.concatenate([old_u, u[pick]]))
+            old = self.visits.get(h, (np.empty(0, np.int64), np.empty(0), np.empty(0)))
+            self.visits[h] = (
+                np.concatenate([old[0], ids[pick]]), np.concatenate([old[1], u[pick]]), np.concatenate([old[2], minutes[pick]]),
+            )
 
     def merge(self) -> None:
         """After building: all members' visits, grouped by hour."""
@@ -66,12 +75,13 @@ class Review:
             return
         ids = np.concatenate([c[1] for c in chunks])
         u = np.concatenate([c[2] for c in chunks])
+        minutes = np.concatenate([c[3] for c in chunks])
         order = lexsort2(ids, hours)
-        hours, ids, u = hours[order], ids[order], u[order]
+        hours, ids, u, minutes = hours[order], ids[order], u[order], minutes[order]
         starts = np.flatnonzero(np.r_[True, hours[1:] != hours[:-1]])
         bounds = np.r_[starts, len(hours)]
         for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-            self.visits[int(hours[a])] = (ids[a:b], u[a:b])
+            self.visits[int(hours[a])] = (ids[a:b], u[a:b], minutes[a:b])
 
     def review(self, hour: int, t: float) -> None:
         """Members who visited in ``hour`` read what came since their last look."""
@@ -86,8 +96,10 @@ class Review:
         n_keep = int(keep.sum())
         if n_keep == 0:
             return
+        tau = np.asarray(visit[2], dtype=float)
         if n_keep < len(ids):
-            ids, par = ids[keep], par[keep]
+            ids, par, tau = ids[keep], par[keep], tau[keep]
+        self.harmful.on_visits(ids, tau, t)
         self.review_times.append(t)
         self.review_counts.append(n_keep)
         last = g.last_read[ids]
