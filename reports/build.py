@@ -83,7 +83,7 @@ def render_figures(
         _save(out, "outcomes", "How the groups ended, per design.", lambda ax: F.outcome_breakdown(ax, designs),
               (8, 1.8 + 0.6 * len(designs))),
         _save(out, "survival", "Share of groups still alive by day (Kaplan-Meier with 95% band).",
-              lambda ax: F.survival(ax, designs), (8, 4.5)),
+              lambda ax: F.survival(ax, designs), (8, 5.2)),
     ]
     for key in TIMELINES:
         day = daily(key)

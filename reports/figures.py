@@ -139,7 +139,8 @@ def survival(ax: Axes, designs: Sequence[DesignResults]) -> None:
             n = int(np.sum(t >= x - 1e-9))
             ax.annotate(str(n), (x, y), xycoords=("data", "axes fraction"), ha="center", va="top", fontsize="x-small",
                         color=colour(k), annotation_clip=False)
-    ax.set_xlabel("day of the run (days)", labelpad=14 + 10 * len(lifetimes))
+    ax.set_xlabel("day of the run (days)")
+    ax.xaxis.set_label_coords(0.5, -0.2 - 0.07 * len(lifetimes))  # below the at-risk rows
     ax.set_ylabel("groups still alive (share of runs)")
     ax.set_title("survival (Kaplan-Meier, 95% band; + censored; numbers: runs at risk)")
     ax.grid(alpha=0.3)
