@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -140,3 +142,36 @@ def test_until_decided_stops_at_a_winner_and_spends_at_most_alpha() -> None:
     none = until_decided(lambda s, a: Verdict(None, "", None, [], [], {}, a, "", 1), 0, 10, 35, 0.05)
     assert [look["seeds"] for look in none.looks] == [10, 20, 30, 35]
     assert sum(look["alpha"] for look in none.looks) == pytest.approx(0.05)
+
+
+# --- the CLI on real runs: ad window against kick-on-ad -----------------------------------------------------------
+
+def test_compare_ad_window_against_kick_on_ad_states_a_verdict_on_ad_views(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sim.cli.app import app
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "scenarios" / "unmoderated_spam.yaml").read_text(encoding="utf-8")
+    files = []
+    for ruleset in ("ad_window", "no_ads_kick"):
+        f = tmp_path / f"design_{ruleset}.yaml"
+        f.write_text(text.replace("ruleset: none", f"ruleset: {ruleset}").replace("duration_days: 30", "duration_days: 7")
+                     .replace("initial_members: 200", "initial_members: 40"), encoding="utf-8")
+        files.append(str(f))
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(app, ["compare", *files, "-n", "6", "-j", "1", "-q", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    verdict = json.loads((out / "verdict.json").read_text(encoding="utf-8"))
+    ads = next(r for r in verdict["criteria"] if r["metric"] == "ad_exposure")
+    assert ads["label"] == "ad views" and ads["b"] == 0.0  # kicking on the first ad: nobody sees one
+    assert "Holm" in verdict["correction"] and "Objective: default" in res.output
+    if verdict["winner"] is None:  # then it says how many seeds would tell
+        assert any(p["metric"] == "ad_exposure" for p in verdict["power"]) or ads["a"] == 0.0
+    rows = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    assert all("p_holm" in r and r["p_holm"] >= r["p"] - 1e-12 for r in rows)
+    again = CliRunner().invoke(app, ["compare", *files, "-n", "3", "--until-decided", "6", "-j", "1", "-q", "-o", str(out)])
+    assert again.exit_code == 0, again.output
+    looks = json.loads((out / "verdict.json").read_text(encoding="utf-8"))["looks"]
+    assert looks[0]["seeds"] == 3 and looks[-1]["seeds"] <= 6 and sum(x["alpha"] for x in looks) <= 0.05 + 1e-12
+    assert "(0 runs now" in " ".join(again.output.split())  # the seeds were stored by the first call

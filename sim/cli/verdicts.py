@@ -64,7 +64,7 @@ def decide_runs(
     Returns:
         The comparison rows (with Holm p), the verdict, and the seeds used.
     """
-    metrics = list(dict.fromkeys([*extra, *(m for m in objective.metrics if m not in extra)]))
+    metrics = list(dict.fromkeys([*(m for m in objective.metrics if m not in extra), *extra]))  # asked-for columns last
     last: dict[str, Any] = {}
 
     def at(used: list[int], alpha: float | None) -> Verdict:
