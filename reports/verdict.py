@@ -43,7 +43,7 @@ def key_numbers(v: dict[str, Any]) -> list[str]:
     undecided = r is None
     if undecided:  # the criterion closest to deciding
         rows = [c for c in v.get("criteria", []) if isinstance(c.get("p_holm"), (int, float))]
-        r = min(rows, key=lambda c: c["p_holm"]) if rows else None
+        r = min(rows, key=lambda c: (c["p_holm"], not c.get("difference"))) if rows else None
     if r is None:
         return ["no criterion of the objective could be compared", f"{v.get('tests', 0)} tests, Holm-corrected", ""]
     unit = f" {r['unit']}" if r.get("unit") else ""

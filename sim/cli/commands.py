@@ -59,6 +59,9 @@ EXTENSIONS: tuple[Extension, ...] = (
     Extension("sim.cli.importer", {
         "import": "Import a chat export as a normalised event log (events.parquet) and a report (import.json).",
     }),
+    Extension("sim.cli.serve", {
+        "serve": "Serve the strategist's web app on 127.0.0.1 (no internet needed): pick or upload a design, edit, run, compare.",
+    }),
 )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -29,8 +29,24 @@ from sim.base.metrics import find
 from sim.experiments.compare import CompareArm, pairs_of
 from sim.experiments.measures import value
 
-if TYPE_CHECKING:
-    from sim.experiments.verdict import Objective, Verdict
+
+
+class Objective(Protocol):
+    """What power needs of an objective (:class:`sim.experiments.verdict.Objective`): the sizes to detect."""
+
+    @property
+    def detect(self) -> tuple[tuple[str, float], ...]: ...
+
+
+class Decision(Protocol):
+    """What a sequential look needs of a verdict (:class:`sim.experiments.verdict.Verdict`)."""
+
+    winner: str | None
+    summary: str
+    looks: list[dict[str, Any]]
+
+
+V = TypeVar("V", bound=Decision)
 
 SHARE_DELTA = 0.05
 RELATIVE_DELTA = 0.10
@@ -91,8 +107,8 @@ def power_rows(
 
 
 def until_decided(
-    decide_at: Callable[[list[int], float], Verdict], first_seed: int, batch: int, cap: int, alpha: float,
-) -> Verdict:
+    decide_at: Callable[[list[int], float], V], first_seed: int, batch: int, cap: int, alpha: float,
+) -> V:
     """Add paired seeds ``batch`` at a time until the verdict names a winner or ``cap`` seeds have run.
 
     Args:
@@ -120,4 +136,4 @@ def until_decided(
         before, n = n, min(cap, n + batch)
 
 
-__all__ = ["RELATIVE_DELTA", "SHARE_DELTA", "power_rows", "until_decided"]
+__all__ = ["RELATIVE_DELTA", "SHARE_DELTA", "Decision", "Objective", "power_rows", "until_decided"]
