@@ -23,6 +23,7 @@ from reports import figures as F
 from reports.fonts import MISSING_FONT_WARNING, setup_fonts
 from reports.narrative import comparison_text, design_text
 from reports.results import DesignResults, Experiment
+from reports.verdict import detail_lines, key_numbers, load_verdict
 from sim.base.files import atomic_write
 from sim.base.metrics import HEADLINE, daily, metric
 from sim.base.stats import mean_interval, wilson
@@ -82,7 +83,7 @@ def render_figures(
         _save(out, "outcomes", "How the groups ended, per design.", lambda ax: F.outcome_breakdown(ax, designs),
               (8, 1.8 + 0.6 * len(designs))),
         _save(out, "survival", "Share of groups still alive by day (Kaplan-Meier with 95% band).",
-              lambda ax: F.survival(ax, designs), (8, 4.5)),
+              lambda ax: F.survival(ax, designs), (8, 5.2)),
     ]
     for key in TIMELINES:
         day = daily(key)
@@ -136,7 +137,9 @@ _CSS = """body{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft
 padding:0 1em;color:#222;line-height:1.5}h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}
 figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}td:first-child,th:first-child{text-align:left}
-.warn{background:#fff3e0;border-left:4px solid #fb8c00;padding:.5em 1em}"""
+.warn{background:#fff3e0;border-left:4px solid #fb8c00;padding:.5em 1em}
+.summary{background:#f5f8ff;border:1px solid #c5d3f0;padding:.2em 1em 1em}.summary img{max-width:100%;max-height:45vh}
+.verdict{font-size:1.2em;font-weight:600}"""
 
 
 def build_report(
@@ -153,9 +156,14 @@ def build_report(
     compare = comparison_text(designs)
     headers = _table_headers()
     rows = _table_rows(designs)
+    verdict = load_verdict(designs)
+    lead = next((f for f in figs if f.stem == "comparison"), next(f for f in figs if f.stem == "survival"))
 
     md = [f"# {title}", ""]
     md += [f"> {w}" for w in warnings]
+    if verdict is not None:
+        md += ["## Verdict", "", f"**{verdict['summary']}**", "", *(f"- {k}" for k in key_numbers(verdict)), "",
+               f"![{lead.caption}](figures/{lead.stem}.png)", "", *detail_lines(verdict), ""]
     md += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     md += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
     for name, paras in texts.items():
@@ -168,6 +176,10 @@ def build_report(
 
     body = [f"<h1>{_e(title)}</h1>"]
     body += [f'<p class="warn">{_e(w)}</p>' for w in warnings]
+    if verdict is not None:  # the one-screen summary: verdict, the three numbers that decide it, one figure
+        body.append(f'<section class="summary" id="verdict"><h2>Verdict</h2><p class="verdict">{_e(verdict["summary"])}</p>')
+        body.append("<ul>" + "".join(f"<li>{_e(k)}</li>" for k in key_numbers(verdict)) + "</ul>")
+        body.append(f'<img alt="{_e(lead.caption)}" src="data:image/png;base64,{_b64(lead)}"></section>')
     body.append("<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in headers) + "</tr>")
     body += ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows]
     body.append("</table>")
@@ -177,10 +189,12 @@ def build_report(
     if compare or extra_text:
         body.append("<h2>Comparison</h2>" if compare else "<h2>Findings</h2>")
         body += [f"<p>{_e(p)}</p>" for p in (*compare, *extra_text)]
+    if verdict is not None:
+        body.append("<h2>Verdict in detail</h2>")
+        body += [f"<p>{_e(p)}</p>" for p in detail_lines(verdict)]
     body.append("<h2>Figures</h2>")
     for f in figs:
-        data = base64.b64encode(f.files["png"].read_bytes()).decode("ascii")
-        body.append(f'<figure><img alt="{_e(f.caption)}" src="data:image/png;base64,{data}">'
+        body.append(f'<figure><img alt="{_e(f.caption)}" src="data:image/png;base64,{_b64(f)}">'
                     f"<figcaption>{_e(f.caption)}</figcaption></figure>")
     sources = [{"design": d.name, "folder": str(d.folder), "seeds": d.seeds} for d in designs]
     body.append(f"<h2>Sources</h2><pre>{_e(json.dumps(sources, ensure_ascii=False, indent=1))}</pre>")
@@ -192,6 +206,10 @@ def build_report(
     html_path = out / "report.html"
     _write(html_path, page)
     return Report(html_path, md_path, figs, warnings)
+
+
+def _b64(f: Figure) -> str:
+    return base64.b64encode(f.files["png"].read_bytes()).decode("ascii")
 
 
 def _write(path: Path, text: str) -> None:

@@ -66,7 +66,7 @@ def timeline(ax: Axes, designs: Sequence[DesignResults], metric: str, label: str
     if not drawn:
         _empty(ax, f"no per-day data for {label}")
         return
-    ax.set_xlabel("day")
+    ax.set_xlabel("day of the run (days)")
     ax.set_ylabel(f"{label} ({unit})" if unit and unit != label else label)
     ax.set_title(f"{label} per day (mean, 10-90% band across runs)")
     ax.grid(alpha=0.3)
@@ -85,25 +85,38 @@ def messages_by_kind(ax: Axes, design: DesignResults) -> None:
         _empty(ax, "no messages")
         return
     ax.stackplot(days, *[s[2] for s in series], labels=[s[0] for s in series], colors=[s[1] for s in series])
-    ax.set_xlabel("day")
+    ax.set_xlabel("day of the run (days)")
     ax.set_ylabel("messages a day (mean over runs)")
     ax.set_title(_text(f"messages by kind — {design.name}"))
     ax.legend(fontsize="x-small", ncol=4, loc="upper right")
     ax.grid(alpha=0.3)
 
 
+def duration_of(d: DesignResults) -> float | None:
+    """The scenario's duration in days, from the manifest (a compare design's entry, or a run's scenario)."""
+    for entry in d.manifest.get("designs", []):
+        if str(entry.get("label") or entry.get("scenario")) == d.name and entry.get("duration_days") is not None:
+            return float(entry["duration_days"])
+    value = d.manifest.get("duration_days")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
 def survival(ax: Axes, designs: Sequence[DesignResults]) -> None:
     """Kaplan-Meier survival of each design with Greenwood 95% bands (ends as planned are not deaths).
 
-    Each curve runs to the longest simulated time of its runs, so runs alive at
-    the end show as a level line to the end, not a curve cut at the last event.
+    Each curve runs to the scenario's duration (or, when the manifest does not
+    say it, the longest simulated time of its runs), so runs alive at the end
+    show as a level line to the end, not a curve cut at the last event. "+"
+    marks a censored run; the numbers under the axis are the runs still at risk
+    (not yet ended) at each tick, per design.
     """
     horizon = 0.0
+    lifetimes = []
     for k, d in enumerate(designs):
         t = d.column("lifetime_days")
         died = np.asarray([r["outcome"] not in ("alive", "dissolved") for r in d.runs])
         simulated = d.column("days_simulated")
-        until = float(np.nanmax(simulated)) if np.isfinite(simulated).any() else None
+        until = max(float(np.nanmax(simulated)) if np.isfinite(simulated).any() else 0.0, duration_of(d) or 0.0) or None
         steps_t, s, lo, hi = km_band(t, died, until=until)
         ax.step(steps_t, s, where="post", color=colour(k), label=_text(f"{d.name} (n={len(t)})"), lw=1.8)
         ax.fill_between(steps_t, lo, hi, step="post", color=colour(k), alpha=0.15, lw=0)
@@ -112,11 +125,24 @@ def survival(ax: Axes, designs: Sequence[DesignResults]) -> None:
             at = np.searchsorted(steps_t, censored, side="right") - 1
             ax.plot(censored, s[at], "+", color=colour(k), ms=9, mew=1.5)
         horizon = max(horizon, float(steps_t[-1]))
+        lifetimes.append(t[np.isfinite(t)])
+    end = max(horizon, 1.0)
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlim(0, max(horizon, 1.0) * 1.02)  # room for the censoring marks at the end
-    ax.set_xlabel("day")
-    ax.set_ylabel("share of groups still alive")
-    ax.set_title("survival (Kaplan-Meier, 95% band; + censored)")
+    ax.set_xlim(0, end * 1.02)  # room for the censoring marks at the end
+    ticks = np.linspace(0.0, end, 5)
+    ax.set_xticks(ticks, [f"{x:g}" for x in np.round(ticks, 1)])
+    for k, t in enumerate(lifetimes):  # at risk: runs whose group had not ended before the tick
+        y = -0.16 - 0.07 * k
+        ax.annotate("at risk", (0, y), xycoords=("axes fraction", "axes fraction"), ha="right", va="top", fontsize="x-small",
+                    color=colour(k), xytext=(-8, 0), textcoords="offset points", annotation_clip=False)
+        for x in ticks:
+            n = int(np.sum(t >= x - 1e-9))
+            ax.annotate(str(n), (x, y), xycoords=("data", "axes fraction"), ha="center", va="top", fontsize="x-small",
+                        color=colour(k), annotation_clip=False)
+    ax.set_xlabel("day of the run (days)")
+    ax.xaxis.set_label_coords(0.5, -0.2 - 0.07 * len(lifetimes))  # below the at-risk rows
+    ax.set_ylabel("groups still alive (share of runs)")
+    ax.set_title("survival (Kaplan-Meier, 95% band; + censored; numbers: runs at risk)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="lower left")
 

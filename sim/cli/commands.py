@@ -62,6 +62,9 @@ EXTENSIONS: tuple[Extension, ...] = (
     Extension("sim.cli.calibrate", {
         "calibrate": "Fit a scenario to a chat log: join rate, posting-rate distribution, hourly profile, with 95% intervals.",
     }),
+    Extension("sim.cli.serve", {
+        "serve": "Serve the strategist's web app on 127.0.0.1 (no internet needed): pick or upload a design, edit, run, compare.",
+    }),
 )
 
 

@@ -140,6 +140,11 @@ def compare(
     metric: Annotated[list[str] | None, typer.Option(
         "--metric", "-m", help="Also compare this run-summary column (repeatable), e.g. -m msgs_complaint -m moderator_minutes.",
         show_default=False)] = None,
+    objective: Annotated[Path | None, typer.Option("--objective", help="A YAML file with the objective (primary/order, guards, weights, alpha, detect).")] = None,
+    primary: Annotated[list[str] | None, typer.Option("--primary", help="Objective criterion, most important first (repeatable); direction from the catalogue.", show_default=False)] = None,
+    guard: Annotated[list[str] | None, typer.Option("--guard", help="Guard-rail METRIC:TOLERANCE (repeatable), e.g. alive:0.05.", show_default=False)] = None,
+    seeds_for_power: Annotated[float | None, typer.Option("--seeds-for-power", help="Say how many paired seeds detect this difference in the primary metric.")] = None,
+    until_decided: Annotated[int | None, typer.Option("--until-decided", min=2, help="Add --seeds seeds at a time until decided, up to this many (O'Brien-Fleming alpha spending).")] = None,
 ) -> None:
     """Compare designs on common random numbers: paired differences with 95% intervals and tests.
 
@@ -155,8 +160,9 @@ def compare(
 
         groupsim compare scenarios/presets/complaint_wave_token.yaml scenarios/presets/complaint_wave_private.yaml -m msgs_complaint -m leaves -m moderator_minutes
     """
-    from sim.experiments.compare import CompareArm, compare_key, compare_tasks, paired_report
+    from sim.cli import verdicts
     from sim.cli.tables import comparison_table
+    from sim.experiments.compare import CompareArm, compare_key, compare_tasks
     from sim.experiments.measures import available, check_names
 
     cli = _cli()
@@ -171,29 +177,46 @@ def compare(
         loaded = [CompareArm(f"{i}:{d.label}", d.scenario) for i, d in enumerate(loaded)]
     base = loaded[0].scenario.seed if seed is None else seed
     seed_list = [base + k for k in range(seeds)]
+    try:
+        goal = verdicts.objective_of(objective, primary or [], guard or [], seeds_for_power)
+    except ValueError as exc:
+        raise cli.fail(exc) from None
+    if until_decided is not None and until_decided < seeds:
+        raise cli.fail("--until-decided: the cap must be at least --seeds")
     out = out or Path("results") / "compare" / "-vs-".join(p.stem for p in designs)
     manifest = {"kind": "compare", "name": " vs ".join(labels), "designs": [
-        {"point": i, "label": d.label, "file": str(p), "scenario": d.scenario.name, "scenario_hash": d.scenario.content_hash()}
+        {"point": i, "label": d.label, "file": str(p), "scenario": d.scenario.name, "scenario_hash": d.scenario.content_hash(),
+         "duration_days": d.scenario.duration_days}
         for i, (d, p) in enumerate(zip(loaded, designs))], "seeds": seed_list, "expected_runs": len(loaded) * len(seed_list)}
     store = _open_store(out, manifest, compare_key(loaded))
-    skipped, ran = _run(store, compare_tasks(loaded, seed_list, out.name), workers, dask, quiet or as_json, retry_failed, "comparing")
+    counts: list[int] = []  # what the first call skipped, then the runs each call ran
+
+    def run_seeds(used: list[int]) -> None:
+        s, r = _run(store, compare_tasks(loaded, used, out.name), workers, dask, quiet or as_json, retry_failed, "comparing")
+        counts.extend([s, r] if not counts else [r])
+
+    run_seeds(seed_list)
     rows = store.read_runs()
     extra = list(metric or [])
     ok = next((r for r in rows if r.get("status") == "ok"), None)
     if ok is not None and (bad := check_names(extra, ok)):
-        store.finish({"skipped_runs": skipped})  # the runs are stored: a corrected --metric reuses them
+        store.finish({"skipped_runs": counts[0]})  # the runs are stored: a corrected --metric reuses them
         raise cli.fail(f"--metric: {', '.join(bad)} not measures of the runs (available: {', '.join(available(ok))})")
-    report = paired_report(loaded, rows, seed_list, extra)
-    _write_rows(out / "comparison", report)
-    store.finish({"skipped_runs": skipped, "metrics": extra})  # reports add paragraphs for these
+    compared, verdict, seed_list = verdicts.decide_runs(loaded, store.read_runs, run_seeds, seed_list, extra, goal, until_decided)
+    skipped, ran = counts[0], sum(counts[1:])
+    rows = store.read_runs()
+    _write_rows(out / "comparison", compared)
+    verdicts.write(out, verdict)
+    store.finish({"skipped_runs": skipped, "metrics": extra, "seeds": seed_list})  # reports add paragraphs for these
     if as_json:
-        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.write(json.dumps(compared, indent=2, ensure_ascii=False, default=str) + "\n")
         return
     for j in range(1, len(loaded)):
-        part = [r for r in report if r["design"] == loaded[j].label]
+        part = [r for r in compared if r["design"] == loaded[j].label]
         pairs = part[0]["pairs"] if part else 0
         table = comparison_table(part, f"B = {loaded[j].label} vs A = {loaded[0].label}: {pairs} paired seeds")
         cli.out_console.print(table)
+    verdicts.show(cli.out_console, verdict)
     _report_failures(rows, seed_list)
     cli.out_console.print(f"results: {out}/ ({ran} runs now, {skipped} already stored)", highlight=False)
     if report:

@@ -57,7 +57,8 @@ def compare_tasks(designs: Sequence[CompareArm], seeds: Sequence[int], experimen
     return tasks
 
 
-def _pairs(rows: Sequence[dict[str, Any]], a: int, b: int, seeds: Sequence[int]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def pairs_of(rows: Sequence[dict[str, Any]], a: int, b: int, seeds: Sequence[int]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The successful runs of designs ``a`` and ``b`` on each seed both ran, in seed order."""
     wanted = set(seeds)
     by = {(r["point"], r["seed"]): r for r in rows if r.get("status") == "ok" and r["seed"] in wanted}
     return [(by[(a, s)], by[(b, s)]) for s in seeds if (a, s) in by and (b, s) in by]
@@ -73,29 +74,37 @@ def paired_report(
     names = list(dict.fromkeys([*HEADLINE, *metrics]))
     out: list[dict[str, Any]] = []
     for j in range(1, len(designs)):
-        pairs = _pairs(rows, 0, j, seeds)
+        pairs = pairs_of(rows, 0, j, seeds)
         head = {"baseline": designs[0].label, "design": designs[j].label, "pairs": len(pairs)}
         for name in OUTCOMES:
             a = [value(x, name) > 0 for x, _ in pairs]
             b = [value(y, name) > 0 for _, y in pairs]
             d, lo, hi, p = paired_proportion_diff(a, b)
-            out.append({**head, "measure": f"share {name}", **_about(metric(name), d, lo, hi), "kind": "share",
+            out.append({**head, "metric": name, "measure": f"share {name}", **_about(metric(name), d, lo, hi), "kind": "share",
                         "a": _mean(a), "b": _mean(b), "difference": d, "low": lo, "high": hi, "p": p, "test": "exact McNemar"})
         ta = [x["lifetime_days"] for x, _ in pairs]
         tb = [y["lifetime_days"] for _, y in pairs]
         life = metric("lifetime_days")
         _d, lo, hi, _p = paired_mean_diff(ta, tb, life)
         p = logrank_p(ta, [not x["censored"] for x, _ in pairs], tb, [not y["censored"] for _, y in pairs])
-        out.append({**head, "measure": "lifetime, mean days", **_about(life, _d, lo, hi), "kind": "lifetime", "a": _mean(ta),
+        out.append({**head, "metric": "lifetime_days", "measure": "lifetime, mean days", **_about(life, _d, lo, hi), "kind": "lifetime", "a": _mean(ta),
                     "b": _mean(tb), "difference": _d, "low": lo, "high": hi, "p": p, "test": "log-rank"})
         for name in names:
+            if name in OUTCOMES or name == "lifetime_days":
+                continue  # already compared above
             if pairs and name not in pairs[0][0] and name not in metrics:
                 continue
             a_vals = [value(x, name) for x, _ in pairs]
             b_vals = [value(y, name) for _, y in pairs]
             m = find(name)
+            if m is not None and m.binary:  # a 0/1 measure (survival): the paired share test
+                d, lo, hi, p = paired_proportion_diff([x > 0 for x in a_vals], [y > 0 for y in b_vals])
+                out.append({**head, "metric": name, "measure": f"share {name}", **_about(m, d, lo, hi), "kind": "share",
+                            "a": _mean(a_vals), "b": _mean(b_vals), "difference": d, "low": lo, "high": hi, "p": p,
+                            "test": "exact McNemar"})
+                continue
             d, lo, hi, p = paired_mean_diff(a_vals, b_vals, m)
-            out.append({**head, "measure": name, **_about(m, d, lo, hi), "kind": "mean", "a": _mean(a_vals), "b": _mean(b_vals),
+            out.append({**head, "metric": name, "measure": name, **_about(m, d, lo, hi), "kind": "mean", "a": _mean(a_vals), "b": _mean(b_vals),
                         "difference": d, "low": lo, "high": hi, "p": p, "test": "sign-flip"})
     return out
 
@@ -113,4 +122,4 @@ def _mean(xs: Sequence[float | bool]) -> float:
     return sum(vals) / len(vals) if vals else math.nan
 
 
-__all__ = ["CompareArm", "compare_key", "compare_tasks", "paired_report"]
+__all__ = ["CompareArm", "compare_key", "compare_tasks", "paired_report", "pairs_of"]
