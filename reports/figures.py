@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter, NullFormatter, SymmetricalLogLocator
 
 from reports.differences import metric_difference
 from reports.results import DesignResults
@@ -39,6 +40,15 @@ def colour(k: int) -> str:
 def _text(s: str) -> str:
     """User text for matplotlib: no mathtext interpretation of ``$``."""
     return s.replace("$", r"\$")
+
+
+def _relative(x: float, _pos: int = 0) -> str:
+    """A relative difference for an axis tick: a signed percentage within +-100%, a multiple beyond."""
+    if abs(x) < 1e-12:
+        return "0"
+    if abs(x) <= 1.0:
+        return f"{x:+.0%}"
+    return f"{x:+.3g}x"
 
 
 def _empty(ax: Axes, message: str) -> None:
@@ -198,6 +208,9 @@ def comparison(ax: Axes, designs: Sequence[DesignResults], metrics: Sequence[str
         return
     ax.axvline(0, color="#444444", lw=1)
     ax.set_xscale("symlog", linthresh=1.0)  # small and huge relative changes on one axis
+    ax.xaxis.set_major_locator(SymmetricalLogLocator(base=10, linthresh=1.0, subs=[1.0]))
+    ax.xaxis.set_major_formatter(FuncFormatter(_relative))  # "+50%", "-2x": never "-1.71429x10^-2"
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_yticks(range(len(labels)), labels, fontsize="small")
     ax.invert_yaxis()
     ax.set_xlabel("difference as a multiple of the baseline's mean\n(95% CI; * p < 0.05; hollow: worse by the metric's direction)")
