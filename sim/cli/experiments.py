@@ -6,6 +6,9 @@ experiment folder as it finishes (see :mod:`sim.experiments.store`), so the
 same command run again resumes where it stopped; shows a progress bar with runs
 done, failures and ETA (``--quiet`` turns it off); and runs on this process
 (``-j 1``), a local process pool (the default) or a Dask cluster (``--dask``).
+A command some of whose runs failed exits 1 (:data:`INCOMPLETE`) after writing
+what it could, and its manifest says ``incomplete`` and lists the failed runs;
+the same command run again retries them.
 """
 
 from __future__ import annotations
