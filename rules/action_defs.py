@@ -103,6 +103,22 @@ class Param:
             raise ValueError(f"{action} takes {self.name}: {_choice_text(self.choices)}, not {out!r}")
         return out
 
+    def json_schema(self) -> dict[str, Any]:
+        """The JSON Schema of the values :meth:`check` accepts."""
+        if self.type is float or self.type is int:
+            out: dict[str, Any] = {"type": "integer" if self.type is int else "number"}
+            if self.minimum is not None:
+                out["exclusiveMinimum" if self.strict else "minimum"] = self.minimum
+        elif self.type is bool:
+            out = {"type": "boolean"}
+        elif self.choices:
+            out = {"enum": list(self.choices)}
+        else:  # a scalar is taken as its text: {warn: 3} warns "3"
+            out = {"type": ["string", "number", "boolean"]}
+        if not self.required:
+            out["default"] = self.default
+        return out
+
 
 @dataclass(frozen=True, slots=True)
 class ActionParams:
@@ -167,6 +183,35 @@ class ActionParams:
             else:
                 out[p.name] = p.default
         return out
+
+    def arg_schemas(self) -> list[dict[str, Any]]:
+        """JSON Schemas of the ``arg`` values :meth:`parse` accepts: nothing, the scalar, a mapping."""
+        forms: list[dict[str, Any]] = []
+        if not any(p.required for p in self.params):
+            forms.append({"type": "null"})
+        by_name = {p.name: p for p in self.params}
+        if self.scalar is not None:
+            forms.append(by_name[self.scalar].json_schema())
+        if self.params:
+            forms.append({
+                "type": "object", "additionalProperties": False,
+                "properties": {p.name: p.json_schema() for p in self.params},
+                "required": [p.name for p in self.params if p.required],
+            })
+        return forms
+
+    def json_schemas(self, name: str) -> list[dict[str, Any]]:
+        """Every form a rule file may write the action in: ``kick``, ``{mute: 60}``, ``{kind: mute, arg: 60}``."""
+        args = self.arg_schemas()
+        arg = args[0] if len(args) == 1 else {"anyOf": args}
+        forms: list[dict[str, Any]] = []
+        if not any(p.required for p in self.params):
+            forms.append({"const": name})
+        forms.append({"type": "object", "additionalProperties": False, "properties": {name: arg}, "required": [name]})
+        needs_arg = any(p.required for p in self.params)
+        forms.append({"type": "object", "additionalProperties": False, "required": ["kind", "arg"] if needs_arg else ["kind"],
+                      "properties": {"kind": {"const": name}, "arg": arg}})
+        return forms
 
     def make(self, action: type, rule: str, member: int, message_id: int, appeal_minutes: float, values: Mapping[str, Any]) -> Any:
         """The action object for one firing: ``values`` from :meth:`parse`, the rest from the context."""
@@ -250,6 +295,13 @@ class ActionDef:
     def usage(self) -> str:
         """How a rule file writes it, e.g. ``{mute: minutes}``."""
         return self.params.usage(self.name)
+
+    def json_schemas(self) -> list[dict[str, Any]]:
+        """JSON Schemas of every form a rule file may write this action in."""
+        out = self.params.json_schemas(self.name)
+        for form in out:
+            form.setdefault("description", f"{self.usage}: {self.summary}")
+        return out
 
     def parse(self, arg: Any) -> dict[str, Any]:
         """The checked parameter values for a rule file's ``arg`` (a ValueError says what is wrong)."""

@@ -23,7 +23,9 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, PrivateAttr, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from rules.action_defs import ActionDef
 from rules.actions import BUILTIN_ACTIONS, Action, action_table
@@ -76,6 +78,19 @@ class TriggerSpec(BaseModel):
     above: float | None = None
     below: float | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {"on": data} if isinstance(data, str) else data  # `trigger: join`
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """The mapping, or the shorthand ``trigger: join`` (a trigger kind alone)."""
+        mapping = handler.resolve_ref_schema(handler(core_schema))
+        word = {"enum": [k.value for k in TriggerKind], "description": "A trigger kind alone, e.g. `trigger: join`."}
+        return {"anyOf": [word, dict(mapping)], "title": mapping.get("title", cls.__name__),
+                "description": mapping.get("description", "")}
+
     @model_validator(mode="after")
     def _check(self) -> TriggerSpec:
         need = {TriggerKind.SILENCE: "minutes", TriggerKind.REPORTS: "count", TriggerKind.METRIC: "metric"}
@@ -123,6 +138,12 @@ class ActionSpec(BaseModel):
             (k, v), = data.items()
             return {"kind": k, "arg": v}
         return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """Every form of every action in the action table (built-ins and installed plugins)."""
+        forms = [form for d in sorted(action_table().values(), key=lambda d: d.name) for form in d.json_schemas()]
+        return {"anyOf": forms, "title": cls.__name__, "description": "An action: `kick`, `{mute: 60}`, `{post: welcome}`, ..."}
 
     @model_validator(mode="after")
     def _check(self) -> ActionSpec:

@@ -26,8 +26,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,12 +119,22 @@ class Firing:
                 "member": self.member, "text": self.text}
 
 
+MAX_MINUTES = 1e13
+"""Largest time, in minutes from the log's first Monday, a replay accepts (about 19 million years)."""
+GAP_TICKS = 7 * 24
+"""Hourly ticks given in full after each event; a longer gap jumps to its last hour (see :func:`iter_replay`)."""
+
+
 def _time(value: str, line: int, file: str) -> dt.datetime | float:
     v = value.strip()
     try:
-        return float(v)
+        minutes = float(v)
     except ValueError:
         pass
+    else:
+        if not math.isfinite(minutes) or abs(minutes) > MAX_MINUTES:
+            raise InputError.single(file, line, "time", f"{value!r}: minutes must be finite and at most {MAX_MINUTES:g}")
+        return minutes
     try:
         return dt.datetime.fromisoformat(v)
     except ValueError:
@@ -131,59 +142,75 @@ def _time(value: str, line: int, file: str) -> dt.datetime | float:
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The log's records one at a time, with their line numbers (lines end only at real newlines)."""
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        fh = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         raise InputError.single(file, None, "", "file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.single(file, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        for n, raw in enumerate(text.splitlines(), start=1):
-            if not raw.strip():
-                continue
-            try:
-                rec = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise InputError.single(file, n, "", f"not a JSON object ({exc.msg})") from None
-            if not isinstance(rec, dict):
-                raise InputError.single(file, n, "", "each line must be a JSON object")
-            yield n, rec
-        return
-    reader = csv.DictReader(text.splitlines())
-    if not reader.fieldnames or "time" not in reader.fieldnames or "sender" not in reader.fieldnames:
-        raise InputError.single(file, 1, "", "a CSV chat log needs a header row with at least `time` and `sender`")
-    for rec in reader:
-        yield reader.line_num, rec
+    with fh:
+        try:
+            if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+                for n, raw in enumerate(fh, start=1):  # a file iterates on \n (and \r), never on U+2028
+                    if not raw.strip():
+                        continue
+                    try:
+                        rec = json.loads(raw)
+                    except json.JSONDecodeError as exc:
+                        raise InputError.single(file, n, "", f"not a JSON object ({exc.msg})") from None
+                    if not isinstance(rec, dict):
+                        raise InputError.single(file, n, "", "each line must be a JSON object")
+                    yield n, rec
+                return
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or "time" not in reader.fieldnames or "sender" not in reader.fieldnames:
+                raise InputError.single(file, 1, "", "a CSV chat log needs a header row with at least `time` and `sender`")
+            for rec in reader:
+                yield reader.line_num, rec
+        except UnicodeDecodeError as exc:
+            raise InputError.single(file, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
-def read_chat_log(path: str | Path) -> tuple[list[LogRow], dict[str, int]]:
-    """Parse a chat log; rows in time order and the sender -> id map. Problems are file:line errors."""
-    p = Path(path)
-    file = str(p)
-    raw: list[tuple[int, dt.datetime | float, dict[str, Any]]] = []
-    for line, rec in _records(p):
-        if not str(rec.get("sender") or "").strip() and str(rec.get("event") or "message") != "tick":
+class _Clock:
+    """Turns the log's times into minutes since the Monday 00:00 of the first event's week."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.kind: type | None = None
+        self.monday: dt.datetime | None = None
+
+    def minutes(self, stamp: dt.datetime | float, line: int) -> float:
+        if self.kind is None:
+            self.kind = type(stamp)
+        elif type(stamp) is not self.kind:
+            raise InputError.single(self.file, line, "time", "mixes date-times and minutes; use one form throughout")
+        if not isinstance(stamp, dt.datetime):
+            return float(stamp)
+        if self.monday is None:
+            self.monday = dt.datetime.combine(stamp.date() - dt.timedelta(days=stamp.weekday()), dt.time(), stamp.tzinfo)
+        try:
+            t = (stamp - self.monday).total_seconds() / 60.0
+        except TypeError:
+            raise InputError.single(self.file, line, "time", "mixes times with and without a time zone") from None
+        if abs(t) > MAX_MINUTES:
+            raise InputError.single(self.file, line, "time", f"more than {MAX_MINUTES:g} minutes from the first event")
+        return t
+
+
+def iter_rows(records: Iterable[tuple[int, dict[str, Any]]], file: str, names: dict[str, int]) -> Iterator[LogRow]:
+    """Check and convert records ``(line, {time, event, sender, role, form, text, ...})`` one at a time.
+
+    ``names`` (sender -> id) is filled in as senders appear. Problems are
+    file:line errors. Memory does not grow with the number of records.
+    """
+    clock = _Clock(file)
+    count = 0
+    for line, rec in records:
+        if not str(rec.get("sender") or "").strip():
             raise InputError.single(file, line, "sender", "missing")
         if rec.get("time") in (None, ""):
             raise InputError.single(file, line, "time", "missing")
-        raw.append((line, _time(str(rec["time"]), line, file), rec))
-    if not raw:
-        raise InputError.single(file, None, "", "the log holds no events")
-    kinds = {type(t) for _, t, _ in raw}
-    if len(kinds) > 1:
-        raise InputError.single(file, raw[0][0], "time", "mixes date-times and minutes; use one form throughout")
-    stamps = [t for _, t, _ in raw]
-    if all(isinstance(t, dt.datetime) for t in stamps):
-        dates = [t for t in stamps if isinstance(t, dt.datetime)]
-        first = min(dates)
-        monday = dt.datetime.combine(first.date() - dt.timedelta(days=first.weekday()), dt.time(), first.tzinfo)
-        minutes = [(t - monday).total_seconds() / 60.0 for t in dates]
-    else:
-        minutes = [float(t) for t in stamps if not isinstance(t, dt.datetime)]
-    ids: dict[str, int] = {}
-    rows: list[LogRow] = []
-    for (line, _, rec), t in zip(raw, minutes):
+        t = clock.minutes(_time(str(rec["time"]), line, file), line)
         event = str(rec.get("event") or "message").strip().lower()
         if event not in _EVENTS:
             raise InputError.single(file, line, "event", f"{event!r}: use message, join or leave")
@@ -193,7 +220,7 @@ def read_chat_log(path: str | Path) -> tuple[list[LogRow], dict[str, int]]:
         except ValueError:
             raise InputError.single(file, line, "role", f"{role_s!r}: use owner, admin or member") from None
         sender = str(rec["sender"]).strip()
-        who = ids.setdefault(sender, len(ids))
+        who = names.setdefault(sender, len(names))
         message = None
         if event == "message":
             text = str(rec.get("text") or "")
@@ -205,10 +232,25 @@ def read_chat_log(path: str | Path) -> tuple[list[LogRow], dict[str, int]]:
                 raise InputError.single(file, line, "form", f"{form_s!r}: use one of {known}") from None
             flags = {k: str(rec.get(k) or "").strip().lower() in _TRUE for k in ("has_link", "has_card", "has_mini_program", "has_image")}
             flags["has_link"] = flags["has_link"] or bool(_URL.search(text))
-            message = LoggedMessage(len(rows), t, who, form, text, **flags)
-        rows.append(LogRow(line, t, event, sender, role, message))
+            message = LoggedMessage(count, t, who, form, text, **flags)
+        count += 1
+        yield LogRow(line, t, event, sender, role, message)
+
+
+def stream_chat_log(path: str | Path, names: dict[str, int]) -> Iterator[LogRow]:
+    """The rows of a groupsim chat log (CSV or JSON Lines) in file order, read as they are needed."""
+    p = Path(path)
+    return iter_rows(_records(p), str(p), names)
+
+
+def read_chat_log(path: str | Path) -> tuple[list[LogRow], dict[str, int]]:
+    """Parse a whole chat log; rows in time order and the sender -> id map. Problems are file:line errors."""
+    names: dict[str, int] = {}
+    rows = list(stream_chat_log(path, names))
+    if not rows:
+        raise InputError.single(str(path), None, "", "the log holds no events")
     order = sorted(range(len(rows)), key=lambda k: (rows[k].time, k))
-    return [rows[k] for k in order], ids
+    return [rows[k] for k in order], names
 
 
 def _describe(a: Action) -> str:
@@ -216,42 +258,67 @@ def _describe(a: Action) -> str:
     return action_def(a).describe(a)
 
 
-def replay(engine: RuleEngine, rows: list[LogRow], names: dict[str, int]) -> list[Firing]:
-    """Feed the log to ``engine``; every action it asks for, in order."""
-    by_id = {v: k for k, v in names.items()}
-    view = ReplayView()
-    out: list[Firing] = []
-    hour = int(rows[0].time // 60) if rows else 0
+def iter_replay(engine: RuleEngine, rows: Iterable[LogRow], names: dict[str, int], *, file: str = "") -> Iterator[Firing]:
+    """Feed the log to ``engine`` row by row; yield every action it asks for, in order.
 
-    def handle(event: Any, line: int, text: str) -> None:
+    ``rows`` may be a stream (memory stays bounded by the number of senders,
+    not of rows) and must be in time order: a row earlier than the one before
+    is an error naming its line. Between events the clock ticks every hour
+    (silence, schedules, metrics). A gap longer than :data:`GAP_TICKS` hours is
+    ticked for its first week and then once, at its last hour, so a log whose
+    times span millions of years replays in time: rules see only the clock in
+    a gap, and a silence trigger still sees the whole silence at that last tick.
+    """
+    by_id: dict[int, str] = {}
+    view = ReplayView()
+    hour: int | None = None
+    last = -math.inf
+
+    def handle(event: Any, line: int, text: str) -> Iterator[Firing]:
         for a in engine.handle(event, view):
             who = by_id.get(a.member, "") if a.member != GROUP else "(group)"
-            out.append(Firing(line, view.now, a.rule, _describe(a), who, text))
+            yield Firing(line, view.now, a.rule, _describe(a), who, text)
             if isinstance(a, (Kick, Ban)):
                 view.present.discard(a.member)
             elif isinstance(a, Warn):
                 view.warned[a.member] = view.warned.get(a.member, 0) + 1
 
     for row in rows:
-        while (hour + 1) * 60.0 <= row.time:  # hourly ticks for silence, schedules and metrics
-            hour += 1
+        if row.time < last:
+            raise InputError.single(file, row.line, "time", "earlier than the row before; sort the log by time")
+        last = row.time
+        if hour is None:
+            hour = math.floor(row.time / 60)
+        target = math.floor(row.time / 60)  # the last whole hour at or before this row
+        ticks = 0
+        while hour < target:  # hourly ticks for silence, schedules and metrics
+            ticks += 1
+            hour = hour + 1 if ticks <= GAP_TICKS else target
             view.now = hour * 60.0
-            handle(ClockTick(view.now), row.line, "")
+            yield from handle(ClockTick(view.now), row.line, "")
         view.now = row.time
         who = names[row.sender]
+        by_id.setdefault(who, row.sender)
         view.roles[who] = row.role
         if row.event == "join" or who not in view.present and row.event == "message":
             view.present.add(who)
             view.joined.setdefault(who, row.time)
             if row.event == "join":
-                handle(MemberJoined(row.time, who), row.line, "")
+                yield from handle(MemberJoined(row.time, who), row.line, "")
                 continue
         if row.event == "leave":
             view.present.discard(who)
-            handle(MemberLeft(row.time, who), row.line, "")
+            yield from handle(MemberLeft(row.time, who), row.line, "")
         elif row.message is not None:
-            handle(MessagePosted(row.time, row.message), row.line, row.message.text)
-    return out
+            yield from handle(MessagePosted(row.time, row.message), row.line, row.message.text)
 
 
-__all__ = ["Firing", "LogRow", "LoggedMessage", "ReplayView", "read_chat_log", "replay"]
+def replay(engine: RuleEngine, rows: Iterable[LogRow], names: dict[str, int]) -> list[Firing]:
+    """Feed the log to ``engine``; every action it asks for, in order."""
+    return list(iter_replay(engine, rows, names))
+
+
+__all__ = [
+    "GAP_TICKS", "MAX_MINUTES", "Firing", "LogRow", "LoggedMessage", "ReplayView", "iter_replay", "iter_rows",
+    "read_chat_log", "replay", "stream_chat_log",
+]

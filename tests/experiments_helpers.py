@@ -27,3 +27,20 @@ def sweep_file(folder: Path, design: str = "{method: grid}", seeds: int = 2, fac
     path = folder / "sweep.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def nap(seconds: float) -> float:
+    """A task for worker-pool tests: sleep, then return the time slept (importable by spawned workers)."""
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+def die_on_negative(x: float) -> float:
+    """A task for worker-pool tests: a negative value kills its worker process outright (no exception)."""
+    import os
+
+    if x < 0:
+        os._exit(3)
+    return x

@@ -189,7 +189,7 @@ def test_sigkill_mid_sweep_loses_nothing_stored_and_resumes(tmp_path: Path) -> N
     assert rows.to_pylist() == [{"n": 60, "k": 60, "r": 60}]
     days = query(out, "SELECT count(*) AS n, count(DISTINCT (run_id, day)) AS k FROM days").to_pylist()[0]
     assert days["n"] == days["k"] == 60 * 3
-    assert not list(out.glob("*/point=*/.*tmp-*"))
+    assert not list(out.glob("*/scenario=*/.*tmp-*"))
 
 
 @pytest.mark.parametrize("command", ["compare", "sweep", "optimize", "query"])

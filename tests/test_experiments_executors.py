@@ -74,7 +74,7 @@ def test_a_failing_run_is_recorded_and_the_rest_go_on(tasks: list[RunTask], dask
 def test_execute_tags_days_with_run_id_seed_and_parameters(tasks: list[RunTask]) -> None:
     record = execute(tasks[0])
     assert record.row["run_id"] == tasks[0].run_id and record.row["seed"] == tasks[0].seed
-    assert record.days is not None and record.days.column_names[:4] == ["run_id", "seed", "ad_rate", "kick_after"]
+    assert record.days is not None and record.days.column_names[:5] == ["point", "run_id", "seed", "ad_rate", "kick_after"]
     assert set(record.days.column("run_id").to_pylist()) == {tasks[0].run_id}
 
 

@@ -191,16 +191,22 @@ def validate(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of scenario files, for editor completion.
+def schema(
+    kind: Annotated[str, typer.Argument(help="scenario, ruleset, portfolio, sweep or search.")] = "scenario",
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of one kind of groupsim file, for editors and CI checks.
 
     Example:
 
         groupsim schema > scenario.schema.json
-    """
-    from sim.spec.scenario import scenario_json_schema
 
-    sys.stdout.write(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n")
+        groupsim schema ruleset > ruleset.schema.json
+    """
+    from sim.cli.schemas import KINDS, json_schema
+
+    if kind not in KINDS:
+        raise fail(f"schema: unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    sys.stdout.write(json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n")
 
 
 def main() -> None:

@@ -6,6 +6,9 @@ experiment folder as it finishes (see :mod:`sim.experiments.store`), so the
 same command run again resumes where it stopped; shows a progress bar with runs
 done, failures and ETA (``--quiet`` turns it off); and runs on this process
 (``-j 1``), a local process pool (the default) or a Dask cluster (``--dask``).
+A command some of whose runs failed exits 1 (:data:`INCOMPLETE`) after writing
+what it could, and its manifest says ``incomplete`` and lists the failed runs;
+the same command run again retries them.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.markup import escape
 from rich.table import Table
 
 from rules import InputError
@@ -31,7 +35,10 @@ from sim.spec.scenario import load_scenario
 Workers = Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Local worker processes (default: all cores; 1 runs in this process).")]
 DaskOpt = Annotated[str | None, typer.Option("--dask", help="Run on a Dask cluster: its address (tcp://host:8786) or local:N to start N workers here.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (for CI).")]
-Retry = Annotated[bool, typer.Option("--retry-failed", help="Run again the runs stored as failed.")]
+Retry = Annotated[bool, typer.Option(
+    "--retry-failed", hidden=True, help="Kept for old scripts: failed runs are always run again.")]
+INCOMPLETE = 1
+"""Exit code of a command some of whose runs failed (the manifest says ``incomplete`` and lists them)."""
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Experiment folder (default: results/<kind>/<name>).")]
 
 
@@ -112,18 +119,38 @@ def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
         atomic_write(path.with_suffix(".parquet"), lambda p: pq.write_table(table, p))
 
 
-def _run(store: Any, tasks: list[Any], workers: int | None, dask: str | None, quiet: bool, retry: bool, label: str) -> tuple[int, int]:
+def _run(store: Any, tasks: list[Any], workers: int | None, dask: str | None, quiet: bool, label: str) -> tuple[int, int]:
+    """Run the tasks not stored as a success (a stored failure is retried); (already stored, run now)."""
     from sim.experiments.executors import run_tasks
+    from sim.experiments.store import pending
 
-    todo = [t for t in tasks if not store.has(t.point, t.seed, retry_failed=retry)]
+    todo = pending(store, tasks)
     if not todo:
         return len(tasks), 0
     executor = _executor(1 if len(todo) == 1 else workers, dask)
     try:
-        with _running(len(todo), label, quiet) as done:
-            return run_tasks(store, todo, executor, retry_failed=retry, on_done=done)[0] + len(tasks) - len(todo), len(todo)
+        with _running(len({(t.key, t.seed) for t in todo}), label, quiet) as done:
+            _, ran = run_tasks(store, todo, executor, on_done=done)
+            return len(tasks) - len(todo), ran
     finally:
         executor.close()
+
+
+def _finish(store: Any, tasks: list[Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Write the manifest's final status; ``incomplete`` unless every run of ``tasks`` succeeded."""
+    return store.finish(tasks, extra)
+
+
+def _exit_if_incomplete(manifest: dict[str, Any], out: Path) -> None:
+    """Exit with :data:`INCOMPLETE` when some runs failed or are missing: results built on fewer runs."""
+    if manifest.get("status") == "complete":
+        return
+    cli = _cli()
+    cli.err_console.print(
+        f"incomplete: {manifest.get('failed_runs', 0)} of {manifest.get('expected_runs', 0)} runs failed "
+        f"and {manifest.get('missing_runs', 0)} are missing (listed in {out / 'manifest.json'}); "
+        "run the same command again to retry them", highlight=False, markup=False)
+    raise typer.Exit(INCOMPLETE)
 
 
 def compare(
@@ -190,39 +217,45 @@ def compare(
         for i, (d, p) in enumerate(zip(loaded, designs))], "seeds": seed_list, "expected_runs": len(loaded) * len(seed_list)}
     store = _open_store(out, manifest, compare_key(loaded))
     counts: list[int] = []  # what the first call skipped, then the runs each call ran
+    used_tasks: list[Any] = []  # every task run so far (the seeds grow with --until-decided)
 
     def run_seeds(used: list[int]) -> None:
-        s, r = _run(store, compare_tasks(loaded, used, out.name), workers, dask, quiet or as_json, retry_failed, "comparing")
+        tasks = compare_tasks(loaded, used, out.name)
+        used_tasks[:] = tasks
+        s, r = _run(store, tasks, workers, dask, quiet or as_json, "comparing")
         counts.extend([s, r] if not counts else [r])
 
     run_seeds(seed_list)
-    rows = store.read_runs()
+    rows = store.rows_for(used_tasks)
     extra = list(metric or [])
     ok = next((r for r in rows if r.get("status") == "ok"), None)
     if ok is not None and (bad := check_names(extra, ok)):
-        store.finish({"skipped_runs": counts[0]})  # the runs are stored: a corrected --metric reuses them
+        _finish(store, used_tasks, {"skipped_runs": counts[0]})  # the runs are stored: a corrected --metric reuses them
         raise cli.fail(f"--metric: {', '.join(bad)} not measures of the runs (available: {', '.join(available(ok))})")
-    compared, verdict, seed_list = verdicts.decide_runs(loaded, store.read_runs, run_seeds, seed_list, extra, goal, until_decided)
+    compared, verdict, seed_list = verdicts.decide_runs(
+        loaded, lambda: store.rows_for(used_tasks), run_seeds, seed_list, extra, goal, until_decided)
     skipped, ran = counts[0], sum(counts[1:])
-    rows = store.read_runs()
+    rows = store.rows_for(used_tasks)
     _write_rows(out / "comparison", compared)
     verdicts.write(out, verdict)
-    store.finish({"skipped_runs": skipped, "metrics": extra, "seeds": seed_list})  # reports add paragraphs for these
+    final = _finish(store, used_tasks, {"skipped_runs": skipped, "metrics": extra, "seeds": seed_list})  # reports read these
     if as_json:
         sys.stdout.write(json.dumps(compared, indent=2, ensure_ascii=False, default=str) + "\n")
+        _exit_if_incomplete(final, out)
         return
     for j in range(1, len(loaded)):
         part = [r for r in compared if r["design"] == loaded[j].label]
         pairs = part[0]["pairs"] if part else 0
-        table = comparison_table(part, f"B = {loaded[j].label} vs A = {loaded[0].label}: {pairs} paired seeds")
+        table = comparison_table(part, f"B = {escape(loaded[j].label)} vs A = {escape(loaded[0].label)}: {pairs} paired seeds")
         cli.out_console.print(table)
     verdicts.show(cli.out_console, verdict)
     _report_failures(rows, seed_list)
-    cli.out_console.print(f"results: {out}/ ({ran} runs now, {skipped} already stored)", highlight=False)
+    cli.out_console.print(f"results: {out}/ ({ran} runs now, {skipped} already stored)", highlight=False, markup=False)
     if report:
         from sim.cli.report import report as write_report
 
         write_report([out], out=out / "report", title="")
+    _exit_if_incomplete(final, out)
 
 
 def _report_failures(rows: list[dict[str, Any]], seeds: list[int]) -> None:
@@ -230,7 +263,7 @@ def _report_failures(rows: list[dict[str, Any]], seeds: list[int]) -> None:
     for r in failed[:5]:
         _cli().err_console.print(f"failed: {r['run_id']} (seed {r['seed']}): {r['error']}", highlight=False, markup=False)
     if len(failed) > 5:
-        _cli().err_console.print(f"... and {len(failed) - 5} more failed runs (query: status = 'failed')")
+        _cli().err_console.print(f"... and {len(failed) - 5} more failed runs (query: status = 'failed')", markup=False)
 
 
 def sweep(
@@ -271,8 +304,9 @@ def sweep(
                 "points": [{"point": p.index, "values": p.values, "scenario_hash": p.scenario.content_hash()} for p in plan.points],
                 "expected_runs": len(plan.points) * len(plan.seeds)}
     store = _open_store(out, manifest, sweep_key(plan))
-    skipped, ran = _run(store, sweep_tasks(plan, out.name), workers, dask, quiet, retry_failed, f"sweep {spec.name}")
-    rows = store.read_runs()
+    tasks = sweep_tasks(plan, out.name)
+    skipped, ran = _run(store, tasks, workers, dask, quiet, f"sweep {escape(spec.name)}")
+    rows = store.rows_for(tasks)
     ok = next((r for r in rows if r.get("status") == "ok"), None)
     if ok is not None and (bad := check_names(spec.outcomes, ok)):
         raise cli.fail(f"{file}: outcomes: {', '.join(bad)} not measures of the runs (available: {', '.join(available(ok))})")
@@ -281,15 +315,16 @@ def sweep(
     _write_rows(out / "points", means)
     if indices:
         _write_rows(out / "sensitivity", indices)
-    store.finish({"skipped_runs": skipped})
+    final = _finish(store, tasks, {"skipped_runs": skipped})
     n_failed = sum(m["failed"] for m in means)
     cli.out_console.print(
         f"{spec.name}: {len(plan.points)} points × {len(plan.seeds)} seeds ({spec.design.method}); "
-        f"{ran} runs now, {skipped} already stored, {n_failed} failed", highlight=False)
+        f"{ran} runs now, {skipped} already stored, {n_failed} failed", highlight=False, markup=False)
     if indices:
         cli.out_console.print(_indices_table(indices, spec.design.method))
     _report_failures(rows, plan.seeds)
-    cli.out_console.print(f"results: {out}/ (query with: groupsim query {out} \"SELECT ...\")", highlight=False)
+    cli.out_console.print(f"results: {out}/ (query with: groupsim query {out} \"SELECT ...\")", highlight=False, markup=False)
+    _exit_if_incomplete(final, out)
 
 
 def _indices_table(indices: list[dict[str, Any]], method: str) -> Table:
@@ -300,9 +335,9 @@ def _indices_table(indices: list[dict[str, Any]], method: str) -> Table:
         table.add_column(c, justify="left" if c in ("outcome", "factor") else "right")
     for r in indices:
         if "note" in r:
-            table.add_row(r["outcome"], r["note"], *[""] * len(cols))
+            table.add_row(escape(r["outcome"]), escape(r["note"]), *[""] * len(cols))
         else:
-            table.add_row(r["outcome"], r["factor"], *[_fmt(r.get(c)) for c in cols])
+            table.add_row(escape(r["outcome"]), escape(r["factor"]), *[_fmt(r.get(c)) for c in cols])
     return table
 
 
@@ -342,8 +377,8 @@ def optimize(
     store = _open_store(out, manifest, search.key)
     executor = _executor(workers, dask)
     try:
-        with _running(spec.trials * len(search.seeds), f"search {spec.name}", quiet) as done:
-            st = run_search(search, store, executor, experiment=out.name, retry_failed=retry_failed, on_done=done)
+        with _running(spec.trials * len(search.seeds), f"search {escape(spec.name)}", quiet) as done:
+            st, tasks = run_search(search, store, executor, experiment=out.name, on_done=done)
     except InputError as exc:
         raise cli.fail(exc) from None
     finally:
@@ -352,16 +387,17 @@ def optimize(
     best = front(search, st)
     _write_rows(out / "trials", rows)
     _write_rows(out / ("pareto" if search.multi else "best"), best)
-    store.finish({"best" if not search.multi else "pareto": best})
+    final = _finish(store, tasks, {"best" if not search.multi else "pareto": best})
     title = "Pareto front" if search.multi else "best trial"
-    table = Table(title=f"{spec.name}: {title} of {len(rows)} trials × {len(search.seeds)} seeds", title_justify="left")
+    table = Table(title=f"{escape(spec.name)}: {title} of {len(rows)} trials × {len(search.seeds)} seeds", title_justify="left")
     cols = list(best[0]) if best else ["trial"]
     for c in cols:
-        table.add_column(c, justify="right")
+        table.add_column(escape(c), justify="right")
     for r in best:
-        table.add_row(*[_fmt(r[c]) for c in cols])
+        table.add_row(*[escape(_fmt(r[c])) for c in cols])
     cli.out_console.print(table)
-    cli.out_console.print(f"results: {out}/ (trials.json, {'pareto' if search.multi else 'best'}.json)", highlight=False)
+    cli.out_console.print(f"results: {out}/ (trials.json, {'pareto' if search.multi else 'best'}.json)", highlight=False, markup=False)
+    _exit_if_incomplete(final, out)
 
 
 def query(
@@ -400,13 +436,13 @@ def query(
             sys.stdout.write(buf.getvalue().decode("utf-8"))
         else:
             write_csv(table, csv)
-            cli.err_console.print(f"{table.num_rows} rows written to {csv}", highlight=False)
+            cli.err_console.print(f"{table.num_rows} rows written to {csv}", highlight=False, markup=False)
         return
     shown = Table(title=f"{table.num_rows} rows", title_justify="left")
     for name in table.column_names:
-        shown.add_column(name)
+        shown.add_column(escape(name))
     for row in table.slice(0, limit).to_pylist():
-        shown.add_row(*[_fmt(v) for v in row.values()])
+        shown.add_row(*[escape(_fmt(v)) for v in row.values()])
     cli.out_console.print(shown)
     if table.num_rows > limit:
         cli.out_console.print(f"(first {limit} of {table.num_rows} rows; --limit or --csv for more)")

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from sim.base.metrics import metric, outcome_shares, portfolio_totals
@@ -18,18 +19,22 @@ TOTALS = portfolio_totals()
 """The portfolio totals shown (labels, digits and intervals from the metrics catalogue)."""
 
 
-def _replicate(file: Path, seeds: list[int], quiet: bool) -> list[dict[str, Any]]:
+def _replicate(file: Path, seeds: list[int], quiet: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every seed's portfolio run, and the seeds whose run raised (seed and error): a failed run is data."""
     from sim.cli.console import progress as _progress
     from sim.run.portfolio import PortfolioRun, load_portfolio
 
     portfolio, scenarios = load_portfolio(file)
-    out = []
+    out, failed = [], []
     with _progress(quiet) as progress:
-        task = progress.add_task(f"running {portfolio.name}", total=len(seeds))
+        task = progress.add_task(f"running {escape(portfolio.name)}", total=len(seeds))
         for s in seeds:
-            out.append(PortfolioRun(portfolio, scenarios, s).run())
+            try:
+                out.append(PortfolioRun(portfolio, scenarios, s).run())
+            except Exception as exc:  # noqa: BLE001 - reported, listed in the manifest, and the exit code says so
+                failed.append({"seed": s, "error": f"{type(exc).__name__}: {exc}"})
             progress.advance(task)
-    return out
+    return out, failed
 
 
 def portfolio(
@@ -49,7 +54,7 @@ def portfolio(
         groupsim portfolio scenarios/portfolios/private_domain.yaml --seeds 8
     """
     from rules import InputError
-    from sim.cli.console import fail, out_console
+    from sim.cli.console import err_console, fail, out_console
     from sim.run.portfolio import load_portfolio
     from sim.base.files import atomic_write, package_versions
 
@@ -59,7 +64,7 @@ def portfolio(
         raise fail(exc) from None
     base = spec.seed if seed is None else seed
     seed_list = [base + k for k in range(seeds)]
-    runs = _replicate(file, seed_list, quiet)
+    runs, failed = _replicate(file, seed_list, quiet)
     out = out or Path("results") / file.stem
     out.mkdir(parents=True, exist_ok=True)
     totals = [{k: v for k, v in r.items() if k not in ("groups", "outcomes", "attention_skipped")} for r in runs]
@@ -67,11 +72,17 @@ def portfolio(
     atomic_write(out / "portfolio.parquet", lambda p: pq.write_table(pa.Table.from_pylist(totals), p))
     atomic_write(out / "groups.parquet", lambda p: pq.write_table(pa.Table.from_pylist(groups), p))
     manifest = {"kind": "portfolio", "name": spec.name, "file": str(file), "seeds": seed_list, "versions": package_versions(),
-                "groups": [g.name for g in spec.groups]}
+                "groups": [g.name for g in spec.groups], "expected_runs": len(seed_list), "ok_runs": len(runs),
+                "failed_runs": len(failed), "failed": failed, "status": "incomplete" if failed else "complete"}
     atomic_write(out / "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
 
     n = len(runs)
-    table = Table(title=f"{spec.name} — {n} runs, seeds {seed_list[0]}..{seed_list[-1]}", title_justify="left")
+    for f in failed[:5]:
+        err_console.print(f"failed: seed {f['seed']}: {f['error']}", highlight=False, markup=False)
+    if not runs:
+        err_console.print(f"incomplete: all {len(failed)} runs failed (listed in {out / 'manifest.json'})", markup=False)
+        raise typer.Exit(1)
+    table = Table(title=f"{escape(spec.name)} — {n} runs, seeds {seed_list[0]}..{seed_list[-1]}", title_justify="left")
     final = metric("final_members")
     table.add_column("group", justify="left")
     for col in (*(o.label for o in outcome_shares()), f"mean {final.label}"):
@@ -83,7 +94,7 @@ def portfolio(
             k = sum(g["outcome"] == outcome.name for g in rows)
             cells.append(f"{k}/{n}")
         m, lo, hi = mean_interval([g["final_members"] for g in rows], final)
-        table.add_row(name.name, *cells, final.fmt(m))
+        table.add_row(escape(name.name), *cells, final.fmt(m))
     out_console.print(table)
     if n > 1:
         worst = max(((name.name, o, sum(g["outcome"] == o for g in groups if g["group"] == name.name))
@@ -91,7 +102,7 @@ def portfolio(
         if worst[2]:
             _, lo, hi = wilson(worst[2], n)
             out_console.print(f"most frequent failure: {worst[0]} -> {worst[1]} in {worst[2]}/{n} runs "
-                              f"(95% interval {lo:.0%}–{hi:.0%})", highlight=False)
+                              f"(95% interval {lo:.0%}–{hi:.0%})", highlight=False, markup=False)
     summary = Table(title="portfolio totals (mean, 95% interval)", title_justify="left")
     summary.add_column("measure")
     summary.add_column("mean", justify="right")
@@ -101,7 +112,11 @@ def portfolio(
         m, lo, hi = mean_interval([float(t[total.name]) for t in totals], total)
         summary.add_row(total.label, total.fmt(m), f"{total.fmt(lo)} – {total.fmt(hi)}", total.unit)
     out_console.print(summary)
-    out_console.print(f"results: {out}/ (portfolio.parquet, groups.parquet, manifest.json)", highlight=False)
+    out_console.print(f"results: {out}/ (portfolio.parquet, groups.parquet, manifest.json)", highlight=False, markup=False)
+    if failed:
+        err_console.print(f"incomplete: {len(failed)} of {len(seed_list)} runs failed (listed in {out / 'manifest.json'})",
+                          highlight=False, markup=False)
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from rules.actions import BUILTIN_ACTIONS, action_def, action_table
 from rules.conditions import compile_condition
@@ -280,58 +282,143 @@ def actions() -> None:
             typer.echo(f"    {p.describe()}")
 
 
+_OTHER_FORMS = {"media": "image"}
+"""Message forms of imported exports that rules know by another name (voice, video, files: not text)."""
+
+
+def _export_records(log: Path, fmt: str | None, mapping: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The messages, joins and leaves of any export ``groupsim import`` reads, as replay records (streamed)."""
+    import datetime as dt
+
+    from sim.base.chatlog.reader import read_events
+    from sim.base.chatlog.tabular import parse_mapping
+
+    for e in read_events(log, fmt, mapping=parse_mapping(mapping) if mapping else None):
+        if e.event not in ("message", "join", "leave"):
+            continue  # pins, subject changes, service lines: no rule judges them
+        when = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=e.time)  # the export's own wall clock
+        yield e.line, {"time": when.isoformat(), "event": e.event, "sender": e.target or e.sender if e.event != "message" else e.sender,
+                       "role": e.role, "form": _OTHER_FORMS.get(e.form, e.form), "text": e.text,
+                       "has_link": "true" if e.has_link else ""}
+
+
+def _rows(log: Path, fmt: str | None, mapping: str | None, names: dict[str, int]) -> Iterator[Any]:
+    """The log's rows, streamed: groupsim's own CSV/JSON Lines directly, other exports through the importer."""
+    from rules.replay import iter_rows, stream_chat_log
+
+    if fmt is None and mapping is None and log.suffix.lower() in (".csv", ".jsonl", ".ndjson"):
+        return stream_chat_log(log, names)
+    return iter_rows(_export_records(log, fmt, mapping), str(log), names)
+
+
+class _Writer:
+    """Writes firings to a .csv or .json file as they come (a JSON array, written element by element)."""
+
+    FIELDS = ["line", "minutes", "rule", "action", "member", "text"]
+
+    def __init__(self, out: Path) -> None:
+        import csv
+
+        self.fh = out.open("w", encoding="utf-8", newline="")
+        self.csv = out.suffix.lower() == ".csv"
+        self.first = True
+        if self.csv:
+            self.w = csv.DictWriter(self.fh, fieldnames=self.FIELDS)
+            self.w.writeheader()
+        else:
+            self.fh.write("[")
+
+    def write(self, row: dict[str, Any]) -> None:
+        import json
+
+        if self.csv:
+            self.w.writerow(row)
+        else:
+            self.fh.write(("\n" if self.first else ",\n") + json.dumps(row, ensure_ascii=False))
+            self.first = False
+
+    def close(self) -> None:
+        if not self.csv:
+            self.fh.write("\n]\n")
+        self.fh.close()
+
+
 @app.command("replay")
 def replay_log(
-    log: Path = typer.Argument(..., help="A chat log: CSV with a header row, or JSON Lines."),
+    log: Path = typer.Argument(..., help="A chat log: CSV with a header row, JSON Lines, or any export `groupsim import` reads."),
     ruleset: str = typer.Option(..., "--ruleset", "-r", help="A ruleset file or a name in scenarios/rulesets/."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write every action to this .json or .csv file."),
     show: int = typer.Option(20, "--show", min=0, help="Actions to list (0: only the per-rule table)."),
+    fmt: str | None = typer.Option(None, "--format", help="telegram, whatsapp, discord, csv or jsonl (default: detected)."),
+    mapping: str | None = typer.Option(None, "--map", help="Columns of a third-party CSV: time=Date,sender=From,text=Body."),
 ) -> None:
     """Judge a real chat log with a ruleset: which rules would have fired, on whom, and when.
 
     Columns: time (ISO date-time or minutes), event (message/join/leave), sender,
     role (owner/admin/member), form (text/link/card/mini_program/image/...), text.
+    Telegram, WhatsApp and Discord exports and mapped CSVs are read as
+    `groupsim import` reads them (senders become pseudonyms). The log is
+    streamed: memory does not grow with its length; rows must be in time order.
 
     Example:
 
     \b
         groupsim rules replay chat.csv --ruleset community_standard --out actions.csv
     """
-    import csv
-    import json
-
     from rich.console import Console
     from rich.table import Table
 
-    from rules.replay import read_chat_log, replay
+    from rules.replay import iter_replay
+    from sim.base.chatlog.events import ImportFailure
 
+    names: dict[str, int] = {}
+    counts: dict[str, list[Any]] = {}  # rule -> [actions, members, first line]
+    shown: list[Any] = []
+    events = 0
     try:
         spec = load_ruleset(_resolve(ruleset))
-        rows, names = read_chat_log(log)
+        writer = _Writer(out) if out is not None else None
+        try:
+            def counted() -> Iterator[Any]:
+                nonlocal events
+                for row in _rows(log, fmt, mapping, names):
+                    events += 1
+                    yield row
+
+            for f in iter_replay(spec.build(), counted(), names, file=str(log)):
+                entry = counts.setdefault(f.rule, [0, set(), f.line])
+                entry[0] += 1
+                entry[1].add(f.member)
+                if len(shown) < show:
+                    shown.append(f)
+                if writer is not None:
+                    writer.write(f.as_row())
+        finally:
+            if writer is not None:
+                writer.close()
     except InputError as exc:
         raise _fail(exc) from None
-    firings = replay(spec.build(), rows, names)
+    except (ImportFailure, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    if not events:
+        raise _fail(f"{log}: the log holds no events")
     console = Console()
-    table = Table(title=f"{spec.name} on {log.name}: {len(rows)} events, {len(names)} people", title_justify="left")
+    title = f"{escape(spec.name)} on {escape(log.name)}: {events} events, {len(names)} people"
+    table = Table(title=title, title_justify="left")
     for col in ("rule", "actions", "members", "first line"):
         table.add_column(col, justify="left" if col == "rule" else "right")
-    for rule in sorted({f.rule for f in firings}):
-        mine = [f for f in firings if f.rule == rule]
-        table.add_row(rule, str(len(mine)), str(len({f.member for f in mine})), str(mine[0].line))
-    console.print(table if firings else f"no rule of {spec.name} fires on {log.name} ({len(rows)} events)")
-    for f in firings[:show]:
+    for rule in sorted(counts):
+        n, members, first = counts[rule]
+        table.add_row(escape(rule), str(n), str(len(members)), str(first))
+    if counts:
+        console.print(table)
+    else:
+        console.print(f"no rule of {spec.name} fires on {log.name} ({events} events)", highlight=False, markup=False)
+    for f in shown:
         console.print(f"  line {f.line}: {f.rule} -> {f.action} on {f.member or '-'}"
                       + (f"  「{f.text[:40]}」" if f.text else ""), highlight=False, markup=False)
     if out is not None:
-        data = [f.as_row() for f in firings]
-        if out.suffix.lower() == ".csv":
-            with out.open("w", encoding="utf-8", newline="") as fh:
-                w = csv.DictWriter(fh, fieldnames=["line", "minutes", "rule", "action", "member", "text"])
-                w.writeheader()
-                w.writerows(data)
-        else:
-            out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        console.print(f"actions: {out}", highlight=False)
+        console.print(f"actions: {out}", highlight=False, markup=False)
 
 
 def register(parent: typer.Typer) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from sim.base.files import atomic_write
 from sim.experiments.compare import CompareArm, paired_report
 from sim.experiments.power import until_decided as _until
-from sim.experiments.verdict import DEFAULT_OBJECTIVE, Guard, Objective, Verdict, decide, objective_from, verdict_text
+from sim.experiments.verdict import DEFAULT_OBJECTIVE, Objective, Verdict, decide, objective_from, verdict_text
 
 
 def objective_of(file: Path | None, primary: Sequence[str], guards: Sequence[str], seeds_for_power: float | None) -> Objective:

@@ -6,24 +6,27 @@ so the results are identical run for run whichever executor ran them. The
 executor only decides where and in which order runs happen; the caller writes
 each result as it comes back (one writer, so the store needs no locks).
 
-A run that raises is returned as a failed record with its error and seed; an
-executor failure (a worker process killed, a lost Dask worker) is turned into a
-failed record for the runs it took down, and the rest go on.
+A run that raises is returned as a failed record with its error and seed. In
+the local pool (:mod:`sim.experiments.pool`) a worker that dies is replaced and
+only the run it held is retried, at most twice; the other runs are unaffected.
+A lost Dask worker is retried by Dask itself. A run that still cannot finish is
+a failed record, and a failed record is never a stored run: the next run of
+the same command retries it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import multiprocessing as mp
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pyarrow as pa
 
+from sim.experiments.pool import WorkerPool
 from sim.experiments.store import ResultStore, StoredRun
 from sim.run.runner import run_one
 from sim.spec.scenario import Scenario
@@ -43,6 +46,16 @@ class RunTask:
     def run_id(self) -> str:
         return f"{self.experiment}/p{self.point:05d}/s{self.seed}"
 
+    @property
+    def key(self) -> str:
+        """What the run is: the hash of its resolved scenario, equal to :meth:`Scenario.content_hash`.
+
+        ``scenario`` is ``Scenario.model_dump(mode="json", by_alias=True)``, and
+        content_hash hashes exactly that dump, so no re-validation is needed.
+        """
+        blob = json.dumps(self.scenario, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
 
 def _cell(value: Any) -> Any:
     """Tags must be Parquet scalars: anything else is stored as JSON text."""
@@ -55,7 +68,7 @@ def failed_record(task: RunTask, error: str) -> StoredRun:
     """The stored row of a run that did not finish."""
     row = {"run_id": task.run_id, "seed": task.seed, **{k: _cell(v) for k, v in task.tags.items()}}
     row.update(status="failed", error=error)
-    return StoredRun(task.point, task.seed, row, None)
+    return StoredRun(task.key, task.point, task.seed, row, None)
 
 
 def execute(task: RunTask) -> StoredRun:
@@ -71,7 +84,8 @@ def execute(task: RunTask) -> StoredRun:
     days = tables.days.set_column(0, "run_id", pa.array([task.run_id] * tables.days.num_rows, pa.string()))
     for i, (k, v) in enumerate(tags.items()):
         days = days.add_column(2 + i, k, pa.array([v] * days.num_rows))
-    return StoredRun(task.point, task.seed, row, days)
+    days = days.add_column(0, "point", pa.array([task.point] * days.num_rows, pa.int32()))
+    return StoredRun(task.key, task.point, task.seed, row, days)
 
 
 Outcome = StoredRun | BaseException
@@ -105,25 +119,22 @@ class InProcess:
 
 
 class LocalPool:
-    """A pool of worker processes on this machine (``spawn``: workers share nothing)."""
+    """Worker processes on this machine (``spawn``: they share nothing), each replaced if it dies.
 
-    def __init__(self, workers: int | None = None) -> None:
+    A worker that dies (killed, out of memory) takes down only the run it held,
+    which is retried on a fresh worker up to ``retries`` times; workers exit
+    when this process dies (see :mod:`sim.experiments.pool`).
+    """
+
+    def __init__(self, workers: int | None = None, *, retries: int = 2) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
-        self._pool: ProcessPoolExecutor | None = None
+        self.pool: WorkerPool[RunTask] = WorkerPool(self.workers, retries=retries)
 
     def map(self, fn: Callable[[RunTask], StoredRun], tasks: Iterable[RunTask]) -> Iterator[tuple[RunTask, Outcome]]:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"))
-        futures = {self._pool.submit(fn, t): t for t in tasks}
-        for fut in as_completed(futures):
-            task = futures.pop(fut)
-            exc = fut.exception()
-            yield task, (exc if exc is not None else fut.result())
+        yield from self.pool.map(fn, tasks)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self.pool.close()
 
     def __repr__(self) -> str:
         return f"LocalPool(workers={self.workers})"
@@ -177,16 +188,20 @@ def run_tasks(
     tasks: Iterable[RunTask],
     executor: RunExecutor,
     *,
-    retry_failed: bool = False,
     on_done: Callable[[StoredRun], None] | None = None,
 ) -> tuple[int, int]:
-    """Run the tasks not yet stored and store each result as it arrives.
+    """Run the tasks not yet stored as a success and store each result as it arrives.
 
-    Returns (runs skipped because already stored, runs done now).
+    A task is stored by its scenario hash and seed (:attr:`RunTask.key`), so
+    two tasks of the same scenario and seed run once. A stored failure is run
+    again. Returns (runs already stored, runs done now).
     """
     tasks = list(tasks)
-    todo = [t for t in tasks if not store.has(t.point, t.seed, retry_failed=retry_failed)]
-    for task, out in executor.map(execute, todo):
+    todo: dict[tuple[str, int], RunTask] = {}
+    for t in tasks:
+        if (t.key, t.seed) not in todo and not store.has(t.key, t.seed):
+            todo[(t.key, t.seed)] = t
+    for task, out in executor.map(execute, list(todo.values())):
         record = out if isinstance(out, StoredRun) else failed_record(task, f"{type(out).__name__}: {out}")
         store.write(record)
         if on_done is not None:

@@ -18,7 +18,10 @@ With one objective the best trial is reported; with several (say minimise
 Reproducible: the sampler is optuna's TPE with a fixed seed, trials are asked
 in fixed batches (``batch``) whose runs go to the executor together, and every
 trial runs the same seeds. So the same file gives the same trials on any
-executor, and a re-run finds every trial's runs in the store and skips them.
+executor. Runs are stored by their scenario's hash and seed, never by trial
+number: a re-run finds each trial's runs in the store only if they are the runs
+of the parameters that trial asks for now (after an interrupted session the
+sampler may ask trial 7 for other values than before; those then run).
 """
 
 from __future__ import annotations
@@ -175,23 +178,23 @@ def run_search(
     executor: RunExecutor,
     *,
     experiment: str,
-    retry_failed: bool = False,
     on_done: Callable[[StoredRun], None] | None = None,
-) -> Any:
+) -> tuple[Any, list[RunTask]]:
     """Run the search: ask a batch of trials, run their seeds together, tell the results.
 
-    Returns the optuna study. A trial whose values make an invalid scenario, or
+    Returns the optuna study and every run task of its trials. A trial whose values make an invalid scenario, or
     whose runs all failed, is told as failed; an objective that is not a
     measure of the runs is an InputError naming the search file.
     """
     import optuna
 
     st = study(search)
+    every: list[RunTask] = []
     n = search.spec.trials
     for start in range(0, n, search.spec.batch):
         batch = [st.ask() for _ in range(min(search.spec.batch, n - start))]
         tasks: list[RunTask] = []
-        live = []
+        live: list[tuple[Any, list[RunTask]]] = []
         for trial in batch:
             values = suggest(trial, search.spec)
             try:
@@ -200,11 +203,13 @@ def run_search(
                 trial.set_user_attr("error", _reason(exc))
                 st.tell(trial, state=optuna.trial.TrialState.FAIL)
                 continue
-            tasks += trial_tasks(search, trial.number, scenario, values, experiment)
-            live.append(trial)
-        run_tasks(store, tasks, executor, retry_failed=retry_failed, on_done=on_done)
-        for trial in live:
-            rows = [r for r in store.read_point(trial.number) if r["seed"] in set(search.seeds)]
+            mine = trial_tasks(search, trial.number, scenario, values, experiment)
+            tasks += mine
+            live.append((trial, mine))
+        run_tasks(store, tasks, executor, on_done=on_done)
+        every += tasks
+        for trial, mine in live:
+            rows = [r for r in store.rows_for(mine) if r.get("status") == "ok"]
             try:
                 values_ = objective_values(search, rows)
             except KeyError as exc:
@@ -217,7 +222,7 @@ def run_search(
                 st.tell(trial, state=optuna.trial.TrialState.FAIL)
             else:
                 st.tell(trial, values_)
-    return st
+    return st, every
 
 
 def study(search: Search) -> Any:

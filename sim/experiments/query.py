@@ -37,10 +37,10 @@ def connect(root: str | Path) -> Any:
     con = duckdb.connect(":memory:")
     for view, files in (("runs", store.run_files()), ("days", store.day_files())):
         if files:
-            glob = _quote(store.root / view / "point=*" / "*.parquet")
+            glob = _quote(store.root / view / "scenario=*" / "*.parquet")
             con.execute(
                 f"CREATE VIEW {view} AS SELECT * FROM read_parquet({glob}, hive_partitioning = true, "
-                "hive_types = {'point': INTEGER}, union_by_name = true)"
+                "hive_types = {'scenario': VARCHAR}, union_by_name = true)"
             )
         else:
             con.execute(

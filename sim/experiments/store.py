@@ -2,27 +2,36 @@
 
 Layout of an experiment folder::
 
-    manifest.json                         what the experiment is (points, seeds, versions)
-    runs/point=00012/seed=00000103.parquet one row: run id, seed, varied parameters,
-                                          status, error, outcome, lifetime, metrics
-    days/point=00012/seed=00000103.parquet the run's per-day series, same tags
+    manifest.json                                  what the experiment is, and whether every run is stored
+    runs/scenario=<hash>/seed=00000103.parquet     one row: point, run id, seed, varied parameters,
+                                                   status, error, outcome, lifetime, metrics
+    days/scenario=<hash>/seed=00000103.parquet     the run's per-day series, same tags
 
-The ``point`` column comes from the folder name (Hive partitioning), so it is
-not repeated inside the files. Each file is written to a temporary name and
-moved into place with :func:`os.replace`, and a run's ``runs`` file is written
-last: a run is stored exactly when its ``runs`` file exists. Killing the
-process at any moment therefore loses at most the runs in flight and never
-leaves a half-written or duplicated row; running the same command again skips
-every run already stored.
+A run is keyed by what it is: the hash of its resolved scenario
+(:meth:`~sim.spec.scenario.Scenario.content_hash`, 16 hex digits here) and its
+seed; never by a point or trial number. So a resumed search whose trial 7 now
+asks for other parameters than the trial 7 of an earlier, interrupted session
+finds no stored run for them and runs them, instead of reusing the other
+parameters' results. Two points with the same scenario share their runs (they
+are the same runs); :meth:`ResultStore.rows_for` tags each stored row with the
+point, run id and parameters of the task that asks for it.
+
+Each file is written to a temporary name and moved into place with
+:func:`os.replace`, and a run's ``runs`` file is written last: a run is stored
+exactly when its ``runs`` file exists. Killing the process at any moment loses
+at most the runs in flight. A stored failure is not a stored run: the same
+command run again retries it. The manifest's ``status`` is ``complete`` only
+when every run of the experiment is stored and succeeded; otherwise it is
+``incomplete`` and lists the failed and the missing runs.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -30,12 +39,31 @@ import pyarrow.parquet as pq
 from sim.base.files import atomic_write, package_versions
 
 MANIFEST = "manifest.json"
+KEY_DIGITS = 16
+"""Hex digits of the scenario hash in folder names (64 bits: no collision among any experiment's points)."""
+LISTED = 50
+"""Failed or missing runs listed by name in the manifest (the counts are always complete)."""
+
+
+class Keyed(Protocol):
+    """What the store needs of a task: the scenario hash, seed, point, run id and tags."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def run_id(self) -> str: ...
+
+    point: int
+    seed: int
+    tags: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
 class StoredRun:
     """What one run left: its summary row (or the error) and its per-day series."""
 
+    key: str
     point: int
     seed: int
     row: dict[str, Any]
@@ -52,49 +80,52 @@ class ResultStore:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
 
-    def _name(self, table: str, point: int, seed: int) -> Path:
-        return self.root / table / f"point={point:05d}" / f"seed={seed:08d}.parquet"
+    def _name(self, table: str, key: str, seed: int) -> Path:
+        return self.root / table / f"scenario={key[:KEY_DIGITS]}" / f"seed={seed:08d}.parquet"
 
-    def has(self, point: int, seed: int, *, retry_failed: bool = False) -> bool:
-        """Whether the run is stored (a stored failure counts unless ``retry_failed``)."""
-        path = self._name("runs", point, seed)
+    def _row(self, key: str, seed: int) -> dict[str, Any] | None:
+        path = self._name("runs", key, seed)
+        if not path.exists():
+            return None
+        rows = pq.read_table(path).to_pylist()
+        return rows[0] if rows else None
+
+    def has(self, key: str, seed: int) -> bool:
+        """Whether the run of scenario ``key`` with ``seed`` is stored and succeeded (a failure is retried)."""
+        path = self._name("runs", key, seed)
         if not path.exists():
             return False
-        if not retry_failed:
-            return True
         return pq.read_table(path, columns=["status"]).column("status")[0].as_py() != "failed"
 
     def write(self, record: StoredRun) -> None:
         """Store one run atomically: the per-day file first, the run row last (the commit)."""
-        days_path = self._name("days", record.point, record.seed)
+        days_path = self._name("days", record.key, record.seed)
         if record.days is not None and record.days.num_rows:
             atomic_write(days_path, lambda p: pq.write_table(record.days, p))
         elif days_path.exists():
             days_path.unlink()  # a retried failure: no series from the failed attempt
-        row = pa.Table.from_pylist([record.row])
-        atomic_write(self._name("runs", record.point, record.seed), lambda p: pq.write_table(row, p))
+        row = pa.Table.from_pylist([{"point": record.point, **record.row}])
+        atomic_write(self._name("runs", record.key, record.seed), lambda p: pq.write_table(row, p))
 
     def run_files(self) -> list[Path]:
-        return sorted((self.root / "runs").glob("point=*/seed=*.parquet"))
+        return sorted((self.root / "runs").glob("scenario=*/seed=*.parquet"))
 
     def day_files(self) -> list[Path]:
-        return sorted((self.root / "days").glob("point=*/seed=*.parquet"))
+        return sorted((self.root / "days").glob("scenario=*/seed=*.parquet"))
 
     def read_runs(self) -> list[dict[str, Any]]:
         """Every stored run row (with ``point``), in (point, seed) order."""
-        rows = []
-        for path in self.run_files():
-            point = int(path.parent.name.split("=", 1)[1])
-            for row in pq.read_table(path).to_pylist():
-                rows.append({"point": point, **row})
-        return rows
+        rows = [row for path in self.run_files() for row in pq.read_table(path).to_pylist()]
+        return sorted(rows, key=lambda r: (r.get("point", 0), r.get("seed", 0)))
 
-    def read_point(self, point: int) -> list[dict[str, Any]]:
-        """The stored run rows of one point, in seed order."""
-        rows = []
-        for path in sorted((self.root / "runs" / f"point={point:05d}").glob("seed=*.parquet")):
-            rows.extend({"point": point, **row} for row in pq.read_table(path).to_pylist())
-        return rows
+    def rows_for(self, tasks: Iterable[Keyed]) -> list[dict[str, Any]]:
+        """The stored row of each task that has one, tagged with that task's point, run id and parameters."""
+        out = []
+        for t in tasks:
+            row = self._row(t.key, t.seed)
+            if row is not None:
+                out.append({**row, **t.tags, "point": t.point, "run_id": t.run_id})
+        return out
 
     # -- manifest ---------------------------------------------------------------------------
     def manifest(self) -> dict[str, Any] | None:
@@ -117,7 +148,7 @@ class ResultStore:
             )
         if old is None and self.root.exists() and any(self.root.iterdir()):
             raise ValueError(f"{self.root} exists and is not an experiment folder; choose another --out")
-        for stale in self.root.glob("*/point=*/.*.tmp-*"):
+        for stale in self.root.glob("*/scenario=*/.*.tmp-*"):
             stale.unlink(missing_ok=True)  # left by a killed process; the run was never committed
         self.write_manifest({**manifest, "key": key, "versions": package_versions(), "status": "running"})
 
@@ -126,23 +157,38 @@ class ResultStore:
         self.root.mkdir(parents=True, exist_ok=True)
         atomic_write(self.root / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"))
 
-    def finish(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Record the counts of stored and failed runs in the manifest."""
+    def finish(self, tasks: Sequence[Keyed], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Record in the manifest whether every one of ``tasks`` is stored and succeeded.
+
+        ``status`` is ``complete`` only then; otherwise ``incomplete``, with the
+        failed runs (run id, point, seed, error) and the missing ones listed.
+        """
         manifest = self.manifest() or {}
-        rows = self.read_runs()
+        failed: list[dict[str, Any]] = []
+        missing: list[dict[str, Any]] = []
+        stored = 0
+        for t in tasks:
+            row = self._row(t.key, t.seed)
+            if row is None:
+                missing.append({"run_id": t.run_id, "point": t.point, "seed": t.seed})
+            elif row.get("status") == "failed":
+                failed.append({"run_id": t.run_id, "point": t.point, "seed": t.seed, "error": row.get("error", "")})
+            else:
+                stored += 1
         manifest.update(
-            status="complete",
-            stored_runs=len(rows),
-            failed_runs=sum(1 for r in rows if r.get("status") == "failed"),
+            status="complete" if not failed and not missing else "incomplete",
+            expected_runs=len(tasks), stored_runs=stored + len(failed), ok_runs=stored,
+            failed_runs=len(failed), missing_runs=len(missing),
+            failed=failed[:LISTED], missing=missing[:LISTED],
             **(extra or {}),
         )
         self.write_manifest(manifest)
         return manifest
 
 
-def pending(store: ResultStore, keys: Iterable[tuple[int, int]], *, retry_failed: bool = False) -> list[tuple[int, int]]:
-    """The (point, seed) pairs not yet stored."""
-    return [k for k in keys if not store.has(*k, retry_failed=retry_failed)]
+def pending(store: ResultStore, tasks: Iterable[Keyed]) -> list[Keyed]:
+    """The tasks whose run is not stored as a success (never run, or failed: retried)."""
+    return [t for t in tasks if not store.has(t.key, t.seed)]
 
 
-__all__ = ["MANIFEST", "ResultStore", "StoredRun", "pending"]
+__all__ = ["KEY_DIGITS", "MANIFEST", "Keyed", "ResultStore", "StoredRun", "pending"]

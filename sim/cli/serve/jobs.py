@@ -87,16 +87,20 @@ def _compare(job: Path, files: list[Path], labels: list[str], seeds: int, worker
         "expected_runs": len(loaded) * seeds}, key=compare_key(loaded))
     executor = make_executor(workers, None)  # the CLI's executors: a process pool, or this thread with one worker
 
+    tasks: list[Any] = []  # the runs of the seeds used so far
+
     def run_seeds(used: list[int]) -> None:
-        run_tasks(store, compare_tasks(loaded, used, root.name), executor)
+        tasks[:] = compare_tasks(loaded, used, root.name)
+        run_tasks(store, tasks, executor)
 
     try:
-        rows, verdict, used = decide_runs(loaded, store.read_runs, run_seeds, seed_list, [], DEFAULT_OBJECTIVE, None)
+        rows, verdict, used = decide_runs(loaded, lambda: store.rows_for(tasks), run_seeds, seed_list, [],
+                                          DEFAULT_OBJECTIVE, None)
     finally:
         executor.close()
     _write_json(root / "comparison.json", rows)
     write(root, verdict)
-    store.finish({"seeds": used})
+    store.finish(tasks, {"seeds": used})
     exp = load_experiment(root)
     build_report(exp.designs, root / "report", title=f"groupsim compare: {exp.name}")
 
