@@ -106,7 +106,10 @@ def init_tests(
         help="Largest share of legitimate members the rules may kick (and of their messages they may delete).",
     )] = 0.05,
 ) -> None:
-    """Write an example test suite (invariants, collateral damage, survival, a property under spam) for your scenarios.
+    """Write an example test suite (invariants, survival, a property under spam) for your scenarios.
+
+    The suite also asserts collateral damage: the share of legitimate members the rules kick, and of their
+    messages they delete, stays under --max-collateral.
 
     Example:
 
