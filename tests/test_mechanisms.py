@@ -153,22 +153,23 @@ def test_operator_executor_acts_after_a_delay() -> None:
 
 
 def _day(**over) -> dict:  # noqa: ANN003
-    row = {"day": 3, "members": 100, "messages": 50, "member_messages": 40, "msgs_complaint": 0, "leaves": 0,
-           "visible_ads": 0, "visible_messages": 50}
+    row = {"day": 3, "members": 100, "messages": 50, "member_messages": 40, "visible_member_messages": 40,
+           "legit_complaints": 0, "legit_complainers": 0, "legit_leaves": 0, "legit_members": 100,
+           "legit_members_at_start": 100, "visible_foreign_ads": 0, "visible_messages": 50}
     row.update(over)
     return row
 
 
 def test_outcome_thresholds() -> None:
     judge = OutcomeJudge(Outcomes(dead_days=2, dead_messages_per_day=3))
-    assert judge.judge(_day(member_messages=1), 100) is None
-    assert judge.judge(_day(member_messages=1), 100)[0] is Outcome.DEAD
+    assert judge.judge(_day(visible_member_messages=1)) is None
+    assert judge.judge(_day(visible_member_messages=1))[0] is Outcome.DEAD
     judge = OutcomeJudge(Outcomes(ad_window_days=1))
-    assert judge.judge(_day(visible_ads=30, visible_messages=50), 100)[0] is Outcome.AD_GROUP
+    assert judge.judge(_day(visible_foreign_ads=30, visible_messages=50))[0] is Outcome.AD_GROUP
     judge = OutcomeJudge(Outcomes())
-    assert judge.judge(_day(msgs_complaint=25, messages=60), 100)[0] is Outcome.BLOWN_UP
+    assert judge.judge(_day(legit_complaints=25, legit_complainers=25, messages=60))[0] is Outcome.BLOWN_UP
     judge = OutcomeJudge(Outcomes(grace_days=5))
-    assert judge.judge(_day(member_messages=0, members=0), 100) is None
+    assert judge.judge(_day(visible_member_messages=0, legit_members=0)) is None
 
 
 def test_planned_dissolution() -> None:

@@ -125,7 +125,7 @@ _RUN = (
     _m("leaves", "members", "count", "lower", "leaves", "members who left of their own accord"),
     _m("kicks", "members", "count", "neither", "kicks", "members removed by a rule or staff"),
     _m("messages", "messages", "count", "higher", "messages", "messages posted, all kinds"),
-    _m("member_messages", "messages", "count", "higher", "member messages", "messages by members (chat, questions, answers, content)"),
+    _m("member_messages", "messages", "count", "higher", "member messages", "messages by legitimate members (not staff, shills or adversaries)"),
     _m("msgs_chat", "messages", "count", "higher", "chat messages", "chat messages posted"),
     _m("msgs_question", "messages", "count", "neither", "questions posted", "question messages posted"),
     _m("msgs_answer", "messages", "count", "higher", "answers posted", "answer messages posted"),
@@ -181,7 +181,7 @@ _RUN = (
     _m("cascade_complaints", "complaints", "count", "lower", "cascade complaints", "complaints that joined a complaint cascade"),
     _m("volunteer_admins", "members", "count", "higher", "volunteer admins", "members promoted to volunteer admin"),
     _m("referrals", "members", "count", "higher", "referrals", "members who joined through a member's invitation"),
-    _m("refused", "members", "count", "neither", "refused at entry", "join attempts the entry gate refused"),
+    _m("refused", "members", "count", "neither", "refused at entry", "join attempts refused: by the gate, a full group or a blacklist"),
     _m("entry_fees", "yuan", "money", "higher", "entry fees, yuan", "yuan paid to join"),
     _m("waiting_at_end", "members", "count", "lower", "waiting to join", "applicants still waiting at the end"),
     _m("activities_run", "activities", "count", "neither", "activities run", "activity occurrences held"),
@@ -199,10 +199,30 @@ _RUN = (
     _m("gmv", "yuan", "money", "higher", "GMV, yuan", "gross merchandise value: sales plus entry fees"),
     _m("operator_hours", "hours", "minutes", "lower", "operator hours", "hours the operator spent on the group"),
     _m("perk_cost", "yuan", "money", "lower", "perk cost, yuan", "perks and compensation paid out"),
-    _m("return_on_effort", "× spent", "ratio", "higher", "return on effort 投产比", "margin on GMV / (perks + operator cost)",
-       break_even=1.0),
+    _m("return_on_effort", "× spent", "ratio", "higher", "return on effort 投产比",
+       "margin on GMV less refunds / (perks + operator cost to the horizon)", break_even=1.0),
     _m("gmv_per_member_day", "yuan/member-day", "money", "higher", "GMV per member-day, yuan", "GMV per member seen per simulated day"),
     _m("events", "events", "count", "neither", "events logged", "rows in the event log"),
+    # who acted (issue 15 item 1): by the sender's truth in the roster
+    _m("staff_messages", "messages", "count", "neither", "staff messages", "messages by staff: operator, admins, shills, bots"),
+    _m("adversary_messages", "messages", "count", "lower", "adversary messages", "messages by spammers, attackers, poachers"),
+    _m("legit_complaints", "complaints", "count", "lower", "member complaints", "complaints posted by legitimate members"),
+    _m("legit_leaves", "members", "count", "lower", "member leaves", "legitimate members who left of their own accord"),
+    _m("foreign_ad_share", "share of visible messages", "share", "lower", "non-staff ad share",
+       "visible ads by senders who are not staff, as a share of visible messages"),
+    _m("legit_messages_deleted", "messages", "count", "lower", "member messages deleted",
+       "legitimate members' messages deleted by rules (collateral damage)"),
+    _m("legit_joined", "members", "count", "neither", "members ever in", "legitimate members who were ever in the group"),
+    _m("refused_full", "members", "count", "lower", "refused: group full", "join attempts refused because the group was full"),
+    # business over the horizon (issue 15 item 2)
+    _m("refunds", "yuan", "money", "lower", "refunds, yuan", "GMV refunded after a blow-up (refund_share of GMV)"),
+    _m("gmv_forgone", "yuan", "money", "lower", "GMV forgone, yuan",
+       "GMV a failed group would have made to the horizon at its pre-failure daily rate"),
+    _m("days_costed", "days", "days", "neither", "days costed", "days whose operator cost counts (to the horizon if failed)"),
+    _m("profit", "yuan", "money", "higher", "profit, yuan", "margin on GMV less refunds, less perks and operator cost",
+       break_even=0.0, range=(-INF, INF)),
+    _m("cases_skipped", "cases", "count", "lower", "cases skipped for attention",
+       "rule cases the portfolio's operator skipped in this group (attention budget spent; 0 for a lone group)"),
 )
 
 _PORTFOLIO = (
@@ -211,6 +231,8 @@ _PORTFOLIO = (
     _m("blacklisted", "persons", "count", "neither", "blacklisted", "persons on the shared blacklist at the end"),
     _m("blacklist_refusals", "join attempts", "count", "neither", "refused as blacklisted", "joins refused by the shared blacklist"),
     _m("shared_members", "persons", "count", "neither", "members in two groups", "persons who were in more than one group"),
+    _m("attention_skipped_total", "cases", "count", "lower", "cases skipped for attention",
+       "rule cases the operator skipped across the portfolio (attention budget spent)"),
 )
 
 #: Members' metrics (issue 16), computed by sim/model/members/measures.py.
@@ -238,7 +260,7 @@ _DAY = (
     _m("members", "members", "count", "higher", "members", "members in the group at the end of the day"),
     _m("active_members", "members", "count", "higher", "active members", "members who looked at the group that day"),
     _m("posters", "members/day", "count", "higher", "members posting a day", "members who posted that day"),
-    _m("member_messages", "messages/day", "count", "higher", "member messages a day", "messages by members that day"),
+    _m("member_messages", "messages/day", "count", "higher", "member messages a day", "messages by legitimate members that day"),
     _m("ad_share", "share of visible messages", "share", "lower", "ad share", "share of the day's visible messages that are ads"),
     _m("mean_satisfaction", "score (a newcomer starts at 1)", "score", "higher", "mean satisfaction",
        "mean satisfaction of present members at the end of the day", range=(-INF, INF)),

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
+from sim.run.runner import replicate
 from sim.spec.scenario import load_scenario
 from sim.testing import (
     assert_survival,
@@ -45,6 +46,21 @@ def test_invariants_hold(name: str) -> None:
     scenario = load_scenario(SCENARIOS / f"{{name}}.yaml")
     check(record(scenario), staff_never_sanctioned, banned_never_post_again, membership_consistent,
           source=str(SCENARIOS / f"{{name}}.yaml"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_rules_spare_legitimate_members(name: str) -> None:
+    """Collateral damage: on 5 runs, the rules kick at most {max_collateral:.0%} of the legitimate members
+    and delete at most {max_collateral:.0%} of their messages (a ruleset that kicks everyone fails here)."""
+    scenario = load_scenario(SCENARIOS / f"{{name}}.yaml")
+    for result in replicate(scenario, [scenario.seed + k for k in range(5)], workers=1):
+        s = result.summary
+        kicked = s["legitimate_kicked"] / max(s["legit_joined"], 1)
+        deleted = s["legit_messages_deleted"] / max(s["member_messages"], 1)
+        assert kicked <= {max_collateral} and deleted <= {max_collateral}, (
+            f"seed {{s['seed']}}: the rules kicked {{kicked:.0%}} of legitimate members "
+            f"and deleted {{deleted:.0%}} of their messages"
+        )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -85,8 +101,15 @@ def init_tests(
     scenarios: Annotated[Path, typer.Option("--scenarios", "-s", help="Folder of your scenario files.")] = Path("scenarios"),
     at_least: Annotated[float, typer.Option("--at-least", min=0.0, max=1.0, help="Survival share to assert.")] = 0.5,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing test file.")] = False,
+    max_collateral: Annotated[float, typer.Option(
+        "--max-collateral", min=0.0, max=1.0,
+        help="Largest share of legitimate members the rules may kick (and of their messages they may delete).",
+    )] = 0.05,
 ) -> None:
     """Write an example test suite (invariants, survival, a property under spam) for your scenarios.
+
+    The suite also asserts collateral damage: the share of legitimate members the rules kick, and of their
+    messages they delete, stays under --max-collateral.
 
     Example:
 
@@ -110,7 +133,8 @@ def init_tests(
         raise fail(f"{target} exists; use --force to overwrite it")
     rel = Path(*([".."] * len(directory.resolve().relative_to(Path.cwd().resolve()).parts))) / scenarios \
         if directory.resolve().is_relative_to(Path.cwd().resolve()) and not scenarios.is_absolute() else scenarios.resolve()
-    text = TEMPLATE.format(tests_rel=target, scenarios_rel=str(rel), names=names, at_least=at_least, properties=properties)
+    text = TEMPLATE.format(tests_rel=target, scenarios_rel=str(rel), names=names, at_least=at_least,
+                           max_collateral=max_collateral, properties=properties)
     target.write_text(text, encoding="utf-8")
     out_console.print(f"wrote {target} ({len(names)} designs); run: pytest {target}", highlight=False, markup=False)
     missing = [name for name in ("pytest", "hypothesis") if importlib.util.find_spec(name) is None]

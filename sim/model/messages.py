@@ -29,8 +29,8 @@ class Kind(IntEnum):
 
 N_KINDS = len(Kind)
 KIND_NAMES: tuple[str, ...] = tuple(k.name.lower() for k in Kind)
-MEMBER_KINDS = frozenset({Kind.CHAT, Kind.QUESTION, Kind.ANSWER, Kind.COMPLAINT})
-"""Kinds that count as members talking when judging whether a group is dead."""
+# Whether a group is dead is judged by who posted (the sender's truth in the roster), not by
+# message kind: sim/model/ticks.py (by_sender) and sim/model/outcomes.py.
 
 
 @dataclass(slots=True)

@@ -11,20 +11,54 @@ admins are promoted and the outcome is judged (sim/model/outcomes.py).
 from __future__ import annotations
 
 from collections.abc import Generator
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from rules import ClockTick
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.messages import KIND_NAMES, MEMBER_KINDS, N_KINDS, Kind
+from sim.model.messages import KIND_NAMES, N_KINDS, Kind
 from sim.model.outcomes import Outcome, OutcomeJudge
+from sim.model.roster import ADVERSARY, LEGIT, STAFF
 from sim.model.staff.crew import promote_volunteers
 
 if TYPE_CHECKING:
     from sim.model.world import World
 
 _AD = int(Kind.AD)
+_COMPLAINT = int(Kind.COMPLAINT)
+
+
+def by_sender(world: World, first_message: int, first_event: int) -> dict[str, int]:
+    """Who did what since message ``first_message`` and log row ``first_event``, by the sender's truth.
+
+    The day's verdict inputs (docs/MODEL.md, "Outcomes"): messages by
+    legitimate members (all, and those still visible at the day's end), staff (operator, admins, KOLs run by the brand, shills)
+    and adversaries; the distinct legitimate members who complained; ads from
+    senders who are not staff that are still visible; and the legitimate
+    members who left of their own accord (kicks are not leaves).
+    """
+    g = world.roster
+    new = g.messages[first_message:]
+    k = len(new)
+    senders = np.fromiter(map(attrgetter("sender"), new), np.int64, k)
+    kinds = np.fromiter(map(attrgetter("kind"), new), np.int64, k)
+    gone = np.fromiter(map(attrgetter("deleted_at"), new), np.float64, k) >= 0
+    truth = g.truth[senders] if k else np.zeros(0, dtype=np.int8)
+    legit = truth == LEGIT
+    log = world.log
+    leavers = [a for e, a in zip(log.event[first_event:], log.actor[first_event:]) if e == "leave" and a >= 0]
+    return {
+        "member_messages": int(legit.sum()),
+        "visible_member_messages": int((legit & ~gone).sum()),
+        "staff_messages": int((truth == STAFF).sum()),
+        "adversary_messages": int((truth == ADVERSARY).sum()),
+        "legit_complaints": int((legit & (kinds == _COMPLAINT)).sum()),
+        "legit_complainers": int(len(np.unique(senders[legit & (kinds == _COMPLAINT)]))),
+        "visible_foreign_ads": int(((kinds == _AD) & (truth != STAFF) & ~gone).sum()),
+        "legit_leaves": int(sum(1 for a in leavers if g.truth[a] == LEGIT)),
+    }
 
 
 def _new_day_counts() -> dict[str, int]:
@@ -45,11 +79,17 @@ class Ticks:
         self._posts_at_day_start = np.zeros(0, dtype=np.int64)
         self.deleted_by_day: dict[int, list[int]] = {}  # post day -> [ads deleted, messages deleted]
         self.day_counts = _new_day_counts()
-        self._members_at_day_start = 0
+        self._legit_at_day_start = 0
+        self._msg_at_day_start = 0
+        self._event_at_day_start = 0
+
+    def _count_legit(self) -> int:
+        g = self.world.roster
+        return int(np.count_nonzero(g.present[: g.n] & (g.truth[: g.n] == LEGIT)))
 
     def begin(self) -> None:
         """The run starts: the first day counts its members from now."""
-        self._members_at_day_start = int(self.world.roster.count)
+        self._legit_at_day_start = self._count_legit()
 
     def run(self) -> Generator[Any, Any, None]:
         """The hourly round, as a simpy process, until the run stops."""
@@ -91,8 +131,10 @@ class Ticks:
             "active_members": int((readers & ~g.muted[:n]).sum()),
             "posters": posters,
             "messages": int(sum(counts)),
-            "member_messages": int(sum(counts[k] for k in MEMBER_KINDS)),
+            **by_sender(w, self._msg_at_day_start, self._event_at_day_start),
             **{f"msgs_{name}": int(counts[k]) for k, name in enumerate(KIND_NAMES)},
+            "legit_members": self._count_legit(),
+            "legit_members_at_start": self._legit_at_day_start,
             "visible_ads": int(visible_ads),
             "visible_messages": int(visible),
             "ad_share": float(visible_ads / visible) if visible else 0.0,
@@ -104,7 +146,7 @@ class Ticks:
         if w.scenario.group.volunteer_admins.max_admins:
             promote_volunteers(w, t)
         if self.outcome is None:
-            verdict = self.judge.judge(row, self._members_at_day_start)
+            verdict = self.judge.judge(row)
             if verdict is not None:
                 outcome, reason = verdict
                 self.outcome = (outcome, day + 1.0, reason)
@@ -114,7 +156,9 @@ class Ticks:
         self._cum_at_day_start = g.cum[:N_KINDS]
         self._posts_at_day_start = posts
         self.day_counts = _new_day_counts()
-        self._members_at_day_start = int(g.count)
+        self._legit_at_day_start = self._count_legit()
+        self._msg_at_day_start = len(g.messages)
+        self._event_at_day_start = len(w.log.event)
         g.prune_deletions()
 
     def _design_day(self, day: int, t: float, row: dict[str, Any]) -> None:
@@ -126,18 +170,39 @@ class Ticks:
         row.update(w.business.day(day, t, takers, minutes))
         w.lifecycle.day(day, t, row)
 
+    def relaunched(self) -> None:
+        """A relaunch (second life): the judge's quiet-day count starts again with the lifecycle's."""
+        self.judge.restart()
+
     def dissolve(self) -> None:
-        """The planned end (a flash group after its sale): log it, record the day, stop."""
+        """The planned end (a flash group after its sale): close the day, judge it by its purpose, stop.
+
+        A planned end is ``dissolved`` when the sale it was for happened: at
+        least ``dissolve_min_buyer_share`` of the legitimate members ever in the
+        group bought in it. A sale nobody bought at is a dead group that was
+        closed, not a success (docs/MODEL.md, "Outcomes").
+        """
         w = self.world
         t = w.env.now
         w.log.add(t, "dissolve")
-        if self.outcome is None:
-            self.outcome = (Outcome.DISSOLVED, t / MINUTES_PER_DAY, "dissolved as planned")
-            w.log.add(t, "outcome", kind=Outcome.DISSOLVED.value)
         day = int(t // MINUTES_PER_DAY)
         if not self.days or self.days[-1]["day"] < day:
             self.end_of_day(day, t)
+        if self.outcome is None:
+            share = self.buyer_share()
+            if share >= w.scenario.outcomes.dissolve_min_buyer_share:
+                self.outcome = (Outcome.DISSOLVED, t / MINUTES_PER_DAY, f"dissolved as planned after a sale: {share:.0%} of members bought")
+            else:
+                self.outcome = (Outcome.DEAD, t / MINUTES_PER_DAY, f"dissolved as planned, but only {share:.0%} of members bought in its sale")
+            w.log.add(t, "outcome", kind=self.outcome[0].value)
         w.timeline.stop()
+
+    def buyer_share(self) -> float:
+        """Share of the legitimate members ever in the group who bought in it."""
+        g, bought = self.world.roster, self.world.business.bought
+        n = min(g.n, len(bought))
+        ever = g.ever_joined[:n] & (g.truth[:n] == LEGIT)
+        return float((bought[:n][ever] > 0).mean()) if ever.any() else 0.0
 
 
 __all__ = ["Ticks"]

@@ -167,6 +167,8 @@ class Calendar(Protocol):
 class Business(Protocol):
     """Purchases and costs (sim/model/designs/business.py)."""
 
+    bought: Any  # purchases in the group, per member id (numpy array)
+
     def day(self, day: int, t: float, takers: list[int], activity_minutes: float) -> dict[str, Any]: ...
     def summary(self, entry_fees: float, perk_cost: float, compensation: float) -> dict[str, Any]: ...
 
@@ -190,6 +192,7 @@ class Days(Protocol):
 
     def begin(self) -> None: ...
     def dissolve(self) -> None: ...
+    def relaunched(self) -> None: ...
 
 
 class Cast(Protocol):

@@ -252,7 +252,10 @@ class PortfolioRun:
         for sim in self.sims:
             sim.log.attach_messages(sim.roster.messages, KIND_NAMES)
             groups.append(summarise(sim))
-        margin_gmv = sum(s["gmv"] * sim.scenario.business.margin for s, sim in zip(groups, self.sims))
+        skipped = self.attention.skipped
+        for sim, summary in zip(self.sims, groups):  # per group, so the groups table keeps it
+            summary["cases_skipped"] = int(skipped.get(sim.scenario.name, 0))
+        margin_gmv = sum((s["gmv"] - s["refunds"]) * sim.scenario.business.margin for s, sim in zip(groups, self.sims))
         spent = sum(s["perk_cost"] + s["operator_hours"] * sim.scenario.business.operator_hourly_cost
                     for s, sim in zip(groups, self.sims))
         refusals = sum(1 for sim in self.sims for e, k in zip(sim.log.event, sim.log.kind)
@@ -272,6 +275,7 @@ class PortfolioRun:
             "blacklist_refusals": refusals,
             "shared_members": self.shared_members(),
             "attention_skipped": dict(self.attention.skipped),
+            "attention_skipped_total": int(sum(self.attention.skipped.values())),
         }
 
 

@@ -9,8 +9,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY
-from sim.model.roster import LEGIT
-from sim.model.messages import KIND_NAMES, MEMBER_KINDS, Kind
+from sim.model.roster import ADVERSARY, LEGIT, STAFF
+from sim.model.messages import KIND_NAMES, Kind
 from sim.model.moderation import totals
 from sim.model.outcomes import Outcome
 from sim.model.adversaries.accounts import cast_summary
@@ -52,6 +52,33 @@ def design_summary(sim: World) -> dict[str, Any]:
     }
 
 
+def by_sender(sim: World, kind_of: np.ndarray, gone: np.ndarray) -> dict[str, Any]:
+    """Run totals by who acted (the sender's truth in the roster), and the collateral damage to members."""
+    g = sim.roster
+    senders = np.fromiter(map(attrgetter("sender"), g.messages), np.int64, len(g.messages))
+    truth = g.truth[senders] if len(senders) else np.zeros(0, dtype=np.int8)
+    legit = truth == LEGIT
+    visible = int((~gone).sum())
+    foreign_ads = int(((kind_of == Kind.AD) & (truth != STAFF) & ~gone).sum())
+    log = sim.log
+    leaves = sum(1 for e, a in zip(log.event, log.actor) if e == "leave" and a >= 0 and g.truth[a] == LEGIT)
+    refusals = [k for e, k in zip(log.event, log.kind) if e == "join_refused"]
+    return {
+        "member_messages": int(legit.sum()),
+        "staff_messages": int((truth == STAFF).sum()),
+        "adversary_messages": int((truth == ADVERSARY).sum()),
+        "legit_complaints": int((legit & (kind_of == Kind.COMPLAINT)).sum()),
+        "legit_leaves": int(leaves),
+        "foreign_ad_share": float(foreign_ads / visible) if visible else 0.0,
+        "legit_messages_deleted": int((legit & gone).sum()),
+        "legit_joined": int((g.ever_joined[: g.n] & (g.truth[: g.n] == LEGIT)).sum()),
+        # every refusal, the full group's included (the gate's own count misses those)
+        "refused": len(refusals),
+        "refused_full": sum(1 for k in refusals if k == ""),
+        "cases_skipped": 0,  # a lone group's operator skips no case; a portfolio fills in its own (sim/run/portfolio.py)
+    }
+
+
 def summarise(sim: Summarised) -> dict[str, Any]:
     g = sim.roster
     n = g.n
@@ -84,7 +111,6 @@ def summarise(sim: Summarised) -> dict[str, Any]:
         "leaves": int(sum(d["leaves"] for d in sim.ticks.days)),
         "kicks": int(sum(d["kicks"] for d in sim.ticks.days)),
         "messages": total,
-        "member_messages": int(sum(kinds[k] for k in MEMBER_KINDS)),
         **{f"msgs_{name}": int(kinds[k]) for k, name in enumerate(KIND_NAMES)},
         "ads_deleted": int(deleted[Kind.AD]),
         "ad_share": float((kinds[Kind.AD] - deleted[Kind.AD]) / visible) if visible else 0.0,
@@ -105,6 +131,7 @@ def summarise(sim: Summarised) -> dict[str, Any]:
         **cast_summary(sim),
         **design_summary(sim),
         **member_metrics(sim),
+        **by_sender(sim, kind_of, gone),
         "rules_json": json.dumps(stats, sort_keys=True),
         "events": len(sim.log),
         "event_log_digest": sim.log.digest(),

@@ -132,6 +132,14 @@ class Business(_Model):
     operator_hourly_cost: float = Field(default=50.0, ge=0, description="Yuan per operator hour.")
     content_minutes: float = Field(default=10.0, ge=0, description="Operator minutes per content post.")
     answer_minutes: float = Field(default=3.0, ge=0, description="Staff minutes per answer.")
+    refund_share: float = Field(
+        default=0.3, ge=0, le=1,
+        description="Share of the group's GMV refunded when it blows up (暴雷, seed 000 群诉; an assumption, no seed figure).",
+    )
+    costs_to_horizon: bool = Field(
+        default=True,
+        description="A failed group's operator hours go on at their mean daily rate to the horizon (it earns nothing more).",
+    )
 
 
 __all__ = ["Activity", "ActivityKind", "Business", "Delivery", "Entry", "Lifecycle", "SecondLife"]

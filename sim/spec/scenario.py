@@ -181,7 +181,11 @@ class MemberParams(_Model):
     expert_share: Param = Field(default=0.0, description="Share of posts that are expert content (KOL).")
     expert_value: Param = Field(default=0.5, description="Information value of one expert post.")
     leave_cascade_threshold: Param = Field(default=NEVER, description="Departures seen that make the member leave.")
-    complain_cascade_threshold: Param = Field(default=NEVER, description="Complaints seen that make the member complain.")
+    complain_cascade_threshold: Param = Field(
+        default_factory=lambda: {"dist": "uniform", "low": 10.0, "high": 200.0},
+        description="Complaints seen that make the member complain (on by default: seed 001 §九.2, bad news ferments; "
+        f"{NEVER:g} turns it off).",
+    )
     exposure_trust_loss: Param = Field(default=0.1, description="Satisfaction lost per shill exposure seen (seed 000).")
     imitation: Param = Field(default=0.0, description="Engagement gained per 100 member messages seen a day.")
     chilling: Param = Field(default=0.0, description="Engagement lost (log scale) per punishment seen.")
@@ -381,6 +385,11 @@ class Outcomes(_Model):
         default=0.25, gt=0, le=1, description="Share of members leaving in one day, with complaints, that is a blow-up."
     )
     grace_days: int = Field(default=1, ge=0, description="Days at the start when no outcome is judged.")
+    dissolve_min_buyer_share: float = Field(
+        default=0.05, ge=0, le=1,
+        description="A planned end (dissolve_day) is 'dissolved' only when at least this share of the legitimate members "
+        "ever in the group bought in it (the sale it was for happened); otherwise the group is judged dead.",
+    )
     stop_on_outcome: bool = Field(default=True, description="End the run once a terminal outcome happens.")
 
 

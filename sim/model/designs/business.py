@@ -9,15 +9,24 @@ Once a day, each present legitimate member ``i`` with satisfaction ``s_i``
 
 where ``rate_i`` is ``repurchase_per_day`` for a customer (a member who had
 bought before joining, with ``prior_customer_share``, or in the group) and
-``conversion_per_day`` otherwise (seed 000: value decides repurchase). A
-customer who has bought in the group upgrades to the high-ticket product once,
-with daily probability ``upgrade_per_day * s_i``. Draws come from a per-day
-stream indexed by member id. GMV = purchases x ``product_price`` + upgrades x
-``high_ticket_price`` + entry fees. Operator hours = (operator content posts x
-``content_minutes`` + staff answers x ``answer_minutes`` + activity and reminder
-minutes + moderator minutes of the rules) / 60. Cost of perks = activity perks
-+ compensation. Return on effort = GMV x ``margin`` / (cost of perks + operator
-hours x ``operator_hourly_cost``) (seed 002: 投产比; NaN when nothing was spent).
+``conversion_per_day`` otherwise (seed 000: value decides repurchase). Any
+customer, whether they bought before joining or in the group, upgrades to the
+high-ticket product once, with daily probability ``upgrade_per_day * s_i``.
+Draws come from a per-day stream indexed by member id. GMV = purchases x
+``product_price`` + upgrades x ``high_ticket_price`` + entry fees.
+
+Over the whole horizon: a group that failed (dead, ad group, blown up) sells
+nothing from the day it failed, but with ``costs_to_horizon`` its operator
+hours go on at their mean daily rate until ``duration_days`` (the operator was
+committed to it), and ``gmv_forgone`` is the GMV it would have made at its
+pre-failure daily rate. A blown-up group refunds ``refund_share`` of its GMV.
+A planned end (dissolved) stops costs and sales alike. Operator hours =
+(operator content posts x ``content_minutes`` + staff answers x
+``answer_minutes`` + activity and reminder minutes + moderator minutes of the
+rules) / 60. Cost of perks = activity perks + compensation. Spent = perks +
+operator hours x ``operator_hourly_cost``. Return on effort = (GMV - refunds) x
+``margin`` / spent (seed 002: 投产比; NaN when nothing was spent); it breaks
+even at 1, where ``profit`` = (GMV - refunds) x margin - spent is 0.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import numpy as np
 from sim.base.clock import MINUTES_PER_DAY
 from sim.model.roster import LEGIT, STAFF
 from sim.model.messages import Kind
+from sim.model.outcomes import Outcome
 
 if TYPE_CHECKING:
     from sim.model.world import World
@@ -94,6 +104,8 @@ class BusinessLedger:
             self.prior[new] = prior
             self.customer[new] = prior
             self.known[new] = True
+        if self._failed():  # a failed group sells nothing more (its costs still count, above)
+            ids = ids[:0]
         s = np.clip(g.satisfaction_now(ids, t), 0.0, 1.0) if len(ids) else np.empty(0)
         u = world.streams.get("purchases", day).random((n, 2))[ids]
         took = np.zeros(len(ids), dtype=bool)
@@ -104,7 +116,7 @@ class BusinessLedger:
         buy = u[:, 0] < p
         conv = int((buy & ~cust).sum())
         rep = int((buy & cust).sum())
-        can_up = cust & (self.bought[ids] > 0) & ~self.upgraded[ids]
+        can_up = cust & ~self.upgraded[ids]  # buyers anywhere in the funnel, before joining or in the group
         up = can_up & (u[:, 1] < cfg.upgrade_per_day * s)
         self.bought[ids[buy]] += 1
         self.customer[ids[buy]] = True
@@ -118,8 +130,12 @@ class BusinessLedger:
         return {"purchases": conv + rep, "conversions": conv, "repurchases": rep, "upgrades": n_up, "gmv": float(gmv),
                 "operator_minutes": float(minutes)}
 
+    def _failed(self) -> bool:
+        outcome = self.world.ticks.outcome
+        return outcome is not None and outcome[0] not in (Outcome.ALIVE, Outcome.DISSOLVED)
+
     def summary(self, entry_fees: float, perk_cost: float, compensation: float) -> dict[str, Any]:
-        """Run totals: purchases, rates, GMV, operator hours, perks and return on effort."""
+        """Run totals over the horizon: purchases, rates, GMV, refunds, operator hours, perks and return on effort."""
         world, g, cfg = self.world, self.world.roster, self.cfg
         n = min(g.n, len(self.known))
         seen = self.known[:n]
@@ -128,7 +144,15 @@ class BusinessLedger:
         hours = self.operator_minutes / 60.0
         perks = perk_cost + compensation
         gmv = (self.purchases * cfg.product_price + self.upgrades * cfg.high_ticket_price + entry_fees)
+        ran = world.env.now / MINUTES_PER_DAY
+        left = max(float(world.scenario.duration_days) - ran, 0.0) if self._failed() else 0.0
+        forgone = (gmv - entry_fees) / max(ran, 1e-9) * left  # sales only: entry fees are paid once
+        if cfg.costs_to_horizon and left > 0:
+            hours += hours / max(ran, 1e-9) * left
+        outcome = world.ticks.outcome
+        refunds = cfg.refund_share * gmv if outcome is not None and outcome[0] is Outcome.BLOWN_UP else 0.0
         spent = perks + hours * cfg.operator_hourly_cost
+        net = (gmv - refunds) * cfg.margin
         return {
             "purchases": self.purchases,
             "conversions": self.conversions,
@@ -140,7 +164,11 @@ class BusinessLedger:
             "gmv": float(gmv),
             "operator_hours": float(hours),
             "perk_cost": float(perks),
-            "return_on_effort": float(gmv * cfg.margin / spent) if spent > 0 else float("nan"),
+            "refunds": float(refunds),
+            "gmv_forgone": float(forgone),
+            "days_costed": float(ran + left if cfg.costs_to_horizon else ran),
+            "profit": float(net - spent),
+            "return_on_effort": float(net / spent) if spent > 0 else float("nan"),
             "gmv_per_member_day": float(gmv / max(int(seen.sum()), 1) / max(world.env.now / MINUTES_PER_DAY, 1e-9)),
         }
 

@@ -12,7 +12,7 @@ Run once a day, before the outcome is judged (docs/MODEL.md, "Lifecycle",
   any complaint, sim/model/members/cascades.py). With a surplus (excellent service:
   beyond what was promised) members gain ``exceed_gain * min(-gap, 1)``.
 * **Dissolve after inactivity** (seed 004: 长期无互动的群要解散): a day is quiet
-  when member messages fall below ``quiet_messages_per_day`` (default the dead
+  when legitimate members' visible messages fall below ``quiet_messages_per_day`` (default the dead
   threshold); ``dissolve_after_inactive_days`` quiet days in a row dissolve
   the group (outcome ``dissolved``), before it would be judged dead.
 * **Second life**: ``second_life.quiet_days`` quiet days in a row inject new
@@ -78,7 +78,7 @@ class LifecycleClock:
         quiet = cfg.quiet_messages_per_day
         if quiet is None:
             quiet = self.world.scenario.outcomes.dead_messages_per_day
-        self.quiet_run = self.quiet_run + 1 if row["member_messages"] < quiet else 0
+        self.quiet_run = self.quiet_run + 1 if row["visible_member_messages"] < quiet else 0  # as the judge counts
         life = cfg.second_life
         if life is not None and self.quiet_run >= life.quiet_days and self.relaunches < life.max_relaunches:
             self._relaunch(t)
@@ -116,6 +116,7 @@ class LifecycleClock:
         assert life is not None
         self.relaunches += 1
         self.quiet_run = 0
+        world.ticks.relaunched()  # the judge's count too, or a relaunched group is judged dead on its old quiet days
         staff = world.calendar.staff()
         world.post(staff, Kind.CONTENT, "全新内容上线！", t, value_dim=_INFORMATION, value=life.value / 2)
         world.post(staff, Kind.ACTIVITY, "@所有人 新活动开始啦", t, value_dim=_ACTIVITIES, value=life.value / 2)
