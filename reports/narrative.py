@@ -124,13 +124,13 @@ def comparison_text(designs: Sequence[DesignResults]) -> list[str]:
             winner, loser, wa, wl = (other, base, b, a) if res["diff"] > 0 else (base, other, a, b)
             lo, hi = sorted((abs(res["lo"]), abs(res["hi"])))
             out.append(
-                f"On survival, {winner.name} wins: {wa:.0%} of its groups stayed alive against {wl:.0%} for "
+                f"On survival, {winner.name} wins: {wa:.0%} of its groups did not fail (alive at the end or dissolved as planned) against {wl:.0%} for "
                 f"{loser.name}, a difference of {abs(res['diff']) * 100:.0f} percentage points "
                 f"(95% CI {lo * 100:.0f} to {hi * 100:.0f}; {how}, p = {res['p']:.2g})."
             )
         else:
             out.append(
-                f"On survival there is no clear winner between {base.name} ({a:.0%} alive) and {other.name} "
+                f"On survival there is no clear winner between {base.name} ({a:.0%} not failed) and {other.name} "
                 f"({b:.0%}): the 95% CI of the difference, {res['lo'] * 100:+.0f} to {res['hi'] * 100:+.0f} points, "
                 f"includes zero ({how})."
             )

@@ -106,3 +106,14 @@ def test_a_ruleset_name_no_file_can_have_is_a_clean_error(tmp_path: Path) -> Non
         path.write_text(BASE.replace("ruleset: basic", f'ruleset: "{name}"'), encoding="utf-8")
         result = CliRunner().invoke(app, ["validate", str(path)])
         assert result.exit_code == 2 and "no ruleset named" in result.output and "Traceback" not in result.output, result.output
+
+
+def test_an_activity_posting_a_billion_times_is_refused() -> None:
+    """Regression (found by bench_fuzz): an ad push with `count: 1e9` posts a day validated, then exhausted memory."""
+    from sim.spec.scenario import Scenario
+
+    data = {"name": "pushy", "duration_days": 2, "group": {"initial_members": 5,
+            "activities": [{"kind": "ad_push", "every_days": 1, "count": 1_000_000_000}]},
+            "population": [{"role": "member", "share": 1.0}, {"role": "operator", "count": 1}]}
+    with pytest.raises(ValueError, match="limits.events"):
+        Scenario.model_validate(data)

@@ -173,7 +173,8 @@ def scheduled_events(scenario: Any) -> float:
     total = 0.0
     for activity in scenario.group.activities:
         until = days if activity.until_day is None else min(days, activity.until_day)
-        total += max(0.0, until - activity.start_day) / activity.every_days * (4 if activity.reminders else 1)
+        occurrences = max(0.0, until - activity.start_day) / activity.every_days
+        total += occurrences * (activity.count + (3 if activity.reminders else 0))  # its posts, and three reminders
     renew = scenario.group.entry.qr_renew_days
     if renew is not None:
         total += days / renew
