@@ -46,3 +46,31 @@ def test_two_rulesets_side_by_side_and_hostile_text_is_inert(tmp_path: Path) -> 
     assert "<script>" not in page and "&lt;script&gt;" in page and "<b>" not in page.split("</title>")[0]
     assert "<script>" not in md and "\\|" in md
     assert json.loads((tmp_path / "replay.json").read_text(encoding="utf-8"))["rulesets"][1]["name"] == "strict"
+
+
+def test_rules_replay_writes_the_dry_run_report_with_a_second_ruleset(tmp_path: Path) -> None:
+    """`groupsim rules replay LOG -r basic --against no_ads_kick --report DIR` on a Telegram export."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import chatlog_exports as ex
+    from typer.testing import CliRunner
+
+    from sim.cli.app import app
+
+    log = ex.telegram(tmp_path / "result.json")
+    (tmp_path / "salt").write_text("cd" * 32, encoding="ascii")
+    import os
+
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path / "cfg")  # the importer's salt lives here, not in the user's home
+    try:
+        result = CliRunner().invoke(app, ["rules", "replay", str(log), "-r", "basic", "--against", "no_ads_kick",
+                                          "--report", str(tmp_path / "dry")])
+    finally:
+        del os.environ["XDG_CONFIG_HOME"]
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "dry" / "replay.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in data["rulesets"]] == ["basic", "no_ads_kick"]
+    assert data["differences"] is not None and "workload_mean_minutes_per_day" in data["rulesets"][0]
+    for name in ("replay.html", "replay.md"):
+        assert "<script>" not in (tmp_path / "dry" / name).read_text(encoding="utf-8")

@@ -351,6 +351,9 @@ def replay_log(
     show: int = typer.Option(20, "--show", min=0, help="Actions to list (0: only the per-rule table)."),
     fmt: str | None = typer.Option(None, "--format", help="telegram, whatsapp, discord, csv or jsonl (default: detected)."),
     mapping: str | None = typer.Option(None, "--map", help="Columns of a third-party CSV: time=Date,sender=From,text=Body."),
+    report: Path | None = typer.Option(None, "--report", help="Also write a dry-run report here (replay.html, replay.md, "
+                                       "replay.json): actions per rule and day, removals, samples, a human's workload."),
+    against: str | None = typer.Option(None, "--against", help="A second ruleset for the report, side by side."),
 ) -> None:
     """Judge a real chat log with a ruleset: which rules would have fired, on whom, and when.
 
@@ -364,6 +367,7 @@ def replay_log(
 
     \b
         groupsim rules replay chat.csv --ruleset community_standard --out actions.csv
+        groupsim rules replay result.json -r basic --against strict.yaml --report dry_run/
     """
     from rich.console import Console
     from rich.table import Table
@@ -372,6 +376,7 @@ def replay_log(
     from sim.base.chatlog.events import ImportFailure
 
     names: dict[str, int] = {}
+    fired: list[Any] = []  # kept only for --report (grows with the actions, not the log)
     counts: dict[str, list[Any]] = {}  # rule -> [actions, members, first line]
     shown: list[Any] = []
     events = 0
@@ -393,9 +398,13 @@ def replay_log(
                     shown.append(f)
                 if writer is not None:
                     writer.write(f.as_row())
+                if report is not None:
+                    fired.append(f)
         finally:
             if writer is not None:
                 writer.close()
+        if report is not None and events:
+            _dry_run_report(report, log, fmt, mapping, spec, fired, against)
     except InputError as exc:
         raise _fail(exc) from None
     except (ImportFailure, ValueError) as exc:
@@ -419,6 +428,28 @@ def replay_log(
                       + (f"  「{f.text[:40]}」" if f.text else ""), highlight=False, markup=False)
     if out is not None:
         console.print(f"actions: {out}", highlight=False, markup=False)
+    if report is not None:
+        console.print(f"dry-run report: {report}/replay.html (replay.md, replay.json)", highlight=False, markup=False)
+
+
+def _dry_run_report(folder: Path, log: Path, fmt: str | None, mapping: str | None, spec: Any, fired: list[Any],
+                    against: str | None) -> None:
+    """Write the dry-run report of ``spec`` (and of the ``against`` ruleset, replayed on the same log)."""
+    from reports.replay import summarise, write_replay_report
+    from rules.replay import iter_replay
+    from sim.base.chatlog import mask_text
+    from sim.model.effects import OPERATOR_MINUTES_PER_CASE
+
+    def summary(firings: list[Any]) -> dict[str, Any]:
+        return summarise(firings, minutes_per_case=OPERATOR_MINUTES_PER_CASE, mask=mask_text)
+
+    runs = [(spec.name, summary(fired))]
+    if against is not None:
+        other = load_ruleset(_resolve(against))
+        names: dict[str, int] = {}
+        runs.append((other.name, summary(list(iter_replay(other.build(), _rows(log, fmt, mapping, names), names, file=str(log))))))
+    title = f"{' vs '.join(name for name, _ in runs)} on {log.name}"
+    write_replay_report(folder, title, runs)
 
 
 def register(parent: typer.Typer) -> None:
