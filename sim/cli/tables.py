@@ -84,7 +84,8 @@ def comparison_table(rows: Sequence[dict[str, Any]], title: str) -> Table:
         table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in rows:
         d = _digits(r)
-        table.add_row(escape(str(r.get("label") or r["measure"])),  # a --metric name is user text, never markup _num(r["a"], d), _num(r["b"], d), _num(r["difference"], d),
+        # a --metric name is user text, never markup
+        table.add_row(escape(str(r.get("label") or r["measure"])), _num(r["a"], d), _num(r["b"], d), _num(r["difference"], d),
                       f"{_num(r['low'], d)} – {_num(r['high'], d)}", _num(r["p"], 4), r.get("verdict", ""), r["test"],
                       end_section=r["kind"] == "lifetime")
     return table
