@@ -80,7 +80,8 @@ def detail_lines(v: dict[str, Any]) -> list[str]:
     for look in v.get("looks", []):
         out.append(f"Look at {look['seeds']} seeds (alpha spent {look['alpha']:.2g}): {look['summary']}")
     obj = v.get("objective", {})
-    source = "declared objective" if obj.get("declared") else "default objective (survival, then members at the end, then ad views)"
+    source = (f"objective declared in {obj.get('source') or 'the command'}" if obj.get("declared")
+              else "default objective (survival, then members at the end, then ad views)")
     guards = "; ".join(f"{g['metric']} at most {g['tolerance']:g} worse" for g in obj.get("guards", []))
     out.append(f"Decided by the {source}: {', '.join(obj.get('order', []))}"
                f"{'; guard-rails: ' + guards if guards else ''}. p-values are Holm-corrected: {v.get('correction', '')}; "

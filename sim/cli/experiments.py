@@ -167,7 +167,7 @@ def compare(
     metric: Annotated[list[str] | None, typer.Option(
         "--metric", "-m", help="Also compare this run-summary column (repeatable), e.g. -m msgs_complaint -m moderator_minutes.",
         show_default=False)] = None,
-    objective: Annotated[Path | None, typer.Option("--objective", help="A YAML file with the objective (primary/order, guards, weights, alpha, detect).")] = None,
+    objective: Annotated[Path | None, typer.Option("--objective", help="A YAML file with the objective (primary/order, guards, weights, alpha, detect); default: the scenarios' objective: section, else survival, members, ad views.")] = None,
     primary: Annotated[list[str] | None, typer.Option("--primary", help="Objective criterion, most important first (repeatable); direction from the catalogue.", show_default=False)] = None,
     guard: Annotated[list[str] | None, typer.Option("--guard", help="Guard-rail METRIC:TOLERANCE (repeatable), e.g. alive:0.05.", show_default=False)] = None,
     seeds_for_power: Annotated[float | None, typer.Option("--seeds-for-power", help="Say how many paired seeds detect this difference in the primary metric.")] = None,
@@ -205,9 +205,10 @@ def compare(
     base = loaded[0].scenario.seed if seed is None else seed
     seed_list = [base + k for k in range(seeds)]
     try:
-        goal = verdicts.objective_of(objective, primary or [], guard or [], seeds_for_power)
-    except ValueError as exc:
-        raise cli.fail(exc) from None
+        goal = verdicts.objective_of(objective, primary or [], guard or [], seeds_for_power,
+                                     [(str(p), d.scenario.objective) for p, d in zip(designs, loaded)])
+    except (InputError, ValueError) as exc:
+        raise cli.fail(str(exc)) from None
     if until_decided is not None and until_decided < seeds:
         raise cli.fail("--until-decided: the cap must be at least --seeds")
     out = out or Path("results") / "compare" / "-vs-".join(p.stem for p in designs)

@@ -7,35 +7,61 @@ options and calls :func:`objective_of`, :func:`decide_runs` and :func:`show`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sim.base.files import atomic_write
 from sim.experiments.compare import CompareArm, paired_report
 from sim.experiments.power import until_decided as _until
-from sim.experiments.verdict import DEFAULT_OBJECTIVE, Objective, Verdict, decide, objective_from, verdict_text
+from sim.experiments.verdict import (
+    DEFAULT_OBJECTIVE,
+    Objective,
+    Verdict,
+    decide,
+    objective_from,
+    scenario_objective,
+    verdict_text,
+)
+from sim.spec.objective import ObjectiveSpec
 
 
-def objective_of(file: Path | None, primary: Sequence[str], guards: Sequence[str], seeds_for_power: float | None) -> Objective:
-    """The objective the options declare (a file, then --primary/--guard on top), else the default.
+def objective_of(
+    file: Path | None, primary: Sequence[str], guards: Sequence[str], seeds_for_power: float | None,
+    declared: Sequence[tuple[str, ObjectiveSpec | None]] = (),
+) -> Objective:
+    """The objective that applies: an objective file, else the scenarios' ``objective:``, else the default.
+
+    ``--primary`` and ``--guard`` replace their parts on top of a file's or
+    scenario's objective (or make one on their own). ``declared`` is (file,
+    objective section) of each compared scenario, the baseline first; it is read
+    only when ``--objective`` is not given. The verdict says which applied.
 
     Raises:
-        ValueError: An unreadable file, an unknown metric, a guard not written ``METRIC:TOLERANCE``.
+        InputError: The objective file is unreadable or wrong (file, line and field named).
+        ValueError: An unknown metric in an option, a guard not written ``METRIC:TOLERANCE``,
+            scenarios that declare different objectives.
     """
     data: dict[str, Any] = {}
+    source = ""
     if file is not None:
-        from ruamel.yaml import YAML
+        from rules import read_mapping, validate_document
 
-        try:
-            loaded = YAML(typ="safe").load(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ValueError(f"--objective {file}: {exc}") from None
-        if not isinstance(loaded, dict):
-            raise ValueError(f"--objective {file}: expected a mapping with an objective")
-        data = dict(loaded.get("objective", loaded))
+        doc = read_mapping(file, "an objective file", "objective: {primary: survival, guards: [...]}")
+        at = ("objective",) if "objective" in doc.data else ()
+        data = validate_document(ObjectiveSpec, doc, at=at).model_dump(exclude_defaults=True)
+        source = f"--objective {file}"
+    else:
+        from_scenarios = scenario_objective(declared)
+        if from_scenarios is not None:
+            data = _as_data(from_scenarios)
+            source = from_scenarios.source
+    options = []
     if primary:
         data["order"] = list(primary)
         data.pop("primary", None)
+        data.pop("direction", None)
+        options.append("--primary")
     if guards:
         parsed = []
         for g in guards:
@@ -47,12 +73,21 @@ def objective_of(file: Path | None, primary: Sequence[str], guards: Sequence[str
             if not sep:
                 raise ValueError(f"--guard {g!r}: write METRIC:TOLERANCE, e.g. alive:0.05")
         data["guards"] = parsed
-    objective = objective_from(data) if data else DEFAULT_OBJECTIVE
+        options.append("--guard")
+    if options:
+        source = f"{source}, with {' and '.join(options)} on top" if source else " and ".join(options)
+    objective = objective_from(data, source) if data else DEFAULT_OBJECTIVE
     if seeds_for_power is not None:
         first = objective.order[0] if objective.order else objective.weights[0][0]
         detect = ((first, float(seeds_for_power)), *((k, v) for k, v in objective.detect if k != first))
-        objective = Objective(objective.order, objective.guards, objective.weights, objective.alpha, detect, objective.declared)
+        objective = replace(objective, detect=detect)
     return objective
+
+
+def _as_data(o: Objective) -> dict[str, Any]:
+    """An objective back as the mapping of an ``objective:`` section."""
+    return {"order": list(o.order), "guards": [{"metric": g.metric, "tolerance": g.tolerance} for g in o.guards],
+            "weights": dict(o.weights), "alpha": o.alpha, "detect": dict(o.detect)}
 
 
 def decide_runs(

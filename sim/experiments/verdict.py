@@ -42,6 +42,7 @@ from sim.base.stats import paired_mean_diff
 from sim.experiments.compare import CompareArm, pairs_of
 from sim.experiments.measures import value
 from sim.experiments.power import power_rows
+from sim.spec.objective import ObjectiveSpec
 
 COMPOSITE = "weighted score"
 
@@ -65,6 +66,7 @@ class Objective:
         alpha: Family-wise error rate of the verdict (Holm across all rows).
         detect: Differences worth detecting, per metric, for the power statement.
         declared: Whether a user declared it (False for the default).
+        source: Where it was declared (a scenario file, an objective file, options), for the verdict to say.
     """
 
     order: tuple[str, ...]
@@ -73,6 +75,7 @@ class Objective:
     alpha: float = 0.05
     detect: tuple[tuple[str, float], ...] = ()
     declared: bool = False
+    source: str = "default"
 
     @property
     def metrics(self) -> list[str]:
@@ -85,34 +88,62 @@ DEFAULT_OBJECTIVE = Objective(order=("survival", "final_members", "ad_exposure")
 """Survival first, then members at the end, then harm exposure (ad views); alive share at most 5 points lower."""
 
 
-def objective_from(data: Mapping[str, Any]) -> Objective:
-    """An objective from a mapping (a compare file's ``objective:`` block); ValueError naming what is wrong.
+def objective_from(data: Mapping[str, Any], source: str = "declared") -> Objective:
+    """An objective from a mapping (a compare file's or a scenario's ``objective:`` block); ValueError naming what is wrong.
 
-    Keys: ``primary`` (a metric) or ``order`` (metrics, most important first),
-    ``guards`` (list of ``{metric, tolerance}``), ``weights`` (metric: weight),
-    ``alpha``, ``detect`` (metric: difference worth detecting).
+    Keys (:class:`sim.spec.objective.ObjectiveSpec` checks them against the
+    metrics catalogue): ``primary`` (a metric) and its optional ``direction``,
+    ``order`` (metrics, most important first), ``guards`` (list of ``{metric,
+    tolerance}``), ``weights`` (metric: weight), ``alpha``, ``detect`` (metric:
+    difference worth detecting).
     """
+    from pydantic import ValidationError
+
     data = dict(data.get("objective", data))
-    unknown = set(data) - {"primary", "order", "guards", "weights", "alpha", "detect"}
+    unknown = set(data) - set(ObjectiveSpec.model_fields)
     if unknown:
         raise ValueError(f"objective: unknown keys {sorted(unknown)}")
-    order = [data["primary"]] if "primary" in data else []
-    order += [n for n in data.get("order", []) if n not in order]
-    weights = tuple((str(k), float(v)) for k, v in (data.get("weights") or {}).items())
-    if not order and not weights:
-        raise ValueError("objective: give a primary metric, an order of metrics, or weights")
-    guards = tuple(Guard(str(g["metric"]), float(g["tolerance"])) for g in data.get("guards", []))
-    for name in [*order, *(g.metric for g in guards), *(n for n, _ in weights)]:
-        m = find(name)
-        if m is None:
-            raise ValueError(f"objective: {name!r} is not in the metrics catalogue (sim/base/metrics.py)")
-        if m.better == "neither":
-            raise ValueError(f"objective: {name!r} has no better direction in the catalogue, so it cannot decide")
-    alpha = float(data.get("alpha", 0.05))
-    if not 0 < alpha < 1:
-        raise ValueError("objective: alpha must be between 0 and 1")
-    detect = tuple((str(k), float(v)) for k, v in (data.get("detect") or {}).items())
-    return Objective(tuple(order), guards, weights, alpha, detect, declared=True)
+    try:
+        spec = ObjectiveSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError("; ".join(_problem(e) for e in exc.errors(include_url=False))) from None
+    return objective_of_spec(spec, source)
+
+
+def _problem(err: Mapping[str, Any]) -> str:
+    error = (err.get("ctx") or {}).get("error")
+    loc = [*err["loc"], *getattr(error, "field_path", ())]
+    where = ".".join(str(x) for x in loc if not str(x).startswith(("function-", "[")))
+    return f"objective{'.' + where if where else ''}: {str(err['msg']).removeprefix('Value error, ')}"
+
+
+def objective_of_spec(spec: ObjectiveSpec, source: str) -> Objective:
+    """The decision rule of a validated objective section, saying where it was declared."""
+    return Objective(
+        order=tuple(spec.criteria), guards=tuple(Guard(g.metric, g.tolerance) for g in spec.guards),
+        weights=tuple(spec.weights.items()), alpha=spec.alpha, detect=tuple(spec.detect.items()), declared=True,
+        source=source)
+
+
+def scenario_objective(declared: Sequence[tuple[str, ObjectiveSpec | None]]) -> Objective | None:
+    """The objective the compared scenario files declare (``objective:`` sections), or None if none does.
+
+    Args:
+        declared: (file, its objective section or None) of each design, the baseline first.
+
+    Raises:
+        ValueError: Two files declare different objectives (declare one with ``--objective`` instead).
+    """
+    given = [(f, o) for f, o in declared if o is not None]
+    if not given:
+        return None
+    first_file, first = given[0]
+    for f, o in given[1:]:
+        if o != first:
+            raise ValueError(f"{first_file} and {f} declare different objectives; give one with --objective FILE "
+                             "(or --primary/--guard), or make their objective: sections agree")
+    where = "the baseline" if first_file == declared[0][0] else "a compared design"
+    return objective_of_spec(first, f"the objective: section of {first_file} ({where})")
 
 
 @dataclass
@@ -208,7 +239,7 @@ def decide(
     return Verdict(
         winner=winner, summary=summary, deciding=deciding, designs=per_design, moved=moved,
         objective={"order": list(objective.order), "guards": [asdict(g) for g in objective.guards],
-                   "weights": dict(objective.weights), "declared": objective.declared},
+                   "weights": dict(objective.weights), "declared": objective.declared, "source": objective.source},
         alpha=level, correction=f"Holm across all {len(report)} tests (every metric and design)", tests=len(report),
         power=power_rows(designs, rows, seeds, report, criteria, objective, level, per_design),
         criteria=[r for r in report if r["metric"] in criteria],
@@ -295,9 +326,13 @@ def verdict_text(v: Verdict) -> list[str]:
                          f"({p['design']}): {p['seeds']} paired seeds (80% power, level {p['level']:.2g}).")
         else:
             lines.append(f"  {p['label']} ({p['design']}): {p['why']}")
-    source = "declared" if v.objective["declared"] else "default (survival, then members at the end, then ad views)"
+    source = (f"declared in {v.objective.get('source') or 'the command'}" if v.objective["declared"]
+              else "default (survival, then members at the end, then ad views)")
     lines.append(f"Objective: {source}; order {', '.join(v.objective['order'])}; {v.correction}; level {v.alpha:.3g}.")
     return lines
 
 
-__all__ = ["COMPOSITE", "DEFAULT_OBJECTIVE", "Guard", "Objective", "Verdict", "decide", "objective_from", "verdict_text"]
+__all__ = [
+    "COMPOSITE", "DEFAULT_OBJECTIVE", "Guard", "Objective", "Verdict", "decide", "objective_from", "objective_of_spec",
+    "scenario_objective", "verdict_text",
+]

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Discriminator, ValidationError, Field, Tag, field_validator, model_validator
+from pydantic import Discriminator, ValidationError, Field, SerializerFunctionWrapHandler, Tag, field_validator, model_serializer, model_validator
 
 from rules import InputError, RulesetSpec, find_ruleset, load_ruleset, read_mapping, read_yaml, validate_document
 from rules.ruleset import library_path, resolve_extends
@@ -36,6 +36,7 @@ from sim.spec.design_params import Activity, Business, Delivery, Entry, Lifecycl
 from sim.base.params import Dist, Param, TruncNormal, scenario_folder
 from sim.base.schema import SpecModel
 from sim.spec.contract import Limits, check_limits, check_population, check_rates, check_role_name
+from sim.spec.objective import ObjectiveSpec
 
 VALUE_DIMENSIONS: tuple[str, ...] = ("perks", "information", "resources", "cases", "activities", "connections")
 """The six value dimensions of seed 004: 福利 信息 资源 案例 活动 链接."""
@@ -410,6 +411,18 @@ class Scenario(_Model):
     outcomes: Outcomes = Outcomes()
     business: Business = Business()
     limits: Limits = Field(default_factory=Limits, description="Resource limits of one run (sim/spec/contract.py).")
+    objective: ObjectiveSpec | None = Field(
+        default=None, description="What a comparison of this design is decided by (sim/spec/objective.py); "
+        "used by compare when the command declares none.")
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_objective(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The objective judges runs and changes none: absent, it stays out of the dump, so content hashes
+        # (and every stored run's key) of scenarios without one are what they were before the section existed.
+        data = handler(self)
+        if self.objective is None and isinstance(data, dict):
+            data.pop("objective", None)
+        return data
 
     @field_validator("diurnal")
     @classmethod

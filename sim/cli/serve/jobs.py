@@ -73,7 +73,7 @@ def _compare(job: Path, files: list[Path], labels: list[str], seeds: int, worker
     from sim.experiments.compare import CompareArm, compare_key, compare_tasks
     from sim.experiments.executors import make_executor, run_tasks
     from sim.experiments.store import ResultStore
-    from sim.experiments.verdict import DEFAULT_OBJECTIVE
+    from sim.experiments.verdict import DEFAULT_OBJECTIVE, scenario_objective
     from sim.spec.scenario import load_scenario
 
     root = job / STORE
@@ -94,8 +94,8 @@ def _compare(job: Path, files: list[Path], labels: list[str], seeds: int, worker
         run_tasks(store, tasks, executor)
 
     try:
-        rows, verdict, used = decide_runs(loaded, lambda: store.rows_for(tasks), run_seeds, seed_list, [],
-                                          DEFAULT_OBJECTIVE, None)
+        objective = scenario_objective([(f.name, d.scenario.objective) for f, d in zip(files, loaded)]) or DEFAULT_OBJECTIVE
+        rows, verdict, used = decide_runs(loaded, lambda: store.rows_for(tasks), run_seeds, seed_list, [], objective, None)
     finally:
         executor.close()
     _write_json(root / "comparison.json", rows)
