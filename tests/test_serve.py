@@ -59,6 +59,45 @@ def test_the_form_comes_from_the_schema_and_shows_errors_inline(client: TestClie
     assert EVIL not in res.text and "&lt;script&gt;" in res.text
 
 
+def test_list_fields_are_rows_that_can_be_added_removed_and_edited(client: TestClient, tmp_path: Path) -> None:
+    page = client.get("/design/bundled/unmoderated_spam")
+    for name in ('population.2.role', 'population.2.count', 'population.2._more', 'group.activities._rows',
+                 'objective.guards._rows', 'diurnal'):
+        assert f'name="{name}"' in page.text
+    assert "{ad_rate: {dist: uniform, high: 30, low: 15}" in page.text.replace("&#x27;", "'")  # params: the row's YAML cell
+    rows = {"population._rows": "1", "_against": "bundled/unmoderated_spam", "_seeds": "2",
+            "population.0._row": "1", "population.0.role": "member", "population.0.share": "1",
+            # row 1 (the operator) removed; a new row 7 added, with a negative rate in its YAML cell
+            "population.2._row": "1", "population.2.role": "ad_spammer", "population.2.count": "3",
+            "population.2._more": "{params: {ad_rate: 20}}",
+            "population.7._row": "1", "population.7.role": "member", "population.7.name": "newcomers",
+            "population.7.share": "0.2", "population.7._more": "{params: {post_rate: -1}}",
+            "objective.guards._rows": "1", "objective.guards.0._row": "1", "objective.guards.0.metric": "alive",
+            "objective.guards.0.tolerance": "0.1", "objective.primary": "ad_exposure"}
+    res = client.post("/design/bundled/unmoderated_spam", data=rows)
+    assert res.status_code == 200 and "run comparison" in res.text
+    pop = res.text[res.text.index('id="l-population"'):]
+    pop = pop[:pop.index("</tbody>")]
+    assert pop.count('<tr class="row') == 3  # the removed row is gone, the added one is there
+    bad = pop[pop.index('data-index="2"'):]  # the new row, now third: its problem sits in its YAML cell
+    assert 'class="more bad"' in bad and "params.post_rate" in bad and "negative" in bad
+    rows["population.7._more"] = "{params: {post_rate: 0.5}}"
+    res = client.post("/design/bundled/unmoderated_spam", data={**rows, "objective.guards.0.metric": "alivee"})
+    guards = res.text[res.text.index('id="l-objective-guards"'):]
+    assert "not in the metrics catalogue" in guards[:guards.index("</tbody>")]  # a list item's problem, inline too
+    res = client.post("/design/bundled/unmoderated_spam", data=rows, follow_redirects=False)
+    assert res.status_code == 303, res.text
+    from rules import read_yaml
+
+    edited = read_yaml(tmp_path / "ws" / "designs" / "unmoderated_spam-edited.yaml").data
+    assert [(r["role"], r.get("name"), r.get("count"), r.get("share")) for r in edited["population"]] == [
+        ("member", None, None, 1.0), ("ad_spammer", None, 3, None), ("member", "newcomers", None, 0.2)]
+    assert edited["population"][2]["params"] == {"post_rate": 0.5}
+    assert edited["objective"] == {"primary": "ad_exposure", "guards": [{"metric": "alive", "tolerance": 0.1}]}
+    unreadable = client.post("/design/bundled/unmoderated_spam", data={**rows, "population.2._more": "{params: [1"})
+    assert unreadable.status_code == 200 and "not YAML" in unreadable.text
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -104,7 +143,29 @@ def test_the_strategist_flow_in_headless_chromium(tmp_path: Path) -> None:
                 page.click("#run")
                 page.wait_for_selector(".field.bad .error")
                 page.screenshot(path=str(shots / "serve-form-error.png"), full_page=False)
+                # a list field: add a population row (its YAML cell wrong at first), add and remove another,
+                # and a guard-rail row with the objective's primary metric
+                page.click("#l-population .add-row")
+                page.click("#l-population .add-row")
+                assert page.locator("#l-population tbody tr").count() == 5
+                page.click("#l-population tbody tr:last-child .remove-row")
+                assert page.locator("#l-population tbody tr").count() == 4
+                new = page.locator("#l-population tbody tr").nth(3)
+                new.locator('select[aria-label="role"]').select_option("member")
+                new.locator('input[aria-label="name"]').fill("newcomers 新人")
+                new.locator('input[aria-label="share"]').fill("0.2")
+                new.locator('input[aria-label="more"]').fill("{params: {post_rate: -1}}")
+                page.click("#l-objective-guards .add-row")
+                guard = page.locator("#l-objective-guards tbody tr").nth(0)
+                guard.locator('input[aria-label="metric"]').fill("alive")
+                guard.locator('input[aria-label="tolerance"]').fill("0.5")
+                page.fill('input[name="objective.primary"]', "ad_exposure")
                 page.fill('input[name="duration_days"]', "4")
+                page.click("#run")
+                page.wait_for_selector("#l-population tr.bad td.more .error")  # the row's problem, in its cell
+                assert "negative" in page.inner_text("#l-population tr.bad td.more")
+                page.screenshot(path=str(shots / "serve-list-error.png"), full_page=True)
+                page.locator("#l-population tr.bad td.more input").fill("{params: {post_rate: 0.05}}")
                 page.fill('input[name="name"]', "ad window 广告时段")
                 page.select_option("#f-ruleset", "ad_window")
                 page.select_option("#against", "upload/kick_small")
@@ -115,6 +176,7 @@ def test_the_strategist_flow_in_headless_chromium(tmp_path: Path) -> None:
                 verdict = page.inner_text("#verdict")
                 assert "wins" in verdict or "No detectable difference" in verdict
                 assert "ad views" in page.inner_text("table.side")
+                assert "objective declared in the objective: section of kick_small-edited.yaml" in page.inner_text("main")
                 assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
                 page.screenshot(path=str(shots / "serve-verdict.png"), full_page=True)
                 with page.expect_download() as dl:

@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from rules import InputError
-from sim.cli.serve import forms
+from sim.cli.serve import forms, lists
 from sim.cli.serve.jobs import STORE, job_state, start_compare
 
 STATIC = Path(__file__).parent / "static"
@@ -147,17 +147,20 @@ def make_app(workspace: Path, workers: int | None = 1) -> Starlette:
 
     def design_page(source: str, name: str, data: dict[str, Any], errors: dict[str, list[str]], status: int = 200,
                     other: str = "", seeds: int = 10) -> HTMLResponse:
-        fields = forms.schema_fields()
+        fields, tables = forms.schema_fields(), lists.list_fields()
         choices = "".join(f'<option value="{s}/{e(n)}"{" selected" if f"{s}/{n}" == other else ""}>{e(n)} ({s})</option>'
                           for s, n, _ in ws.designs())
-        general = "".join(f'<p class="error" role="alert">{e(m)}</p>' for m in errors.get("", []))
+        general = "".join(f'<p class="error" role="alert">{e(k + ": " if k else "")}{e(m)}</p>'
+                          for k, ms in errors.items() if not _shown(k, fields, tables) for m in ms)
         current = data.get("ruleset") if isinstance(data.get("ruleset"), str) else ""
         rs = "".join(f'<option{" selected" if r == current else ""}>{e(r)}</option>' for r in _rulesets())
         rs_errors = "".join(f'<span class="error" role="alert">{e(m)}</span>' for m in errors.get("ruleset", []))
         ruleset = (f'<div class="field"><label for="f-ruleset">ruleset</label><select id="f-ruleset" name="ruleset">'
                    f'<option value="">(as in the file)</option>{rs}</select>{rs_errors}</div>')
         body = (f'<form method="post" class="design">{general}<fieldset><legend>parameters (from the JSON Schema)</legend>'
-                f"{ruleset}{forms.render(fields, data, errors)}</fieldset><fieldset><legend>compare</legend>"
+                f"{ruleset}{forms.render(fields, data, errors)}</fieldset>"
+                f"<fieldset><legend>lists (rows of the file's lists)</legend>{lists.render_lists(tables, data, errors)}</fieldset>"
+                "<fieldset><legend>compare</legend>"
                 f'<label for="against">against</label><select id="against" name="_against">{choices}</select>'
                 f'<label for="seeds">paired seeds</label><input id="seeds" name="_seeds" value="{seeds}">'
                 '</fieldset><button id="run">run comparison</button></form>')
@@ -174,9 +177,12 @@ def make_app(workspace: Path, workers: int | None = 1) -> Starlette:
         async with request.form() as sent:
             form = {k: str(v) for k, v in sent.items()}
         data = forms.apply(_yaml(path), form, forms.schema_fields())
+        unreadable = lists.apply_lists(data, form, lists.list_fields())
         if form.get("ruleset") in _rulesets():
             data["ruleset"] = form["ruleset"]
         other = form.get("_against", "")
+        if unreadable:
+            return design_page(source, name, data, unreadable, 200, other)
         try:
             seeds = int(form.get("_seeds", "10"))
             if not 2 <= seeds <= 200:
@@ -272,6 +278,13 @@ def make_app(workspace: Path, workers: int | None = 1) -> Starlette:
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes)
+
+
+def _shown(key: str, fields: list[forms.Field], tables: list[lists.ListField]) -> bool:
+    """Whether the form shows the problem of field ``key`` next to a field (else it goes at the top)."""
+    if key == "ruleset" or any(key == f.path for f in fields):
+        return True
+    return any(key == t.path or key.startswith(t.path + "[") for t in tables)
 
 
 def _result_body(root: Path, s: dict[str, Any]) -> str:

@@ -3,7 +3,7 @@
 A field is every scalar property (integer, number, string, boolean, or an enum)
 of the scenario schema down to three levels (``duration_days``,
 ``group.capacity``, ``group.arrivals.rate_per_day``); lists (the population,
-activities) are left to the file. Values typed in the form are parsed by the
+activities, guard-rails) are tables of rows, in :mod:`sim.cli.serve.lists`. Values typed in the form are parsed by the
 field's type and written into the YAML data; the loader then validates the
 whole scenario, and its problems are shown next to the fields they name.
 """
@@ -132,7 +132,9 @@ def render(fields: list[Field], data: dict[str, Any], errors: dict[str, list[str
         value = get(data, f.path)
         fid = "f-" + f.path.replace(".", "-")
         if f.kind == "enum":
-            opts = "".join(f'<option{" selected" if str(value) == c else ""}>{e(c)}</option>' for c in f.choices)
+            # an absent value stays absent (the model's default) unless a choice is picked
+            blank = f'<option value=""{" selected" if value is None else ""}>(default)</option>'
+            opts = blank + "".join(f'<option{" selected" if str(value) == c else ""}>{e(c)}</option>' for c in f.choices)
             widget = f'<select id="{fid}" name="{e(f.path)}">{opts}</select>'
         elif f.kind == "boolean":
             widget = (f'<input type="hidden" name="{e(f.path)}.present" value="1">'
