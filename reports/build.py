@@ -239,7 +239,9 @@ def experiment_extras(exp: Experiment) -> tuple[list[tuple[str, str, Callable[[A
         if len(numeric) >= 2:
             x, y = numeric[-2], numeric[-1]
             pts = [t for t in trials if isinstance(t.get(x), (int, float)) and isinstance(t.get(y), (int, float))]
-            figs.append(("pareto", f"Pareto front: {x} against {y}.", lambda ax: F.pareto(ax, pts, front, x, y)))
+            ways = {str(o.get("metric")): str(o.get("direction")) for o in exp.manifest.get("spec", {}).get("objectives", [])
+                    if isinstance(o, dict) and o.get("direction")}
+            figs.append(("pareto", f"Pareto front: {x} against {y}.", lambda ax: F.pareto(ax, pts, front, x, y, ways)))
             text.append(f"The search found {len(front)} settings on the Pareto front of {x} and {y}.")
     best = exp.tables.get("best", [])
     if best:

@@ -51,6 +51,21 @@ def _relative(x: float, _pos: int = 0) -> str:
     return f"{x:+.3g}x"
 
 
+def quantity(name: str, direction: str | None = None) -> str:
+    """An axis label for metric ``name`` from the catalogue: its label, unit and which way is better.
+
+    ``direction`` (``maximize``/``minimize``, a search's) overrides the
+    catalogue's; a column the catalogue does not declare is named as it is,
+    with "(value)" where its unit is unknown.
+    """
+    m = find(name)
+    way = {"maximize": "higher is better", "minimize": "lower is better"}.get(direction or "")
+    if m is None:
+        return _text(f"{name.replace('_', ' ')} (value{'; ' + way if way else ''})")
+    way = way or {"higher": "higher is better", "lower": "lower is better"}.get(m.better)
+    return _text(f"{m.label} ({m.unit}{'; ' + way if way else ''})")
+
+
 def _empty(ax: Axes, message: str) -> None:
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#666666", wrap=True)
     ax.set_xticks([])
@@ -76,8 +91,12 @@ def timeline(ax: Axes, designs: Sequence[DesignResults], metric: str, label: str
     if not drawn:
         _empty(ax, f"no per-day data for {label}")
         return
+    if not unit:
+        from sim.base.metrics import DAILY
+
+        unit = DAILY[metric].unit if metric in DAILY else "value"
     ax.set_xlabel("day of the run (days)")
-    ax.set_ylabel(f"{label} ({unit})" if unit and unit != label else label)
+    ax.set_ylabel(_text(f"{label} ({unit})"))
     ax.set_title(f"{label} per day (mean, 10-90% band across runs)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
@@ -96,7 +115,7 @@ def messages_by_kind(ax: Axes, design: DesignResults) -> None:
         return
     ax.stackplot(days, *[s[2] for s in series], labels=[s[0] for s in series], colors=[s[1] for s in series])
     ax.set_xlabel("day of the run (days)")
-    ax.set_ylabel("messages a day (mean over runs)")
+    ax.set_ylabel("messages a day, mean over runs (messages/day)")
     ax.set_title(_text(f"messages by kind — {design.name}"))
     ax.legend(fontsize="x-small", ncol=4, loc="upper right")
     ax.grid(alpha=0.3)
@@ -170,7 +189,8 @@ def outcome_breakdown(ax: Axes, designs: Sequence[DesignResults]) -> None:
                     ax.text(x0 + w / 2, y, f"{w:.0%}", ha="center", va="center", fontsize="small")
         left += share
     ax.set_xlim(0, 1)
-    ax.set_xlabel("share of runs")
+    ax.set_xlabel("runs that ended so (share of runs, 0 to 1)")
+    ax.set_ylabel("design")
     ax.set_title("how the groups ended")
     ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.25 - 0.1 / max(len(designs), 1)), ncol=5)
     ax.invert_yaxis()
@@ -213,7 +233,9 @@ def comparison(ax: Axes, designs: Sequence[DesignResults], metrics: Sequence[str
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_yticks(range(len(labels)), labels, fontsize="small")
     ax.invert_yaxis()
-    ax.set_xlabel("difference as a multiple of the baseline's mean\n(95% CI; * p < 0.05; hollow: worse by the metric's direction)")
+    ax.set_xlabel("difference from the baseline (relative to the baseline's mean: +50% = 1.5 times)\n"
+                  "(95% CI; * p < 0.05; hollow: worse by the metric's direction)")
+    ax.set_ylabel("metric: design")
     ax.set_title(_text(f"design comparison against {base.name}"))
     ax.grid(alpha=0.3, axis="x")
 
@@ -238,7 +260,8 @@ def rule_effectiveness(ax: Axes, design: DesignResults) -> None:
             ax.text(max(tp[r_i], fp[r_i]), r_i, "  " + notes, va="center", fontsize="x-small")
     ax.set_yticks(y, [_text(r) for r in rules])
     ax.invert_yaxis()
-    ax.set_xlabel("actions per run (mean)")
+    ax.set_xlabel("actions per run, mean over runs (actions/run)")
+    ax.set_ylabel("rule")
     ax.set_title(_text(f"rule effectiveness — {design.name}"))
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3, axis="x")
@@ -263,6 +286,7 @@ def adversary_roi(ax: Axes, designs: Sequence[DesignResults]) -> None:
         ax.axhline(even, color="#444444", lw=1, ls="--")
     units = sorted({m.unit for k in keys if (m := find(k)) is not None})
     ax.set_ylabel(f"return ({', '.join(units) or 'ratio'}; dashed = break even)")
+    ax.set_xlabel("adversary")
     ax.set_title("adversary return on investment")
     ax.legend(fontsize="small")
 
@@ -329,27 +353,42 @@ def sensitivity(ax: Axes, indices: Sequence[dict[str, Any]], outcome: str) -> No
                 height=0.4, color="#fb8c00", label="total order ST")
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_title(_text(f"sensitivity of {outcome}"))
+    m = find(outcome)
+    what = _text(m.label if m is not None else outcome.replace("_", " "))
+    if any("S1" in i or "ST" in i for i in indices):
+        ax.set_xlabel(f"Sobol index (share of the variance of {what}, 0 to 1)")
+    else:  # Morris: the mean absolute elementary effect, in the outcome's unit per factor range
+        ax.set_xlabel(f"Morris μ* ({_text(m.unit) if m is not None else 'unit of the outcome'} of {what}, per whole factor range)")
+    ax.set_ylabel("factor")
+    ax.set_title(f"sensitivity of {what}")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3, axis="x")
 
 
-def pareto(ax: Axes, points: Sequence[dict[str, float]], front: Sequence[dict[str, float]], x: str, y: str) -> None:
-    """All evaluated settings and the Pareto front of two objectives to minimise."""
+def pareto(
+    ax: Axes, points: Sequence[dict[str, float]], front: Sequence[dict[str, float]], x: str, y: str,
+    directions: dict[str, str] | None = None,
+) -> None:
+    """All evaluated settings and the Pareto front of two objectives, each axis with its unit and direction.
+
+    ``directions`` holds the search's ``maximize``/``minimize`` per objective
+    (default: the metrics catalogue's better direction).
+    """
     if not points:
         _empty(ax, "no search results")
         return
     ax.scatter([p[x] for p in points], [p[y] for p in points], s=14, color="#90a4ae", label="settings tried")
     f = sorted(front, key=lambda p: p[x])
     ax.plot([p[x] for p in f], [p[y] for p in f], "o-", color="#d81b60", label="Pareto front")
-    ax.set_xlabel(_text(x.replace("_", " ")))
-    ax.set_ylabel(_text(y.replace("_", " ")))
+    ways = directions or {}
+    ax.set_xlabel(quantity(x, ways.get(x)))
+    ax.set_ylabel(quantity(y, ways.get(y)))
     ax.set_title("search: trade-off between objectives")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
 
 
 __all__ = [
-    "OUTCOMES", "adversary_roi", "comparison", "messages_by_kind", "outcome_breakdown", "pareto",
+    "OUTCOMES", "adversary_roi", "comparison", "messages_by_kind", "outcome_breakdown", "pareto", "quantity",
     "rule_effectiveness", "sensitivity", "social_graph", "survival", "timeline",
 ]

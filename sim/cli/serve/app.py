@@ -300,7 +300,7 @@ def _result_body(root: Path, s: dict[str, Any]) -> str:
         table.append(f'<tr class="{"moved" if r.get("significant") else ""}"><td>{e(r.get("label") or r["measure"])}{unit}</td>'
                      f'<td>{_num(r["a"])}</td><td>{_num(r["b"])}</td>'
                      f'<td>{_num(r["difference"])} ({_num(r["low"])} to {_num(r["high"])})</td>'
-                     f'<td>{_num(r.get("p_holm"))}</td><td>{e(r.get("verdict") or "")}</td></tr>')
+                     f'<td>{_num(r.get("p_holm"))}</td><td>{_moved(r)}</td></tr>')
     table.append("</table>")
     job = e(root.parent.name)
     figs = "".join(f'<figure><img alt="{stem}" src="/results/{job}/report/figures/{stem}.png"></figure>'
@@ -311,6 +311,13 @@ def _result_body(root: Path, s: dict[str, Any]) -> str:
             + "".join(f"<p>{e(x)}</p>" for x in detail_lines(verdict))
             + f'<p><a href="/results/{job}/report/report.html">open the report</a> · '
               f'<a id="download" href="/results/{job}/download">download the report (zip)</a></p>')
+
+
+def _moved(r: dict[str, Any]) -> str:
+    """better/worse only where the row moved significantly after the Holm correction (the verdict's rule)."""
+    if not r.get("verdict"):
+        return ""
+    return e(str(r["verdict"])) if r.get("significant") else "<small>not significant after Holm</small>"
 
 
 def _num(x: Any) -> str:
