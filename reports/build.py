@@ -23,7 +23,7 @@ from reports import figures as F
 from reports.fonts import MISSING_FONT_WARNING, setup_fonts
 from reports.narrative import comparison_text, design_text
 from reports.results import DesignResults, Experiment
-from reports.verdict import detail_lines, key_numbers, load_verdict
+from reports.verdict import detail_lines, key_numbers, load_verdict, unjudged_summary
 from sim.base.files import atomic_write
 from sim.base.metrics import HEADLINE, daily, metric
 from sim.base.stats import mean_interval, wilson
@@ -164,6 +164,9 @@ def build_report(
     if verdict is not None:
         md += ["## Verdict", "", f"**{verdict['summary']}**", "", *(f"- {k}" for k in key_numbers(verdict)), "",
                f"![{lead.caption}](figures/{lead.stem}.png)", "", *detail_lines(verdict), ""]
+    else:  # no paired comparison: the opening says so, with the numbers a verdict would weigh
+        head, numbers = unjudged_summary(designs)
+        md += ["## Summary", "", f"**{head}**", "", *(f"- {k}" for k in numbers), "", f"![{lead.caption}](figures/{lead.stem}.png)", ""]
     md += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     md += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
     for name, paras in texts.items():
@@ -179,6 +182,11 @@ def build_report(
     if verdict is not None:  # the one-screen summary: verdict, the three numbers that decide it, one figure
         body.append(f'<section class="summary" id="verdict"><h2>Verdict</h2><p class="verdict">{_e(verdict["summary"])}</p>')
         body.append("<ul>" + "".join(f"<li>{_e(k)}</li>" for k in key_numbers(verdict)) + "</ul>")
+        body.append(f'<img alt="{_e(lead.caption)}" src="data:image/png;base64,{_b64(lead)}"></section>')
+    else:
+        head, numbers = unjudged_summary(designs)
+        body.append(f'<section class="summary" id="summary"><h2>Summary</h2><p class="verdict">{_e(head)}</p>')
+        body.append("<ul>" + "".join(f"<li>{_e(k)}</li>" for k in numbers) + "</ul>")
         body.append(f'<img alt="{_e(lead.caption)}" src="data:image/png;base64,{_b64(lead)}"></section>')
     body.append("<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in headers) + "</tr>")
     body += ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows]

@@ -89,4 +89,46 @@ def detail_lines(v: dict[str, Any]) -> list[str]:
     return out
 
 
-__all__ = ["detail_lines", "key_numbers", "load_verdict"]
+SUMMARY_METRICS = ("survival", "final_members", "ad_exposure")
+"""The default objective's criteria (:data:`sim.experiments.verdict.DEFAULT_OBJECTIVE`): a summary without a verdict shows them."""
+
+
+def unjudged_summary(designs: Sequence[DesignResults]) -> tuple[str, list[str]]:
+    """The opening of a report without a verdict: a plain statement and three numbers per design.
+
+    A single design gets its survival; several designs that were not run as one
+    paired comparison (no ``verdict.json``) are not ranked, and the line says
+    how to get a verdict. The numbers are the default objective's criteria
+    (survival, members at the end, ad views) with the intervals of
+    :mod:`sim.base.stats`, as in the report's table.
+    """
+    from sim.base.metrics import metric
+    from sim.base.stats import mean_interval, wilson
+
+    def share_alive(d: DesignResults) -> tuple[float, float, float, int]:
+        n = len(d.runs)
+        return (*wilson(sum(r["outcome"] in ("alive", "dissolved") for r in d.runs), n), n)
+
+    if len(designs) == 1:
+        d = designs[0]
+        p, _, _, n = share_alive(d)
+        head = f"{d.name}: {p:.0%} of {n} runs survived (alive, or dissolved as planned). One design, so no verdict."
+    else:
+        head = ("No verdict: these results are not one paired comparison, so no design is declared better "
+                "(groupsim compare runs the scenario files on common seeds and decides).")
+    lines = []
+    for key in SUMMARY_METRICS:
+        m = metric(key)
+        parts = []
+        for d in designs:
+            if key == "survival":
+                p, lo, hi, _ = share_alive(d)
+                parts.append(f"{d.name} {p:.0%} ({lo:.0%} to {hi:.0%})")
+            else:
+                mean, lo, hi = mean_interval(d.column(key), m)
+                parts.append(f"{d.name} {m.fmt(mean)}" + ("" if lo != lo else f" ({m.fmt(lo)} to {m.fmt(hi)})"))
+        lines.append(f"{m.label} ({m.unit}, 95% interval): " + "; ".join(parts))
+    return head, lines
+
+
+__all__ = ["SUMMARY_METRICS", "detail_lines", "key_numbers", "load_verdict", "unjudged_summary"]

@@ -103,3 +103,17 @@ def test_a_report_opens_with_the_verdict_three_numbers_and_one_figure(tmp_path: 
     md = rep.markdown.read_text(encoding="utf-8")
     assert md.index("## Verdict") < md.index("| design |")
     assert key_numbers(VERDICT)[1].startswith("difference -181.5 member-views")
+
+
+def test_a_report_without_a_verdict_opens_with_a_plain_summary() -> None:
+    from reports.verdict import unjudged_summary
+
+    runs = [{"run_id": f"r{k}", "seed": k, "outcome": "alive" if k < 3 else "dead", "final_members": 10.0 + k,
+             "ad_exposure": 0.0} for k in range(4)]
+    one = DesignResults("solo", Path("."), {}, runs, [])
+    head, numbers = unjudged_summary([one])
+    assert head.startswith("solo: 75% of 4 runs survived") and "no verdict" in head
+    assert len(numbers) == 3 and numbers[0].startswith("survived (share of runs, 95% interval): solo 75% (")
+    assert "final members (members, 95% interval): solo 11.5 (" in numbers[1]
+    head, numbers = unjudged_summary([one, DesignResults("other", Path("."), {}, runs, [])])
+    assert head.startswith("No verdict") and "groupsim compare" in head and "other" in numbers[2]

@@ -63,7 +63,10 @@ def test_report_renders_all_files(results: dict[str, Path], tmp_path: Path) -> N
         assert f.files["png"].stat().st_size > 2000 and _png_has_content(f.files["png"]), f.stem
         assert f.files["svg"].read_text(encoding="utf-8").lstrip().startswith("<?xml")
     page = rep.html.read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64,") == len(rep.figures)
+    assert page.count("data:image/png;base64,") == len(rep.figures) + 1  # every figure, and one in the opening summary
+    summary = page[page.index('id="summary"'):page.index("</section>")]  # no paired comparison: no verdict, said plainly
+    assert page.index('id="summary"') < page.index("<table>") and "No verdict" in summary and "<img" in summary
+    assert all(m in summary for m in ("survived", "final members", "ad views"))
     assert "http://" not in page.replace("http://www.w3.org", "") and "src=\"http" not in page and "<script" not in page
 
 
