@@ -94,6 +94,9 @@ def test_list_fields_are_rows_that_can_be_added_removed_and_edited(client: TestC
         ("member", None, None, 1.0), ("ad_spammer", None, 3, None), ("member", "newcomers", None, 0.2)]
     assert edited["population"][2]["params"] == {"post_rate": 0.5}
     assert edited["objective"] == {"primary": "ad_exposure", "guards": [{"metric": "alive", "tolerance": 0.1}]}
+    hostile = client.post("/design/bundled/unmoderated_spam", data={**rows, "population.7.name": EVIL,
+                                                                   "population.7._more": f"{{params: {{post_rate: -1}}, x: '{EVIL}'}}"})
+    assert hostile.status_code == 200 and EVIL not in hostile.text and "&lt;script&gt;" in hostile.text  # list cells escape too
     unreadable = client.post("/design/bundled/unmoderated_spam", data={**rows, "population.2._more": "{params: [1"})
     assert unreadable.status_code == 200 and "not YAML" in unreadable.text
 
