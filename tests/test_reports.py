@@ -192,7 +192,7 @@ def test_report_opens_in_headless_chromium_without_errors(results: dict[str, Pat
             page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
             page.goto(rep.html.as_uri(), wait_until="load")
             assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
-            assert page.evaluate("document.images.length") == len(rep.figures)
+            assert page.evaluate("document.images.length") == len(rep.figures) + 1  # and the opening summary's figure
             assert EVIL in page.inner_text("body")  # shown as text, not run
         finally:
             browser.close()
