@@ -202,8 +202,10 @@ def export(events: list, path: Path, fmt: str) -> Path:
                 lines.append(stamp + f"{e.sender}: msg {e.id}")
             elif e.event == "join":
                 lines.append(stamp + f"{e.sender} joined using this group's invite link")
-            elif e.event in ("leave", "kick"):
-                lines.append(stamp + f"{e.sender or e.target} left")
+            elif e.event == "leave":
+                lines.append(stamp + f"{e.sender} left")
+            elif e.event == "kick":
+                lines.append(stamp + f"admin removed {e.target or e.sender}")
         lines.append("13/03/2026, 09:00 - x: the 13th shows that the day comes first")
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
