@@ -10,6 +10,7 @@ inequality (Gini and the Lorenz curve of messages per member). Writes
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -114,7 +115,7 @@ def write_fit_report(cal: Calibration, folder: Path, *, seeds: Iterable[int] = (
     (folder / "fit.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     g, h, p = figures["inter_message_times"], figures["hourly_profile"], figures["participation"]
     lines = [
-        f"# How well the calibrated scenario fits {cal.name}",
+        f"# How well the calibrated scenario fits {html.escape(ascii(cal.name)[1:-1])}",  # a file name: user text
         "",
         f"Simulated on seeds {', '.join(map(str, figures['seeds']))} and held against the log.",
         "",
