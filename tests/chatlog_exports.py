@@ -172,10 +172,11 @@ def export(events: list, path: Path, fmt: str) -> Path:
 
     if fmt in ("csv", "jsonl"):
         rows = [{"time": when(e).isoformat(sep=" "), "event": e.event, "sender": e.sender or e.target, "role": e.role,
-                 "text": f"msg {e.id}" if e.event == "message" else ""} for e in events]
+                 "text": f"msg {e.id}" if e.event == "message" else "", "reply_to": e.reply_to if e.reply_to >= 0 else ""}
+                for e in events]
         if fmt == "csv":
             with path.open("w", newline="", encoding="utf-8") as f:
-                w = csv.DictWriter(f, ["time", "event", "sender", "role", "text"])
+                w = csv.DictWriter(f, ["time", "event", "sender", "role", "text", "reply_to"])
                 w.writeheader()
                 w.writerows(rows)
         else:

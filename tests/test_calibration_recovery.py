@@ -94,7 +94,9 @@ def test_calibrate_writes_a_scenario_that_validates_and_runs(tmp_path: Path, sal
 
     fit = json.loads((tmp_path / "fit" / "fit.json").read_text(encoding="utf-8"))
     assert 0 <= fit["inter_message_times"]["ks_statistic"] <= 1 and fit["hourly_profile"]["largest_share_difference"] < 0.05
-    assert all((tmp_path / "fit" / f).stat().st_size > 1000 for f in ("hourly.png", "lorenz.png", "gaps.png"))
+    assert all((tmp_path / "fit" / f).stat().st_size > 1000 for f in ("hourly.png", "lorenz.png", "gaps.png", "size.png"))
+    assert {"burstiness", "reply_share", "forms", "group_size", "leaves_per_day"} <= set(fit)
+    assert 0 < fit["reply_share"]["simulated"] < 1 and fit["burstiness"]["observed"][1] <= fit["burstiness"]["observed"][0]
     assert "KS statistic" in (tmp_path / "fit" / "fit.md").read_text(encoding="utf-8")
     text = out.read_text(encoding="utf-8")
     assert "95% CI" in text and "members (messages a day)" in text and "joins" in text

@@ -173,7 +173,7 @@ def from_run_log(table: object, agents: object = None, start: float = 1772409600
     Times (minutes from the run's start, a Monday 00:00) become seconds from
     ``start`` (default 2026-03-02, a Monday); posts are messages with the
     sender's visible role (from ``agents``, the run's agents table, when
-    given), and joins, leaves and kicks keep their member. Joins at the start
+    given), an answer a reply to the latest question, and joins, leaves and kicks keep their member. Joins at the start
     are the members the group already had, which no export shows.
     """
     import pyarrow as pa
@@ -185,11 +185,13 @@ def from_run_log(table: object, agents: object = None, start: float = 1772409600
         roles = dict(zip(agents.column("agent").to_pylist(), agents.column("visible_role").to_pylist()))
     cols = {name: table.column(name).to_pylist() for name in ("time", "event", "actor", "target", "kind")}
     out = []
+    question = -1  # an answer is shown as a reply to the latest question (the log does not say which it answers)
     for k, (t, event, actor, target, kind) in enumerate(zip(*cols.values())):
         when = start + float(t) * 60.0
         if event == "post":
             out.append(ChatEvent(when, "message", f"m{actor}", k, id=int(target), role=roles.get(actor, "member"),
-                                 form="link" if kind == "ad" else "text"))
+                                 form="link" if kind == "ad" else "text", reply_to=question if kind == "answer" else -1))
+            question = int(target) if kind == "question" else question
         elif event == "join" and t <= 0:
             continue
         elif event == "join":
