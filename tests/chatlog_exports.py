@@ -172,10 +172,11 @@ def export(events: list, path: Path, fmt: str) -> Path:
 
     if fmt in ("csv", "jsonl"):
         rows = [{"time": when(e).isoformat(sep=" "), "event": e.event, "sender": e.sender or e.target, "role": e.role,
-                 "text": f"msg {e.id}" if e.event == "message" else ""} for e in events]
+                 "text": f"msg {e.id}" if e.event == "message" else "", "reply_to": e.reply_to if e.reply_to >= 0 else ""}
+                for e in events]
         if fmt == "csv":
             with path.open("w", newline="", encoding="utf-8") as f:
-                w = csv.DictWriter(f, ["time", "event", "sender", "role", "text"])
+                w = csv.DictWriter(f, ["time", "event", "sender", "role", "text", "reply_to"])
                 w.writeheader()
                 w.writerows(rows)
         else:
@@ -202,8 +203,10 @@ def export(events: list, path: Path, fmt: str) -> Path:
                 lines.append(stamp + f"{e.sender}: msg {e.id}")
             elif e.event == "join":
                 lines.append(stamp + f"{e.sender} joined using this group's invite link")
-            elif e.event in ("leave", "kick"):
-                lines.append(stamp + f"{e.sender or e.target} left")
+            elif e.event == "leave":
+                lines.append(stamp + f"{e.sender} left")
+            elif e.event == "kick":
+                lines.append(stamp + f"admin removed {e.target or e.sender}")
         lines.append("13/03/2026, 09:00 - x: the 13th shows that the day comes first")
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path

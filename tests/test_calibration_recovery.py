@@ -1,11 +1,12 @@
 """Calibration recovers the parameters that made a log (issue 19 item 5), and writes a scenario that runs.
 
-A bundled scenario is simulated, its event log exported as a chat export,
-imported like a real one, and calibrated; the fitted 95% intervals should hold
-the true values. Figures (20 seeds, new_customer_well_run exported as CSV,
-direct fits): join rate 19/20, posting-rate sigma 19/20, hourly shares in 93%
-of seed-hours, the posting-rate median 17/20: just below the 90% target,
-recorded in docs/MODEL.md ("Calibration") as a shortfall rather than tuned away.
+A bundled scenario is simulated, its event log exported as a chat export (each
+seed in one of the five formats in turn), imported like a real one, and
+calibrated; the fitted 95% intervals should hold the true values in at least
+90% of seeds. Figures (seeds 100-119, new_customer_well_run, direct fits): join
+rate 19/20, posting-rate median 19/20, its sigma 19/20, hourly shares 93.5% of
+seed-hours, weekday shares 97.9% of seed-weekdays (docs/MODEL.md, "Calibration",
+says why the first version covered the median in only 17/20).
 """
 
 from __future__ import annotations
@@ -40,21 +41,32 @@ def _simulated(seed: int) -> list:
     return from_run_log(tables.events, tables.agents)
 
 
+FORMATS = ("csv", "jsonl", "telegram", "whatsapp", "discord")
+
+
+def recovery(seeds: range, folder: Path, salt: Path) -> dict[str, float]:
+    """Share of seeds (of seed-hours, seed-weekdays) whose 95% interval holds the true value, per parameter.
+
+    Seed ``s`` is exported in ``FORMATS[s % 5]``, so every import format is part of the recovery.
+    """
+    truth_hours = np.array(CHAT_PROFILE) / sum(CHAT_PROFILE)
+    hits: dict[str, list[bool]] = {"join_rate": [], "post_median": [], "post_sigma": [], "hourly": [], "weekly": []}
+    for seed in seeds:
+        fmt = FORMATS[seed % len(FORMATS)]
+        path = ex.export(_simulated(seed), folder / f"{seed}.{fmt}", fmt)
+        cal = calibrate(read_events(path, salt_file=salt), members=300)
+        hits["join_rate"].append(cal.join_rate.low <= TRUTH["rate_per_day"] <= cal.join_rate.high)
+        hits["post_median"].append(cal.post_median.low <= TRUTH["median"] <= cal.post_median.high)
+        hits["post_sigma"].append(cal.post_sigma.low <= TRUTH["sigma"] <= cal.post_sigma.high)
+        hits["hourly"] += [h.low <= v <= h.high for h, v in zip(cal.hourly, truth_hours)]
+        hits["weekly"] += [w.low <= 1 / 7 <= w.high for w in cal.weekly]  # the model has no weekly cycle
+    return {k: float(np.mean(v)) for k, v in hits.items()}
+
+
 @pytest.mark.slow
 def test_parameters_are_recovered_from_an_exported_log(tmp_path: Path, salt: Path) -> None:
-    truth_hours = np.array(CHAT_PROFILE) / sum(CHAT_PROFILE)
-    hits = {"rate": 0, "median": 0, "sigma": 0}
-    hours = []
-    for seed in range(100, 120):
-        path = ex.export(_simulated(seed), tmp_path / f"{seed}.csv", "csv")
-        cal = calibrate(read_events(path, salt_file=salt), members=300)
-        hits["rate"] += cal.join_rate.low <= TRUTH["rate_per_day"] <= cal.join_rate.high
-        hits["median"] += cal.post_median.low <= TRUTH["median"] <= cal.post_median.high
-        hits["sigma"] += cal.post_sigma.low <= TRUTH["sigma"] <= cal.post_sigma.high
-        hours += [h.low <= v <= h.high for h, v in zip(cal.hourly, truth_hours)]
-    assert hits["rate"] >= 18 and hits["sigma"] >= 18, hits
-    assert np.mean(hours) >= 0.9, np.mean(hours)
-    assert hits["median"] >= 16, hits  # the shortfall (module docstring): it must not get worse unnoticed
+    coverage = recovery(range(100, 120), tmp_path, salt)
+    assert all(c >= 0.9 for c in coverage.values()), coverage
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "telegram", "whatsapp", "discord"])
@@ -63,8 +75,8 @@ def test_every_export_format_carries_the_same_log(fmt: str, tmp_path: Path, salt
     baseline = [(e.time, e.event) for e in read_events(ex.export(events, tmp_path / "a.csv", "csv"), salt_file=salt)]
     other = [(e.time, e.event) for e in read_events(ex.export(events, tmp_path / f"b.{fmt}", fmt), salt_file=salt)
              if e.time < 1_800_000_000]
-    if fmt == "whatsapp":  # minutes only, leaves and kicks both read as leaves, plus the line that shows the date order
-        baseline = [(t // 60 * 60, "leave" if k == "kick" else k) for t, k in baseline]
+    if fmt == "whatsapp":  # minutes only, plus the line that shows the date order
+        baseline = [(t // 60 * 60, k) for t, k in baseline]
         other = other[: len(baseline)]
     if fmt == "telegram":
         baseline = [(t, "kick" if k == "leave" else k) for t, k in baseline]
@@ -83,7 +95,9 @@ def test_calibrate_writes_a_scenario_that_validates_and_runs(tmp_path: Path, sal
 
     fit = json.loads((tmp_path / "fit" / "fit.json").read_text(encoding="utf-8"))
     assert 0 <= fit["inter_message_times"]["ks_statistic"] <= 1 and fit["hourly_profile"]["largest_share_difference"] < 0.05
-    assert all((tmp_path / "fit" / f).stat().st_size > 1000 for f in ("hourly.png", "lorenz.png", "gaps.png"))
+    assert all((tmp_path / "fit" / f).stat().st_size > 1000 for f in ("hourly.png", "lorenz.png", "gaps.png", "size.png"))
+    assert {"burstiness", "reply_share", "forms", "group_size", "leaves_per_day"} <= set(fit)
+    assert 0 < fit["reply_share"]["simulated"] < 1 and fit["burstiness"]["observed"][1] <= fit["burstiness"]["observed"][0]
     assert "KS statistic" in (tmp_path / "fit" / "fit.md").read_text(encoding="utf-8")
     text = out.read_text(encoding="utf-8")
     assert "95% CI" in text and "members (messages a day)" in text and "joins" in text

@@ -40,6 +40,13 @@ class Observed:
     replies: int = 0
     forms: Counter[str] = field(default_factory=Counter)
     staff: Counter[str] = field(default_factory=Counter)  # messages of senders the log shows as owner or admin
+    removed: set[str] = field(default_factory=set)  # members the log shows kicked: fitted apart from members
+    day_hours: dict[int, np.ndarray] = field(default_factory=dict)  # members' messages per hour, per calendar day
+    day_replies: Counter[int] = field(default_factory=Counter)  # members' replies, per day
+    day_forms: dict[int, Counter[str]] = field(default_factory=dict)  # members' messages per form, per day
+    day_gaps: dict[int, list[float]] = field(default_factory=dict)  # (n, sum, sum of squares) of gaps ending that day
+    day_joins: Counter[int] = field(default_factory=Counter)
+    day_leaves: Counter[int] = field(default_factory=Counter)  # leaves and kicks
 
     @property
     def messages(self) -> int:
@@ -61,17 +68,19 @@ class Observed:
         A member is present from their join (or the log's start) to their leave
         (or its end). ``members`` is the group's size at the log's start; those
         of them never seen posting or leaving are added with 0 messages over
-        the whole span.
+        the whole span. Members the log shows kicked are left out: a removal
+        says they were not posting as members do (a spammer, a rule breaker).
         """
         span = self.days
-        people = (set(self.per_sender) | set(self.join_time) | set(self.leave_time)) - set(self.staff)
+        people = (set(self.per_sender) | set(self.join_time) | set(self.leave_time)) - set(self.staff) - self.removed
         counts, days = [], []
         for who in sorted(people):
             start = self.join_time.get(who, self.start)
             end = self.leave_time.get(who, self.end)
             counts.append(self.per_sender.get(who, 0))
             days.append(max((end - start) / DAY, 1.0 / 24.0))
-        initial_seen = len([w for w in people if w not in self.join_time])
+        initial_removed = len([w for w in self.removed if w not in self.join_time])  # were members at the start
+        initial_seen = len([w for w in people if w not in self.join_time]) + initial_removed
         if members is not None and members > initial_seen:
             counts += [0] * (members - initial_seen)
             days += [span] * (members - initial_seen)
@@ -95,25 +104,38 @@ def observe(events: Iterable[ChatEvent]) -> Observed:
             obs.staff[e.sender] += 1  # staff are not members: they are fitted apart
         elif e.event == "message":
             obs.per_sender[e.sender] += 1
-            seconds = e.time % DAY
-            obs.hourly[int(seconds // 3600) % 24] += 1
-            obs.weekly[int((e.time // DAY + 3) % 7)] += 1  # 1970-01-01 was a Thursday: Monday is 0
+            day, hour = int(e.time // DAY), int((e.time % DAY) // 3600) % 24
+            obs.hourly[hour] += 1
+            obs.weekly[(day + 3) % 7] += 1  # 1970-01-01 was a Thursday: Monday is 0
+            if day not in obs.day_hours:
+                obs.day_hours[day], obs.day_forms[day], obs.day_gaps[day] = np.zeros(24), Counter(), [0.0, 0.0, 0.0]
+            obs.day_hours[day][hour] += 1
             if last is not None and e.time >= last:
-                obs.gaps.append(e.time - last)
+                gap = e.time - last
+                obs.gaps.append(gap)
+                acc = obs.day_gaps[day]
+                acc[0], acc[1], acc[2] = acc[0] + 1, acc[1] + gap, acc[2] + gap * gap
             last = e.time
             obs.replies += e.reply_to >= 0
+            obs.day_replies[day] += e.reply_to >= 0
             obs.forms[e.form] += 1
+            obs.day_forms[day][e.form] += 1
         elif e.event == "join":
             who = e.target or e.sender
             obs.joins += 1
             obs.joined.add(who)
             obs.join_time.setdefault(who, e.time)
+            obs.day_joins[int(e.time // DAY)] += 1
         elif e.event == "leave":
             obs.leaves += 1
-            obs.leave_time[e.sender] = e.time
+            obs.leave_time[e.target or e.sender] = e.time
+            obs.day_leaves[int(e.time // DAY)] += 1
         elif e.event == "kick":
             obs.kicks += 1
-            obs.leave_time[e.target] = e.time
+            who = e.target or e.sender  # groupsim's CSV names the removed member as the sender
+            obs.leave_time[who] = e.time
+            obs.removed.add(who)
+            obs.day_leaves[int(e.time // DAY)] += 1
     return obs
 
 
@@ -151,7 +173,7 @@ def from_run_log(table: object, agents: object = None, start: float = 1772409600
     Times (minutes from the run's start, a Monday 00:00) become seconds from
     ``start`` (default 2026-03-02, a Monday); posts are messages with the
     sender's visible role (from ``agents``, the run's agents table, when
-    given), and joins, leaves and kicks keep their member. Joins at the start
+    given), an answer a reply to the latest question, and joins, leaves and kicks keep their member. Joins at the start
     are the members the group already had, which no export shows.
     """
     import pyarrow as pa
@@ -163,11 +185,13 @@ def from_run_log(table: object, agents: object = None, start: float = 1772409600
         roles = dict(zip(agents.column("agent").to_pylist(), agents.column("visible_role").to_pylist()))
     cols = {name: table.column(name).to_pylist() for name in ("time", "event", "actor", "target", "kind")}
     out = []
+    question = -1  # an answer is shown as a reply to the latest question (the log does not say which it answers)
     for k, (t, event, actor, target, kind) in enumerate(zip(*cols.values())):
         when = start + float(t) * 60.0
         if event == "post":
             out.append(ChatEvent(when, "message", f"m{actor}", k, id=int(target), role=roles.get(actor, "member"),
-                                 form="link" if kind == "ad" else "text"))
+                                 form="link" if kind == "ad" else "text", reply_to=question if kind == "answer" else -1))
+            question = int(target) if kind == "question" else question
         elif event == "join" and t <= 0:
             continue
         elif event == "join":

@@ -4,12 +4,15 @@ The fitted scenario is simulated on a few seeds and each part is held against
 the log: inter-message times (two-sample Kolmogorov-Smirnov statistic and
 p-value), the hourly profile (largest difference of shares, and a chi-square
 test of the observed hours against the simulated profile), and participation
-inequality (Gini and the Lorenz curve of messages per member). Writes
-``fit.json`` (the figures), ``fit.md`` (for a person) and three PNG figures.
+inequality (Gini and the Lorenz curve of messages per member). What no
+parameter sets (leaving, group size, burstiness, replies, forms) is shown as
+the log's estimate with its interval beside the simulated value. Writes
+``fit.json`` (the figures), ``fit.md`` (for a person) and four PNG figures.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,7 +21,8 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from sim.calibration.observe import Observed, from_run_log, gini, observe
+from sim.calibration.clustered import burstiness_estimate
+from sim.calibration.observe import Observed, burstiness, from_run_log, gini, observe
 from sim.calibration.scenario import Calibration
 
 
@@ -26,6 +30,20 @@ def _lorenz(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = np.sort(values)
     cum = np.concatenate([[0.0], np.cumsum(x)]) / max(x.sum(), 1e-12)
     return np.linspace(0, 1, len(cum)), cum
+
+
+def _interval(e: object) -> list[float] | None:
+    """[estimate, low, high] of an Estimate (None when absent)."""
+    return None if e is None else [float(e.value), float(e.low), float(e.high)]  # type: ignore[attr-defined]
+
+
+def _sizes(obs: Observed, initial: int) -> list[int]:
+    """Group size at the end of each day of ``obs``: ``initial`` plus joins minus leaves and kicks."""
+    size, out = initial, []
+    for day in range(int(obs.start // 86_400), int(obs.end // 86_400) + 1):
+        size += obs.day_joins.get(day, 0) - obs.day_leaves.get(day, 0)
+        out.append(size)
+    return out
 
 
 def goodness(cal: Calibration, *, seeds: Iterable[int] = (1, 2, 3)) -> tuple[dict[str, Any], list[Observed]]:
@@ -61,13 +79,28 @@ def goodness(cal: Calibration, *, seeds: Iterable[int] = (1, 2, 3)) -> tuple[dic
                              "simulated": float(np.mean([s.messages / s.days for s in sims]))},
         "leaves_per_day": {"observed": (obs.leaves + obs.kicks) / obs.days,
                            "simulated": float(np.mean([(s.leaves + s.kicks) / s.days for s in sims]))},
+        "burstiness": {"observed": _interval(cal.burstiness),
+                       "simulated": float(np.nanmean([burstiness_estimate(s.day_gaps).value for s in sims]))},
+        "reply_share": {"observed": _interval(cal.reply_share),
+                        "simulated": float(np.mean([s.replies / max(s.messages, 1) for s in sims]))},
+        "forms": {f: {"observed": _interval(e), "simulated": float(np.mean([s.forms.get(f, 0) / max(s.messages, 1) for s in sims]))}
+                  for f, e in cal.forms.items()},
+        "group_size": {"observed_end": cal.sizes()[-1],
+                       "simulated_end": float(np.mean([_sizes(s, members)[-1] for s in sims]))},
         "seeds": list(seeds),
     }
     return figures, sims
 
 
+def _row(part: str, figure: str, pair: dict[str, Any]) -> str:
+    """A table row: the log's estimate with its interval against the simulated value."""
+    obs = pair["observed"]
+    shown = "-" if obs is None else f"{obs[0]:.3f} [{obs[1]:.3f}, {obs[2]:.3f}]"
+    return f"| {part} | {figure} | {shown} | {pair['simulated']:.3f} |"
+
+
 def write_fit_report(cal: Calibration, folder: Path, *, seeds: Iterable[int] = (1, 2, 3)) -> dict[str, Any]:
-    """Write fit.json, fit.md and the figures (hourly.png, lorenz.png, gaps.png) into ``folder``."""
+    """Write fit.json, fit.md and the figures (hourly.png, lorenz.png, gaps.png, size.png) into ``folder``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -111,10 +144,21 @@ def write_fit_report(cal: Calibration, folder: Path, *, seeds: Iterable[int] = (
     fig.tight_layout()
     fig.savefig(folder / "gaps.png", dpi=120)
     plt.close(fig)
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    ax.plot(np.arange(1, len(cal.sizes()) + 1), cal.sizes(), label="log", lw=2)
+    for seed, o in zip(figures["seeds"], sims):
+        sizes = _sizes(o, cal.initial_members)
+        ax.plot(np.arange(1, len(sizes) + 1), sizes, lw=1, label=f"simulated, seed {seed}")
+    ax.set_xlabel("day")
+    ax.set_ylabel("members")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(folder / "size.png", dpi=120)
+    plt.close(fig)
     (folder / "fit.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     g, h, p = figures["inter_message_times"], figures["hourly_profile"], figures["participation"]
     lines = [
-        f"# How well the calibrated scenario fits {cal.name}",
+        f"# How well the calibrated scenario fits {html.escape(ascii(cal.name)[1:-1])}",  # a file name: user text
         "",
         f"Simulated on seeds {', '.join(map(str, figures['seeds']))} and held against the log.",
         "",
@@ -126,8 +170,13 @@ def write_fit_report(cal: Calibration, folder: Path, *, seeds: Iterable[int] = (
         f"| participation | Gini | {p['gini_observed']:.3f} | {p['gini_simulated']:.3f} |",
         f"| activity | messages a day | {figures['messages_per_day']['observed']:.1f} | {figures['messages_per_day']['simulated']:.1f} |",
         f"| leaving | leaves and kicks a day (not fitted) | {figures['leaves_per_day']['observed']:.2f} | {figures['leaves_per_day']['simulated']:.2f} |",
+        f"| group size | members after the last day | {figures['group_size']['observed_end']:,} | {figures['group_size']['simulated_end']:,.0f} |",
+        _row("burstiness", "B of inter-message times (not fitted)", figures["burstiness"]),
+        _row("replies", "share of messages that reply (not fitted)", figures["reply_share"]),
+        *[_row("forms", f"share of {f} (not fitted)", v) for f, v in figures["forms"].items()],
         "",
-        "![hourly profile](hourly.png) ![Lorenz curve](lorenz.png) ![gaps](gaps.png)",
+        "Observed figures are `estimate [95% interval]`. "
+        "![hourly profile](hourly.png) ![Lorenz curve](lorenz.png) ![gaps](gaps.png) ![group size](size.png)",
         "",
     ]
     (folder / "fit.md").write_text("\n".join(lines), encoding="utf-8")

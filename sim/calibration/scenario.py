@@ -27,7 +27,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from sim.base.chatlog.events import ChatEvent
-from sim.calibration.fit import Estimate, fit_rates, poisson_rate, profile
+from sim.calibration.clustered import (burstiness_estimate, clustered_profile, clustered_share, gini_estimate, net_growth,
+                                       weekly_profile)
+from sim.calibration.fit import Estimate, fit_rates, poisson_rate
 from sim.calibration.observe import Observed, observe
 
 
@@ -46,6 +48,23 @@ class Calibration:
     staff_rate: Estimate
     observed: Observed
     notes: list[str] = field(default_factory=list)
+    weekly: list[Estimate] = field(default_factory=list)  # Monday first
+    reply_share: Estimate | None = None
+    forms: dict[str, Estimate] = field(default_factory=dict)
+    burstiness: Estimate | None = None
+    gini: Estimate | None = None
+    growth: Estimate | None = None  # members gained a day
+    removed_rate: Estimate | None = None  # kicks a day (kicked members are fitted apart)
+
+    def sizes(self) -> list[int]:
+        """Group size at the end of each day of the log: members at the start plus joins minus leaves and kicks."""
+        obs = self.observed
+        first, last = int(obs.start // 86_400), int(obs.end // 86_400)
+        size, out = self.initial_members, []
+        for day in range(first, last + 1):
+            size += obs.day_joins.get(day, 0) - obs.day_leaves.get(day, 0)
+            out.append(size)
+        return out
 
     def scenario(self) -> dict[str, Any]:
         """The fitted scenario as the mapping a scenario file holds."""
@@ -82,15 +101,27 @@ def calibrate(events: Iterable[ChatEvent], *, members: int | None = None, name: 
     notes = []
     if truncated:
         notes.append("the group's size was not given (--members): rates are fitted to posting members only")
+    if obs.removed:
+        notes.append(f"{len(obs.removed):,} kicked members are fitted apart (a removal says they did not post as members do)")
     initial = members if members is not None else obs.initial_posters
+    calendar = sorted(obs.day_hours)
+    totals = [float(obs.day_hours[d].sum()) for d in calendar]
+    forms = sorted(obs.forms)
     return Calibration(
         name=name, days=obs.days, initial_members=int(initial),
         join_rate=poisson_rate(obs.joins, obs.days, "joins"),
         post_median=rates.median, post_sigma=rates.sigma,
-        hourly=profile(obs.hourly, "messages"),
+        hourly=clustered_profile(obs.day_hours),
         leave_rate=poisson_rate(obs.leaves + obs.kicks, obs.days, "leaves"),
         staff_rate=poisson_rate(sum(obs.staff.values()), obs.days, "staff messages"),
         observed=obs, notes=notes,
+        weekly=weekly_profile(obs.day_hours, int(obs.start // 86_400), int(obs.end // 86_400)),
+        reply_share=clustered_share([obs.day_replies.get(d, 0) for d in calendar], totals),
+        forms={f: clustered_share([obs.day_forms[d].get(f, 0) for d in calendar], totals) for f in forms},
+        burstiness=burstiness_estimate(obs.day_gaps),
+        gini=gini_estimate(counts),
+        growth=net_growth(obs.day_joins, obs.day_leaves, obs.days),
+        removed_rate=poisson_rate(obs.kicks, obs.days, "kicks"),
     )
 
 
@@ -129,6 +160,36 @@ def correct(cal: Calibration, *, seeds: Iterable[int] = tuple(range(1, 9)), roun
     return replace(current, notes=notes)
 
 
+def _measured(cal: Calibration) -> list[str]:
+    """Comment lines for what the log shows that no scenario parameter sets: each with its interval and n."""
+    sizes = cal.sizes()
+    lines = [
+        "Also measured (the model produces these from its mechanisms; the fit report compares a run):",
+        f"  group size: {sizes[0]:,} after the first day, {sizes[-1]:,} after the last "
+        f"(lowest {min(sizes):,}, highest {max(sizes):,}; {len(sizes)} days)",
+    ]
+    if cal.growth is not None:
+        lines.append(f"  members gained a day (joins - leaves - kicks): {cal.growth.comment()}")
+    lines.append(f"  leaves and kicks a day: {cal.leave_rate.comment()} (leaving follows satisfaction in the model)")
+    if cal.removed_rate is not None:
+        lines.append(f"  kicks a day: {cal.removed_rate.comment()}")
+    if cal.reply_share is not None:
+        lines.append(f"  reply probability (share of members' messages that reply): {cal.reply_share.comment()}")
+    for form, e in cal.forms.items():
+        lines.append(f"  share of form {form}: {e.comment()}")
+    if cal.burstiness is not None:
+        lines.append(f"  burstiness B of inter-message times (0 Poisson, 1 bursty; Goh & Barabasi 2008): "
+                     f"{cal.burstiness.comment()} (day-block bootstrap)")
+    if cal.gini is not None:
+        lines.append(f"  participation inequality, Gini of messages per member: {cal.gini.comment()} (bootstrap over members)")
+    if cal.weekly:
+        days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        lines.append(f"  weekly profile (the model has no weekly cycle): each weekday's share of an average week, "
+                     f"from {sum(e.n for e in cal.weekly)} days:")
+        lines += [f"    {d}: {e.comment()}" for d, e in zip(days, cal.weekly)]
+    return lines
+
+
 def to_yaml(cal: Calibration) -> str:
     """The fitted scenario as YAML, each fitted number with its estimate, interval and data points as a comment."""
     data = cal.scenario()
@@ -137,28 +198,37 @@ def to_yaml(cal: Calibration) -> str:
         f"Calibrated from a chat log by `groupsim calibrate`: {cal.observed.messages:,} messages,",
         f"{len(cal.observed.per_sender):,} posting members, {cal.days:.1f} days.",
         *cal.notes,
-        f"Leaves and kicks seen: {cal.leave_rate.comment()} a day (the model's leaving comes from",
-        "satisfaction, not a rate: compare it with a run of this scenario).",
+        *_measured(cal),
     ]))
     group = CommentedMap(data["group"])
     group["arrivals"] = CommentedMap(data["group"]["arrivals"])
     group["arrivals"].yaml_add_eol_comment(cal.join_rate.comment() + " (a day)", "rate_per_day")
-    group.yaml_add_eol_comment(f"members at the log's start ({'given' if not cal.notes or 'not given' not in cal.notes[0] else 'posting members seen'})",
-                               "initial_members")
+    given = not any("not given" in n for n in cal.notes)
+    group.yaml_add_eol_comment(f"members at the log's start ({'given' if given else 'posting members seen'})", "initial_members")
     doc["group"] = group
     rate = CommentedMap(data["population"][0]["params"]["post_rate"])
     rate.yaml_add_eol_comment(cal.post_median.comment() + " (messages a day)", "median")
     rate.yaml_add_eol_comment(cal.post_sigma.comment(), "sigma")
     member = CommentedMap(data["population"][0])
     member["params"] = CommentedMap({"post_rate": rate})
-    doc["population"] = [member]
+    population: list[Any] = [member]
+    if len(data["population"]) > 1:
+        staff = CommentedMap(data["population"][1])
+        staff["params"] = CommentedMap(data["population"][1]["params"])
+        staff["params"].yaml_add_eol_comment(cal.staff_rate.comment() + " (a day, owner and admins)", "content_per_day")
+        population.append(staff)
+    doc["population"] = population
     hours = CommentedSeq(data["diurnal"])
     hours.fa.set_flow_style()
     doc["diurnal"] = hours
-    doc.yaml_add_eol_comment("hourly weights (mean 1): each hour's share of messages x 24; "
-                             f"shares with Wilson 95% intervals from {cal.hourly[0].n:,} messages", "diurnal")
+    low = ", ".join(f"{h.low * 24:.3g}" for h in cal.hourly)
+    high = ", ".join(f"{h.high * 24:.3g}" for h in cal.hourly)
+    doc.yaml_add_eol_comment(f"hourly weights (mean 1): each hour's share of messages x 24, from {cal.hourly[0].n:,} messages "
+                             f"over {len(cal.observed.day_hours)} days (days as clusters); 95% CI low [{low}], "
+                             f"high [{high}]", "diurnal")
     yaml = YAML()
     yaml.default_flow_style = False
+    yaml.width = 4096
     buf = io.StringIO()
     yaml.dump(doc, buf)
     return buf.getvalue()

@@ -172,6 +172,8 @@ def compare(
     guard: Annotated[list[str] | None, typer.Option("--guard", help="Guard-rail METRIC:TOLERANCE (repeatable), e.g. alive:0.05.", show_default=False)] = None,
     seeds_for_power: Annotated[float | None, typer.Option("--seeds-for-power", help="Say how many paired seeds detect this difference in the primary metric.")] = None,
     until_decided: Annotated[int | None, typer.Option("--until-decided", min=2, help="Add --seeds seeds at a time until decided, up to this many (O'Brien-Fleming alpha spending).")] = None,
+    ruleset_a: Annotated[str | None, typer.Option("--ruleset-a", help="Judge the first design by this ruleset (a file or a bundled name) instead of its own.")] = None,
+    ruleset_b: Annotated[str | None, typer.Option("--ruleset-b", help="Judge every other design by this ruleset, e.g. a calibrated group twice: my_group.yaml my_group.yaml --ruleset-b stricter.yaml.")] = None,
 ) -> None:
     """Compare designs on common random numbers: paired differences with 95% intervals and tests.
 
@@ -186,6 +188,8 @@ def compare(
         groupsim compare scenarios/new_customer_well_run.yaml scenarios/no_value_dead.yaml --seeds 20
 
         groupsim compare scenarios/presets/complaint_wave_token.yaml scenarios/presets/complaint_wave_private.yaml -m msgs_complaint -m leaves -m moderator_minutes
+
+        groupsim compare my_group.yaml my_group.yaml --ruleset-b stricter.yaml
     """
     from sim.cli import verdicts
     from sim.cli.tables import comparison_table
@@ -197,6 +201,10 @@ def compare(
         raise cli.fail("compare needs at least two scenario files")
     try:
         loaded = [CompareArm(p.stem, load_scenario(p)) for p in designs]
+        if ruleset_a is not None or ruleset_b is not None:
+            from sim.cli.arms import apply
+
+            loaded = apply(loaded, designs, ruleset_a, ruleset_b)
     except InputError as exc:
         raise cli.fail(exc) from None
     labels = [d.label for d in loaded]
@@ -214,7 +222,8 @@ def compare(
     out = out or Path("results") / "compare" / "-vs-".join(p.stem for p in designs)
     manifest = {"kind": "compare", "name": " vs ".join(labels), "designs": [
         {"point": i, "label": d.label, "file": str(p), "scenario": d.scenario.name, "scenario_hash": d.scenario.content_hash(),
-         "duration_days": d.scenario.duration_days}
+         "duration_days": d.scenario.duration_days,
+         "ruleset": d.scenario.ruleset if isinstance(d.scenario.ruleset, str) else d.scenario.ruleset.name}
         for i, (d, p) in enumerate(zip(loaded, designs))], "seeds": seed_list, "expected_runs": len(loaded) * len(seed_list)}
     store = _open_store(out, manifest, compare_key(loaded))
     counts: list[int] = []  # what the first call skipped, then the runs each call ran

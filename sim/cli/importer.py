@@ -30,9 +30,11 @@ def import_command(
 
         groupsim import result.json --out imported/my_group
     """
+    from rich.markup import escape
     from rich.table import Table
 
     from sim.base.chatlog import ImportFailure, import_log
+    from sim.base.chatlog.events import shown
     from sim.base.chatlog.tabular import parse_mapping
     from sim.cli.console import err_console, fail, out_console
 
@@ -47,7 +49,7 @@ def import_command(
         raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(f"{log}: {exc.strerror or exc}") from None
-    table = Table(title=f"{log.name} ({report['format']})", title_justify="left")
+    table = Table(title=f"{escape(shown(log.name, 200))} ({report['format']})", title_justify="left")
     table.add_column("event")
     table.add_column("count", justify="right")
     for event, n in report["by_event"].items():

@@ -10,6 +10,7 @@ asked), reply-to and forwarded-from.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -65,6 +66,15 @@ class ChatEvent:
         }
 
 
+def shown(value: object, width: int = 20) -> str:
+    """A value from the export as it may appear in a message: cut to ``width``; with a control or format character
+    (an escape code, a right-to-left override) the whole value is written escaped, as Python's ``ascii`` does."""
+    text = str(value)[:width]
+    if all(c.isprintable() and unicodedata.category(c) != "Cf" for c in text):
+        return text
+    return ascii(text)
+
+
 class ImportFailure(Exception):
     """A chat export that cannot be imported (or only in part, without ``--lenient``): says where and why."""
 
@@ -100,4 +110,4 @@ class Warnings:
         return {k: {"count": n, "first_lines": self.lines[k]} for k, n in sorted(self.counts.items())}
 
 
-__all__ = ["EVENTS", "FORMS", "SCHEMA", "ChatEvent", "ImportFailure", "Warnings"]
+__all__ = ["EVENTS", "FORMS", "SCHEMA", "ChatEvent", "ImportFailure", "Warnings", "shown"]

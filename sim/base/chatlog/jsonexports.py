@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
-from sim.base.chatlog.events import ChatEvent, ImportFailure, Warnings
+from sim.base.chatlog.events import ChatEvent, ImportFailure, Warnings, shown
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _TG_ACTIONS = {
@@ -100,7 +100,7 @@ def parse_telegram(stream: IO[bytes], file: str, names: Callable[[str], str], *,
         if m.get("type") == "service":
             event = _TG_ACTIONS.get(str(m.get("action")))
             if event is None:
-                warnings.add(f"service messages of an unknown kind ({m.get('action')}), kept as service", n)
+                warnings.add(f"service messages of an unknown kind ({shown(m.get('action'))}), kept as service", n)
                 event = "service"
             members = m.get("members") or []
             targets = [names(str(x)) for x in members if x] or [""]
@@ -108,7 +108,7 @@ def parse_telegram(stream: IO[bytes], file: str, names: Callable[[str], str], *,
                 yield ChatEvent(t, event, sender, n, id=_number(m.get("id")), target=target if target != sender else "")
             continue
         if m.get("type") != "message":
-            warnings.add(f"messages of an unknown type ({m.get('type')}), skipped", n)
+            warnings.add(f"messages of an unknown type ({shown(m.get('type'))}), skipped", n)
             continue
         text, link = _flat_text(m.get("text", ""))
         media = "image" if "photo" in m else _TG_MEDIA.get(str(m.get("media_type")), "file" if "file" in m else "")
@@ -129,7 +129,7 @@ def parse_discord(stream: IO[bytes], file: str, names: Callable[[str], str], *, 
         kind = str(m.get("type", "Default"))
         event = _DISCORD_EVENTS.get(kind)
         if event is None:
-            warnings.add(f"messages of an unknown type ({kind}), kept as service", n)
+            warnings.add(f"messages of an unknown type ({shown(kind)}), kept as service", n)
             event = "service"
         author = m.get("author") if isinstance(m.get("author"), dict) else {}
         sender = names(str(author.get("id") or author.get("name") or ""))

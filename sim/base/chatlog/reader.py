@@ -41,8 +41,8 @@ def detect(path: Path) -> str:
         if b'"guild"' in head[:400]:
             return "discord"
         first_line = stripped.split(b"\n", 1)[0].rstrip()
-        if first_line.endswith(b"}"):  # a whole object on the first line: JSON Lines
-            return "jsonl"
+        if first_line.endswith(b"}") and not stripped.startswith(b'{"name"') and b'"messages": [' not in head[:400]:
+            return "jsonl"  # a whole object on the first line, not a Telegram export written on one line
         return "telegram"
     if whatsapp.looks_like(head):
         return "whatsapp"

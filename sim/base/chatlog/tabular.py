@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any
 
-from sim.base.chatlog.events import EVENTS, FORMS, ChatEvent, ImportFailure, Warnings
+from sim.base.chatlog.events import EVENTS, FORMS, ChatEvent, ImportFailure, Warnings, shown
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _FIELDS = ("time", "event", "sender", "role", "form", "text", "reply_to", "forwarded_from")
@@ -114,13 +114,13 @@ def parse(stream: IO[bytes], file: str, names: Callable[[str], str], *, lenient:
             continue
         event = get("event") or "message"
         if event not in EVENTS:
-            warnings.add(f"rows with an unknown event ({event[:20]}), kept as service", line)
+            warnings.add(f"rows with an unknown event ({shown(event)}), kept as service", line)
             event = "service"
         text = get("text")
         link = bool(_URL.search(text)) or str(row.get("has_link", "")).lower() in _TRUE
         form = get("form") or ("link" if link else "text")
         if form not in FORMS:
-            warnings.add(f"rows with an unknown form ({form[:20]}), read as text", line)
+            warnings.add(f"rows with an unknown form ({shown(form)}), read as text", line)
             form = "text"
         reply = get("reply_to")
         yield ChatEvent(t, event, names(get("sender")), line, id=line, role=get("role") or "member", form=form,
