@@ -106,7 +106,7 @@ class Simulation:
         if sc.group.dissolve_day is not None and sc.group.dissolve_day * MINUTES_PER_DAY < self.end:
             self.schedule(sc.group.dissolve_day * MINUTES_PER_DAY, self.ticks.dissolve)
         self.env.process(self.ticks.run())
-        self.env.process(self.posting.chatter())
+        self.timeline.inline_process(self.env.process(self.posting.chatter()))
 
     # ---- the World's commands (each routes to the part that owns it) -----------------
     @property
