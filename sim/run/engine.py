@@ -41,6 +41,7 @@ from sim.model.staff.operator import NoOperator
 from sim.model.ticks import Ticks
 from sim.model.timeline import Timeline
 from sim.model.world import Operator
+from sim.run.gc_policy import quiet_gc
 from sim.spec.scenario import Scenario, resolve_ruleset
 
 
@@ -156,7 +157,8 @@ class Simulation:
     def run(self) -> RunResult:
         """Run to the end (or the outcome that stops it) and summarise."""
         self.ticks.begin()
-        self.env.run(until=self.timeline.stop_event)
+        with quiet_gc():  # the built model is frozen, collections are rare (sim/run/gc_policy.py)
+            self.env.run(until=self.timeline.stop_event)
         from sim.run.summary import summarise
 
         self.log.attach_messages(self.roster.messages, KIND_NAMES)

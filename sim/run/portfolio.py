@@ -49,6 +49,7 @@ from sim.model.shared import NoBlacklist, PortfolioTies, UnlimitedAttention
 from sim.model.timeline import Timeline
 from sim.model.world import World
 from sim.run.engine import Simulation
+from sim.run.gc_policy import quiet_gc
 from sim.run.summary import summarise
 from sim.spec.scenario import Scenario, load_scenario
 
@@ -247,7 +248,8 @@ class PortfolioRun:
         """Run all groups to the end; the portfolio's summary and each group's."""
         for sim in self.sims:
             sim.ticks.begin()
-        self.env.run(until=simpy.AllOf(self.env, [s.timeline.stop_event for s in self.sims]))
+        with quiet_gc():  # sim/run/gc_policy.py
+            self.env.run(until=simpy.AllOf(self.env, [s.timeline.stop_event for s in self.sims]))
         groups = []
         for sim in self.sims:
             sim.log.attach_messages(sim.roster.messages, KIND_NAMES)
