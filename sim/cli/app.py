@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from sim.cli.commands import LazyGroup
 from sim.cli.console import err_console, fail, out_console, progress as _progress
@@ -79,10 +78,12 @@ def run(
         groupsim run new_customer_well_run --seeds 8 --out results/wellrun
     """
     from rules import InputError
+    from sim.base.records import skip_pandas_probe
     from sim.base.results_dir import ResultsFolderError, check_target, replace_folder
     from sim.run.runner import replicate, write_results
     from sim.spec.bundled import locate_scenario
 
+    skip_pandas_probe()  # no pandas on the run path (sim/base/records.py)
     try:
         path = locate_scenario(scenario)
     except InputError as exc:
@@ -106,6 +107,8 @@ def run(
     if as_json:
         sys.stdout.write(json.dumps(summaries, indent=2, ensure_ascii=False, default=str) + "\n")
         return
+    from rich.markup import escape
+
     title = f"{escape(sc.name)} — {len(runs)} runs, seeds {seed_list[0]}..{seed_list[-1]}"  # a table title is markup
     from sim.cli.tables import results_table
 

@@ -84,9 +84,12 @@ def portfolio(
         groupsim portfolio scenarios/portfolios/private_domain.yaml --seeds 8
     """
     from rules import InputError
+    from sim.base.files import atomic_write, package_versions
+    from sim.base.records import skip_pandas_probe
     from sim.cli.console import err_console, fail, out_console
     from sim.run.portfolio import load_portfolio
-    from sim.base.files import atomic_write, package_versions
+
+    skip_pandas_probe()  # no pandas on the run path (sim/base/records.py)
 
     try:
         spec, _ = load_portfolio(file)

@@ -12,5 +12,8 @@ import scipy.special  # noqa: F401 - truncated normals draw through ndtri (sim/b
 
 import sim.run.engine  # noqa: F401 - the model and the rule engine (its parser tables, rules/parser_tables.py)
 import sim.run.runner  # noqa: F401 - run_one and the Arrow tables
+from sim.base.records import skip_pandas_probe
+
+skip_pandas_probe()  # a worker never imports pandas (sim/base/records.py)
 
 __all__: list[str] = []
