@@ -90,3 +90,17 @@ def test_one_team_is_the_whole_portfolio(tmp_path: Path) -> None:
     portfolio, scenarios = load_portfolio(_file(tmp_path, body))
     assert portfolio.teams() == [""]
     assert _digests(next(run_teams(portfolio, scenarios, [2]))[1]) == _digests(PortfolioRun(portfolio, scenarios, 2).run())
+
+
+def test_bundled_portfolios_fit_the_json_schema() -> None:
+    """Both forms of `groups` (the list, the compact form of the 1,000-group domain) pass `groupsim schema portfolio`."""
+    import jsonschema
+
+    from rules import read_yaml
+    from sim.cli.schemas import json_schema
+
+    schema = json_schema("portfolio")
+    for path in sorted((ROOT / "scenarios" / "portfolios").glob("*.yaml")):
+        jsonschema.validate(read_yaml(path).data, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"name": "x", "groups": {"count": 0, "from": ["a.yaml"]}}, schema)
