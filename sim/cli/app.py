@@ -56,7 +56,8 @@ def run(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Result folder (default: results/<scenario name>).")
     ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help=(
+        "Worker processes (default: this process until the runs left would take 2 s, then all cores)."))] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summaries as JSON instead of a table.")] = False,
     report: Annotated[bool, typer.Option("--report", help="Also write a report (HTML, Markdown, figures) to OUT/report.")] = False,
