@@ -85,6 +85,10 @@ def run(
     from sim.spec.bundled import locate_scenario
 
     skip_pandas_probe()  # no pandas on the run path (sim/base/records.py)
+    if (workers or 0) > 1 and seeds > 1 or workers is None and seeds >= 4:
+        from sim.run.pool import prestart
+
+        prestart()  # the workers' forkserver imports the engine while this process reads the scenario
     try:
         path = locate_scenario(scenario)
     except InputError as exc:

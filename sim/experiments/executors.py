@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
-from sim.run.pool import WorkerPool
+from sim.run.pool import WorkerPool, prestart
 from sim.experiments.store import ResultStore, StoredRun
 from sim.run.runner import run_one
 from sim.spec.scenario import Scenario
@@ -129,6 +129,7 @@ class LocalPool:
     def __init__(self, workers: int | None = None, *, retries: int = 2) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.pool: WorkerPool[RunTask] = WorkerPool(self.workers, retries=retries)
+        prestart()  # the workers' imports overlap the command's own work (sim/run/pool.py)
 
     def map(self, fn: Callable[[RunTask], StoredRun], tasks: Iterable[RunTask]) -> Iterator[tuple[RunTask, Outcome]]:
         yield from self.pool.map(fn, tasks)

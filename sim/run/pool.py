@@ -116,6 +116,16 @@ def context() -> Any:
     return mp.get_context("spawn")
 
 
+def prestart() -> None:
+    """Start the forkserver now, in the background: it imports the engine on the other core while this
+    process reads and validates its files, so the first workers fork at once (a no-op without forkserver)."""
+    ctx = context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 class _Worker:
     def __init__(self, ctx: Any) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
@@ -255,4 +265,4 @@ def close_shared() -> None:
     _SHARED.clear()
 
 
-__all__ = ["PRELOAD", "TaskError", "WorkerDied", "WorkerPool", "close_shared", "context", "shared_pool"]
+__all__ = ["PRELOAD", "TaskError", "WorkerDied", "WorkerPool", "close_shared", "context", "prestart", "shared_pool"]
