@@ -24,12 +24,17 @@ from decimal import Decimal
 from typing import Any
 
 import re2  # type: ignore[import-untyped]
-import rule_engine  # type: ignore[import-untyped]
-from rule_engine import ast as rast
-from rule_engine import errors as rerrors
-from rule_engine.types import DataType  # type: ignore[import-untyped]
 
-from rules.observe import FIELDS, WINDOWS, Facts
+from rules.parser_tables import install as _install_parser_tables
+
+_install_parser_tables()  # rule_engine reads its parser tables instead of rebuilding them (rules/parser_tables.py)
+
+import rule_engine  # type: ignore[import-untyped]  # noqa: E402
+from rule_engine import ast as rast  # noqa: E402
+from rule_engine import errors as rerrors  # noqa: E402
+from rule_engine.types import DataType  # type: ignore[import-untyped]  # noqa: E402
+
+from rules.observe import FIELDS, WINDOWS, Facts  # noqa: E402
 
 Compiled = Callable[[Facts], Any]
 

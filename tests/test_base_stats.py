@@ -190,3 +190,35 @@ def test_many_runs_get_a_t_interval_clipped_to_the_range() -> None:
     m, lo, hi = mean_interval(x, metric("kicks"))
     ref = sst.ttest_1samp(x, 0.0).confidence_interval(0.95)
     assert lo == max(0.0, ref.low) and hi == pytest.approx(ref.high)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40).map(float) | st.floats(0.0, 1e4, allow_nan=False), st.booleans()),
+                min_size=1, max_size=60))
+def test_km_curve_is_scipy_ecdf_to_the_bit(data: list[tuple[float, bool]]) -> None:
+    """The numpy product-limit estimate (no scipy import on a run's path) equals scipy.stats.ecdf exactly."""
+    from scipy import stats as sst
+
+    t = np.asarray([x for x, _ in data])
+    e = np.asarray([b for _, b in data])
+    at, s = km_curve(t, e)
+    if not e.any():
+        assert len(at) == 0
+        return
+    res = sst.ecdf(sst.CensoredData(uncensored=t[e], right=t[~e]))
+    keep = np.isin(res.sf.quantiles, np.unique(t[e]))
+    assert at.tolist() == res.sf.quantiles[keep].tolist()
+    assert s.tobytes() == res.sf.probabilities[keep].tobytes()
+
+
+def test_a_run_summary_imports_no_scipy() -> None:
+    """A run of a bundled scenario (no truncated normals) summarises without importing scipy.stats."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from sim.run.engine import run_scenario; from sim.spec.bundled import locate_scenario; "
+            "from sim.spec.scenario import load_scenario; "
+            "run_scenario(load_scenario(locate_scenario('unmoderated_spam')).with_values(duration_days=3), 1); "
+            "print('scipy.stats' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -15,6 +15,7 @@ from sim.cli.commands import EXTENSIONS, LazyGroup, load_extension
 ROOT = Path(__file__).resolve().parent.parent
 # Heavy or optional, plus `click`: typer carries its own copy, and a bare install has no `click`.
 HEAVY = ("matplotlib", "hypothesis", "scipy", "pandas", "simpy", "pyarrow", "pytest", "sim.run.engine", "reports.build",
+         "rich.console", "rich.progress", "rule_engine", "networkx", "pydantic",
          "click")
 
 _HELP = """
@@ -102,3 +103,19 @@ def test_pytest_plugin_loads_nothing_of_groupsim_at_start(tmp_path: Path) -> Non
     res = _fresh(code, cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "[]"
+
+
+def test_a_run_and_its_result_files_load_no_pandas_or_plotting(tmp_path: Path) -> None:
+    """`groupsim run` (runs, Parquet files, the table) never imports pandas or matplotlib."""
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "import sim.cli.app\n"
+        f"res = CliRunner().invoke(sim.cli.app.app, ['run', 'unmoderated_spam', '--seeds', '2', '-j', '1', '-q', "
+        f"'--out', {str(tmp_path / 'r')!r}])\n"
+        "assert res.exit_code == 0, res.output\n"
+        "print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))\n"
+    )
+    res = _fresh(code)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip().splitlines()[-1] == "[]"

@@ -81,3 +81,17 @@ def test_execute_tags_days_with_run_id_seed_and_parameters(tasks: list[RunTask])
 def test_make_executor_picks_by_arguments() -> None:
     assert isinstance(make_executor(1), InProcess)
     assert isinstance(make_executor(2), LocalPool) and make_executor(2).workers == 2
+
+
+def test_portfolio_teams_on_dask_match_the_run_together(dask_cluster: DaskCluster, tmp_path: Path) -> None:
+    """A team-partitioned portfolio on a Dask cluster: every group's digest equals the whole run's."""
+    from sim.run.portfolio import PortfolioRun, load_portfolio
+    from sim.run.teams import run_teams
+    from tests.test_portfolio_teams import COMPACT
+
+    path = tmp_path / "p.yaml"
+    path.write_text(COMPACT, encoding="utf-8")
+    portfolio, scenarios = load_portfolio(path)
+    together = PortfolioRun(portfolio, scenarios, 5).run()
+    on_dask = next(run_teams(portfolio, scenarios, [5], executor=dask_cluster))[1]
+    assert [g["event_log_digest"] for g in on_dask["groups"]] == [g["event_log_digest"] for g in together["groups"]]

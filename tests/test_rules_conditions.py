@@ -60,3 +60,19 @@ def test_compiled_conditions_match_rule_engine(texts: list[tuple[str, MessageFor
 @pytest.mark.parametrize("src", CONDITIONS)
 def test_same_source_compiles_once(src: str) -> None:
     assert compile_condition(src) is compile_condition(src)
+
+
+def test_rule_engine_reads_the_shipped_parser_tables() -> None:
+    """The shipped tables match the installed rule-engine's grammar (else: python -m rules.parser_tables)."""
+    import subprocess
+    import sys
+
+    from rules import parser_tables
+
+    code = ("import sys, rules; from rules.parser_tables import MODULE; import rule_engine; "
+            "print(MODULE in sys.modules, rule_engine.Rule('1 + 2 == 3').matches({}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True"]
+    tables = {}
+    exec(parser_tables.TABLES.read_text(encoding="utf-8"), tables)  # noqa: S102 - our generated data file
+    assert tables["_lr_signature"] == parser_tables.grammar_signature(), "run: python -m rules.parser_tables"

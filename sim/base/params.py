@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import math
+from statistics import NormalDist
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -33,10 +34,36 @@ from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
-from scipy import stats as _st
-from scipy.special import ndtr, ndtri
-
+from sim.base.lazy import LazyModule
 from sim.base.schema import SpecModel
+
+_st = LazyModule("scipy.stats")  # imported on first use: scipy costs a second of start-up
+_special = LazyModule("scipy.special")
+_NORMAL = NormalDist()
+
+
+def ndtr(x: Any) -> Any:
+    """The standard normal CDF (``scipy.special.ndtr``, imported on first use)."""
+    return _special.ndtr(x)
+
+
+def ndtri(p: Any) -> Any:
+    """The standard normal quantile (``scipy.special.ndtri``, imported on first use)."""
+    return _special.ndtri(p)
+
+
+def _phi(x: float) -> float:
+    """The standard normal CDF in pure Python (for checks; draws use :func:`ndtr`)."""
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+def _norm_ppf(q: float) -> float:
+    """The standard normal quantile in pure Python (for the scenario contract's tail checks; +-inf at 0 and 1)."""
+    if q <= 0.0:
+        return -math.inf
+    if q >= 1.0:
+        return math.inf
+    return _NORMAL.inv_cdf(q)
 
 
 _FOLDER: ContextVar[Path | None] = ContextVar("scenario_folder", default=None)
@@ -114,7 +141,7 @@ class Uniform(_Dist):
 class TruncNormal(_Dist):
     """Normal(mean, sd) truncated to [low, high], drawn by inverting the CDF."""
 
-    _ab: tuple[float, float] = PrivateAttr(default=(0.0, 1.0))
+    _ab: tuple[float, float] | None = PrivateAttr(default=None)  # the CDF at low and high, at the first draw
 
     dist: Literal["truncnormal", "truncnorm"]
     mean_: float = Field(alias="mean")
@@ -133,15 +160,14 @@ class TruncNormal(_Dist):
             raise ValueError("low and high must be numbers (they may be infinite)")
         if self.high <= self.low:
             raise ValueError("high must be > low")
-        a, b = ndtr((self.low - self.mean_) / self.sd), ndtr((self.high - self.mean_) / self.sd)
+        a, b = _phi((self.low - self.mean_) / self.sd), _phi((self.high - self.mean_) / self.sd)
         if b - a < 1e-9:
             raise ValueError("the interval [low, high] holds almost none of the normal's mass")
         return self
 
-    def model_post_init(self, context: object, /) -> None:
-        self._ab = (float(ndtr((self.low - self.mean_) / self.sd)), float(ndtr((self.high - self.mean_) / self.sd)))
-
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self._ab is None:  # scipy's ndtr, to the bit, as the draws always used
+            self._ab = (float(ndtr((self.low - self.mean_) / self.sd)), float(ndtr((self.high - self.mean_) / self.sd)))
         a, b = self._ab
         u = a + rng.random(n) * (b - a)
         x = self.mean_ + self.sd * ndtri(np.clip(u, 1e-12, 1 - 1e-12))
@@ -166,7 +192,7 @@ class LogNormal(_Dist):
         return self.median * np.exp(self.sigma * rng.standard_normal(n))
 
     def ppf(self, q: float) -> float:
-        return float(self.median * math.exp(self.sigma * float(_st.norm.ppf(q))))  # sigma may be 0 (a constant)
+        return float(self.median * math.exp(self.sigma * _norm_ppf(q)))  # sigma may be 0 (a constant)
 
     def mean(self) -> float:
         return self.median * math.exp(self.sigma**2 / 2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import sys
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -97,6 +98,36 @@ class EventLog:
             h.update("\x1f".join(col).encode("utf-8"))
             h.update(b"\x1e")
         return h.hexdigest()
+
+
+def skip_pandas_probe() -> None:
+    """Stop pyarrow importing pandas (about 0.9 s) just to ask whether a list is a pandas array.
+
+    The first ``pa.array(list)`` of a process imports pandas, if installed, for
+    that question alone; groupsim never passes pandas objects. This makes the
+    one-time probe find no pandas, so it is never imported on the run path.
+    pyarrow still imports pandas when asked for it (``to_pandas``,
+    ``from_pandas``). Called by groupsim's own processes only (the ``run``
+    command, pool workers), never on import: a program that imports groupsim
+    and hands pandas frames to ``pa.table`` keeps pyarrow's usual behaviour.
+    """
+    if "pandas" in sys.modules:
+        return
+    blocker = _NoPandas()
+    sys.meta_path.insert(0, blocker)  # `import pandas` raises ImportError while the probe runs
+    try:
+        pa.array([0])  # pyarrow's probe runs now, once, and remembers "no pandas"
+    finally:
+        sys.meta_path.remove(blocker)
+
+
+class _NoPandas:
+    """An import finder that refuses pandas (only while :func:`skip_pandas_probe` runs)."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("pandas is not used by groupsim's run path")
+        return None
 
 
 def days_table(rows: list[dict[str, Any]]) -> pa.Table:

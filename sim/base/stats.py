@@ -39,15 +39,23 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import stats as _st
 
+from sim.base.lazy import LazyModule
 from sim.base.metrics import Metric
+
+_st = LazyModule("scipy.stats")  # imported on first use: a run's summary needs no scipy (see _km_sf)
 
 LEVEL = 0.95
 _BCA_MAX_N = 5000  # above this many values a mean gets a t interval (still clipped to the metric's range)
 _EXACT_SIGN_FLIP_N = 16
-# scipy >= 1.15 takes `rng`; older releases (pyproject allows >= 1.11) take `random_state`
-_RNG = "rng" if "rng" in inspect.signature(_st.bootstrap).parameters else "random_state"
+_RNG_KW: list[str] = []
+
+
+def _rng_kw() -> str:
+    """scipy >= 1.15 takes ``rng``; older releases (pyproject allows >= 1.11) take ``random_state``."""
+    if not _RNG_KW:
+        _RNG_KW.append("rng" if "rng" in inspect.signature(_st.bootstrap).parameters else "random_state")
+    return _RNG_KW[0]
 Interval = tuple[float, float, float]
 NAN3: Interval = (math.nan, math.nan, math.nan)
 
@@ -80,11 +88,11 @@ def _bootstrap_mean(x: np.ndarray, level: float, seed: int, n_boot: int) -> tupl
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # degenerate resamples: BCa gives NaN and we fall back
         res = _st.bootstrap((x,), np.mean, n_resamples=n_boot, confidence_level=level, method="BCa",
-                            vectorized=True, batch=500, **{_RNG: np.random.default_rng(seed)})
+                            vectorized=True, batch=500, **{_rng_kw(): np.random.default_rng(seed)})
         lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
         if not (math.isfinite(lo) and math.isfinite(hi)):
             res = _st.bootstrap((x,), np.mean, n_resamples=0, confidence_level=level, method="percentile",  # same draws
-                                vectorized=True, bootstrap_result=res, **{_RNG: np.random.default_rng(seed)})
+                                vectorized=True, bootstrap_result=res, **{_rng_kw(): np.random.default_rng(seed)})
             lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
     return lo, hi
 
@@ -126,14 +134,42 @@ def _km(times: Sequence[float], events: Sequence[bool]) -> tuple[np.ndarray, np.
     return t, e, res
 
 
+def _km_sf(t: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct times and S(t) after each, computed as ``scipy.stats.ecdf`` does, to the bit.
+
+    The product-limit estimate ``S = cumprod((n - d) / n)`` over the distinct
+    times (``n`` at risk, ``d`` events), or ``1 - events / n`` when nothing is
+    censored: the same arithmetic, in the same order, as scipy 1.11-1.17's
+    ``_ecdf_right_censored`` and ``_ecdf_uncensored`` (tests/test_base_stats.py
+    compares them), so a run's summary needs no scipy import.
+    """
+    if e.all():
+        x, counts = np.unique(np.sort(t), return_counts=True)
+        return x, 1 - np.cumsum(counts) / t.size
+    times = np.concatenate((t[e], t[~e]))
+    died = np.asarray([1] * int(e.sum()) + [0] * int((~e).sum()))
+    i = np.argsort(times)
+    times, died = times[i], died[i]
+    at_risk = np.arange(times.size, 0, -1)
+    j = np.diff(times, prepend=-np.inf, append=np.inf) > 0
+    n = at_risk[j[:-1]]
+    d = np.diff(np.cumsum(died)[j[1:]], prepend=0)
+    return times[j[:-1]], np.cumprod((n - d) / n)
+
+
 def km_curve(times: Sequence[float], events: Sequence[bool]) -> tuple[np.ndarray, np.ndarray]:
     """Kaplan-Meier survival: distinct event times and S(t) just after each."""
-    t, e, res = _km(times, events)
+    t = np.asarray(times, dtype=float)
+    e = np.asarray(events, dtype=bool)
     if len(t) == 0:
         return np.empty(0), np.empty(0)
-    at = np.unique(t[e])
-    keep = np.isin(res.sf.quantiles, at)
-    return res.sf.quantiles[keep], res.sf.probabilities[keep]
+    if e.any() and np.isfinite(t).all():
+        quantiles, probabilities = _km_sf(t, e)
+    else:  # nothing observed, or values scipy refuses: scipy says what it makes of them
+        _, _, res = _km(t, e)
+        quantiles, probabilities = res.sf.quantiles, res.sf.probabilities
+    keep = np.isin(quantiles, np.unique(t[e]))
+    return quantiles[keep], probabilities[keep]
 
 
 def km_band(
@@ -292,7 +328,7 @@ def sign_flip_p(d: Sequence[float] | np.ndarray, n_perm: int = 20_000, seed: int
         return 1.0
     n_resamples = 2**_EXACT_SIGN_FLIP_N if len(x) <= _EXACT_SIGN_FLIP_N else n_perm
     res = _st.permutation_test((x,), np.mean, permutation_type="samples", n_resamples=n_resamples,
-                               alternative="two-sided", vectorized=True, **{_RNG: np.random.default_rng(seed)})
+                               alternative="two-sided", vectorized=True, **{_rng_kw(): np.random.default_rng(seed)})
     return float(min(1.0, res.pvalue))
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from sim.cli.commands import LazyGroup
 from sim.cli.console import err_console, fail, out_console, progress as _progress
@@ -57,7 +56,8 @@ def run(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Result folder (default: results/<scenario name>).")
     ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help=(
+        "Worker processes (default: this process until the runs left would take 2 s, then all cores)."))] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summaries as JSON instead of a table.")] = False,
     report: Annotated[bool, typer.Option("--report", help="Also write a report (HTML, Markdown, figures) to OUT/report.")] = False,
@@ -79,10 +79,16 @@ def run(
         groupsim run new_customer_well_run --seeds 8 --out results/wellrun
     """
     from rules import InputError
+    from sim.base.records import skip_pandas_probe
     from sim.base.results_dir import ResultsFolderError, check_target, replace_folder
     from sim.run.runner import replicate, write_results
     from sim.spec.bundled import locate_scenario
 
+    skip_pandas_probe()  # no pandas on the run path (sim/base/records.py)
+    if (workers or 0) > 1 and seeds > 1 or workers is None and seeds >= 4:
+        from sim.run.pool import prestart
+
+        prestart()  # the workers' forkserver imports the engine while this process reads the scenario
     try:
         path = locate_scenario(scenario)
     except InputError as exc:
@@ -106,6 +112,8 @@ def run(
     if as_json:
         sys.stdout.write(json.dumps(summaries, indent=2, ensure_ascii=False, default=str) + "\n")
         return
+    from rich.markup import escape
+
     title = f"{escape(sc.name)} — {len(runs)} runs, seeds {seed_list[0]}..{seed_list[-1]}"  # a table title is markup
     from sim.cli.tables import results_table
 

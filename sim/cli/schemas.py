@@ -54,12 +54,27 @@ def _installed_roles(schema: dict[str, Any]) -> None:
     prune(schema)
 
 
+def _compact_groups(schema: dict[str, Any]) -> None:
+    """A portfolio's ``groups`` is a list or the compact form (expanded before the model sees it)."""
+    from sim.spec.portfolio_groups import GroupSet
+
+    compact = GroupSet.model_json_schema(by_alias=True)
+    schema.setdefault("$defs", {}).update(compact.pop("$defs", {}))
+    schema["$defs"]["GroupSet"] = compact
+    listed = schema["properties"]["groups"]
+    schema["properties"]["groups"] = {"description": listed.get("description", ""),
+                                      "anyOf": [{k: v for k, v in listed.items() if k != "description"},
+                                                {"$ref": "#/$defs/GroupSet"}]}
+
+
 def json_schema(kind: str = "scenario") -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one file kind."""
     module, name, title = KINDS[kind]
     model = getattr(importlib.import_module(module), name)
     schema: dict[str, Any] = model.model_json_schema(by_alias=True)
     _installed_roles(schema)
+    if kind == "portfolio":
+        _compact_groups(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = title
     return schema

@@ -7,7 +7,7 @@ executor only decides where and in which order runs happen; the caller writes
 each result as it comes back (one writer, so the store needs no locks).
 
 A run that raises is returned as a failed record with its error and seed. In
-the local pool (:mod:`sim.experiments.pool`) a worker that dies is replaced and
+the local pool (:mod:`sim.run.pool`) a worker that dies is replaced and
 only the run it held is retried, at most twice; the other runs are unaffected.
 A lost Dask worker is retried by Dask itself. A run that still cannot finish is
 a failed record, and a failed record is never a stored run: the next run of
@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
-from sim.experiments.pool import WorkerPool
+from sim.run.pool import WorkerPool, prestart
 from sim.experiments.store import ResultStore, StoredRun
 from sim.run.runner import run_one
 from sim.spec.scenario import Scenario
@@ -119,16 +119,17 @@ class InProcess:
 
 
 class LocalPool:
-    """Worker processes on this machine (``spawn``: they share nothing), each replaced if it dies.
+    """Warm worker processes on this machine (forked from a forkserver that imported the engine once; they share nothing), each replaced if it dies.
 
     A worker that dies (killed, out of memory) takes down only the run it held,
     which is retried on a fresh worker up to ``retries`` times; workers exit
-    when this process dies (see :mod:`sim.experiments.pool`).
+    when this process dies (see :mod:`sim.run.pool`).
     """
 
     def __init__(self, workers: int | None = None, *, retries: int = 2) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.pool: WorkerPool[RunTask] = WorkerPool(self.workers, retries=retries)
+        prestart()  # the workers' imports overlap the command's own work (sim/run/pool.py)
 
     def map(self, fn: Callable[[RunTask], StoredRun], tasks: Iterable[RunTask]) -> Iterator[tuple[RunTask, Outcome]]:
         yield from self.pool.map(fn, tasks)

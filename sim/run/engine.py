@@ -41,6 +41,7 @@ from sim.model.staff.operator import NoOperator
 from sim.model.ticks import Ticks
 from sim.model.timeline import Timeline
 from sim.model.world import Operator
+from sim.run.gc_policy import quiet_gc
 from sim.spec.scenario import Scenario, resolve_ruleset
 
 
@@ -106,7 +107,7 @@ class Simulation:
         if sc.group.dissolve_day is not None and sc.group.dissolve_day * MINUTES_PER_DAY < self.end:
             self.schedule(sc.group.dissolve_day * MINUTES_PER_DAY, self.ticks.dissolve)
         self.env.process(self.ticks.run())
-        self.env.process(self.posting.chatter())
+        self.timeline.inline_process(self.env.process(self.posting.chatter()))
 
     # ---- the World's commands (each routes to the part that owns it) -----------------
     @property
@@ -156,7 +157,8 @@ class Simulation:
     def run(self) -> RunResult:
         """Run to the end (or the outcome that stops it) and summarise."""
         self.ticks.begin()
-        self.env.run(until=self.timeline.stop_event)
+        with quiet_gc():  # the built model is frozen, collections are rare (sim/run/gc_policy.py)
+            self.env.run(until=self.timeline.stop_event)
         from sim.run.summary import summarise
 
         self.log.attach_messages(self.roster.messages, KIND_NAMES)

@@ -28,10 +28,23 @@ prefixed by the group's name), for the portfolio's ``duration_days``
   one group tries the next group of the list after ``move_delay_days`` with
   probability ``move_probability`` (the same account, so a shared blacklist
   stops it).
+
+**Operator teams.** Each group may name its ``team`` (the compact form
+``groups: {count, from, mix, per_team}`` of sim/spec/portfolio_groups.py deals
+them). Everything above is shared within a team only: each team has its own
+operator's day (``operator_minutes_per_day`` each), blacklist, QR-code limits,
+overlap (with the team's first group) and moves (to the next group of the
+team); the funnel joins two groups of one team. Teams share no state, so a
+team run alone gives each of its groups the same event log as the whole
+portfolio run together (sim/run/teams.py runs them apart, in parallel or on
+Dask, and merges the summaries). With no teams named, all groups are one team,
+as before.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +62,9 @@ from sim.model.shared import NoBlacklist, PortfolioTies, UnlimitedAttention
 from sim.model.timeline import Timeline
 from sim.model.world import World
 from sim.run.engine import Simulation
+from sim.run.gc_policy import quiet_gc
 from sim.run.summary import summarise
+from sim.spec.portfolio_groups import GroupSet
 from sim.spec.scenario import Scenario, load_scenario
 
 
@@ -62,6 +77,8 @@ class PortfolioGroup(_Model):
 
     name: str
     scenario: str = Field(description="Path of the group's scenario file, relative to the portfolio file.")
+    team: str = Field(default="", description="The operator team that runs the group (teams share nothing; default: one team).")
+    initial_members: int | None = Field(default=None, ge=0, le=1_000_000, description="Initial members (default: the scenario's).")
 
 
 class Funnel(_Model):
@@ -83,9 +100,11 @@ class Portfolio(_Model):
     description: str = ""
     seed: int = Field(default=0, ge=0, lt=2**63)
     duration_days: float = Field(default=30.0, gt=0, le=3650)
-    groups: list[PortfolioGroup] = Field(min_length=2)
+    groups: list[PortfolioGroup] = Field(min_length=2, description=(
+        "The groups: a list of {name, scenario, team}, or the compact form {count, from, mix, name, per_team, "
+        "initial_members} (sim/spec/portfolio_groups.py)."))
     operator_minutes_per_day: float | None = Field(
-        default=None, gt=0, description="One operator's minutes a day for all groups (None: unlimited)."
+        default=None, gt=0, description="One operator's minutes a day for all groups of a team (None: unlimited)."
     )
     overlap: float = Field(default=0.0, ge=0, le=1, description="Share of later groups' initial members also in the first group.")
     funnel: Funnel | None = None
@@ -101,8 +120,15 @@ class Portfolio(_Model):
         if self.funnel is not None:
             for end in (self.funnel.source, self.funnel.target):
                 if end not in names:
-                    raise ValueError(f"funnel names an unknown group {end!r}; groups are {', '.join(names)}")
+                    raise ValueError(f"funnel names an unknown group {end!r}; groups are {', '.join(names[:20])}")
+            team = {g.name: g.team for g in self.groups}
+            if team[self.funnel.source] != team[self.funnel.target]:
+                raise ValueError("the funnel's source and target must be groups of one team (teams share nothing)")
         return self
+
+    def teams(self) -> list[str]:
+        """The teams, in the order of their first group."""
+        return list(dict.fromkeys(g.team for g in self.groups))
 
 
 class Attention:
@@ -112,62 +138,133 @@ class Attention:
         self.budget = minutes_per_day
         self.used: dict[int, float] = {}
         self.skipped: dict[str, int] = {}
+        self.skipped_by_group: dict[int, int] = {}  # id(group) -> tasks skipped (groups may share a design's name)
 
     def spend(self, sim: World, t: float, minutes: float) -> bool:
         day = int(t // MINUTES_PER_DAY)
         if self.used.get(day, 0.0) + minutes > self.budget:
             self.skipped[sim.scenario.name] = self.skipped.get(sim.scenario.name, 0) + 1
+            self.skipped_by_group[id(sim)] = self.skipped_by_group.get(id(sim), 0) + 1
             return False
         self.used[day] = self.used.get(day, 0.0) + minutes
         return True
 
 
 def load_portfolio(path: str | Path) -> tuple[Portfolio, list[Scenario]]:
-    """Read a portfolio file and its groups' scenario files; problems are InputErrors with file:line."""
+    """Read a portfolio file and its groups' scenario files; problems are InputErrors with file:line.
+
+    The compact form of ``groups`` is validated on its own lines, then expanded
+    (sim/spec/portfolio_groups.py); each distinct scenario file is read once.
+    """
     p = Path(path)
-    portfolio = validate_document(Portfolio, read_mapping(p, "a portfolio file", "name:, groups:, ..."))
-    return portfolio, [load_scenario(p.parent / g.scenario) for g in portfolio.groups]
+    doc = read_mapping(p, "a portfolio file", "name:, groups:, ...")
+    if isinstance(doc.data.get("groups"), dict):
+        groups = validate_document(GroupSet, doc, at=("groups",))
+        doc = dataclasses.replace(doc, data={**doc.data, "groups": groups.expand()})
+    portfolio = validate_document(Portfolio, doc)
+    read = {f: load_scenario(p.parent / f) for f in dict.fromkeys(g.scenario for g in portfolio.groups)}
+    return portfolio, [read[g.scenario] for g in portfolio.groups]
 
 
-class PortfolioRun:
-    """Several groups in one environment (build, then :meth:`run` once)."""
+class Team:
+    """What the groups of one operator team share: the operator's day, the blacklist, QR-code joins, moves."""
 
-    def __init__(self, portfolio: Portfolio, scenarios: list[Scenario], seed: int | None = None) -> None:
-        self.p = portfolio
-        self.seed = portfolio.seed if seed is None else int(seed)
-        self.env = simpy.Environment()
+    def __init__(self, portfolio: Portfolio, name: str) -> None:
         minutes = portfolio.operator_minutes_per_day
+        self.name = name
         self.attention: Attention | UnlimitedAttention = Attention(minutes) if minutes else UnlimitedAttention()
         self.blacklist: set[Any] | NoBlacklist = set() if portfolio.shared_blacklist else NoBlacklist()
         self.account_joins: dict[tuple[Any, int], int] = {}
-        timelines: list[Timeline] = []  # every group's, so an event in one stops inline posting in all
-        self.funnel_moves = self.adversary_moves = 0
-        self._moved: set[Any] = set()
+        self.moved: set[Any] = set()
         self.sims: list[Simulation] = []
+        self.first = -1  # the portfolio index of the team's first group
+        self.funnel_moves = self.adversary_moves = 0
+
+
+class PortfolioRun:
+    """Several groups in one environment (build, then :meth:`run` once).
+
+    Args:
+        portfolio: The portfolio.
+        scenarios: Each group's scenario, in the portfolio's order.
+        seed: The run's seed (default: the portfolio's).
+        team: Build only this team's groups (a team shares nothing with the
+            others, so its groups run exactly as in the whole portfolio); None: all.
+    """
+
+    def __init__(self, portfolio: Portfolio, scenarios: list[Scenario], seed: int | None = None,
+                 team: str | None = None) -> None:
+        self.p = portfolio
+        self.seed = portfolio.seed if seed is None else int(seed)
+        self.env = simpy.Environment()
+        self.teams: dict[str, Team] = {t: Team(portfolio, t) for t in portfolio.teams() if team is None or t == team}
+        if not self.teams:
+            raise ValueError(f"no team {team!r} in portfolio {portfolio.name!r}")
+        timelines: list[Timeline] = []  # every group's on the environment (sim/model/timeline.py)
+        self.groups: list[PortfolioGroup] = []
+        self.sims: list[Simulation] = []
+        self._team_of: dict[int, Team] = {}
         for k, (g, sc) in enumerate(zip(portfolio.groups, scenarios)):
-            sc = sc.with_values(duration_days=portfolio.duration_days, seed=self.seed)
-            ties = PortfolioTies(timelines=timelines, attention=self.attention, blacklist=self.blacklist,
-                                 account_joins=self.account_joins, on_kick=self._on_kick, person_of=_Persons(k))
-            self.sims.append(Simulation(sc, self.seed, f"{portfolio.name}/{g.name}#{self.seed}", env=self.env,
-                                        streams=GroupStreams(self.seed, g.name), ties=ties))
-        self._overlap()
-        self.by_name = {g.name: s for g, s in zip(portfolio.groups, self.sims)}
-        if portfolio.funnel is not None:
+            crew = self.teams.get(g.team)
+            if crew is None:
+                continue
+            changes: dict[str, Any] = {"duration_days": portfolio.duration_days, "seed": self.seed}
+            if g.initial_members is not None:
+                group = sc.group.model_dump(mode="json")
+                changes["group"] = group | {"initial_members": g.initial_members,
+                                            "capacity": max(group.get("capacity") or 0, g.initial_members)}
+            sc = sc.with_values(**changes)
+            ties = PortfolioTies(timelines=timelines, attention=crew.attention, blacklist=crew.blacklist,
+                                 account_joins=crew.account_joins, on_kick=partial(self._on_kick, crew),
+                                 person_of=_Persons(k))
+            sim = Simulation(sc, self.seed, f"{portfolio.name}/{g.name}#{self.seed}", env=self.env,
+                             streams=GroupStreams(self.seed, g.name), ties=ties)
+            if crew.first < 0:
+                crew.first = k
+            crew.sims.append(sim)
+            self._team_of[id(sim)] = crew
+            self.groups.append(g)
+            self.sims.append(sim)
+        for crew in self.teams.values():
+            self._overlap(crew)
+        self.by_name = {g.name: s for g, s in zip(self.groups, self.sims)}
+        if portfolio.funnel is not None and portfolio.funnel.source in self.by_name:
             self._schedule_funnel()
 
+    @property
+    def attention(self) -> Attention | UnlimitedAttention:
+        """The operator's day of a one-team run (the first team's otherwise)."""
+        return next(iter(self.teams.values())).attention
+
+    @property
+    def blacklist(self) -> set[Any] | NoBlacklist:
+        """The blacklist of a one-team run (the first team's otherwise)."""
+        return next(iter(self.teams.values())).blacklist
+
+    @property
+    def funnel_moves(self) -> int:
+        """Members moved up the funnel so far (every team)."""
+        return sum(t.funnel_moves for t in self.teams.values())
+
+    @property
+    def adversary_moves(self) -> int:
+        """Kicked ad spammers' accounts that moved on so far (every team)."""
+        return sum(t.adversary_moves for t in self.teams.values())
+
     # ---- ties between groups -----------------------------------------------------------
-    def _overlap(self) -> None:
-        """The first group's initial members are also some of each later group's initial members."""
-        if not self.p.overlap:
+    def _overlap(self, crew: Team) -> None:
+        """The team's first group's initial members are also some of each later group's initial members."""
+        if not self.p.overlap or not crew.sims:
             return
-        first = self.sims[0]
+        first = crew.sims[0]
         base = np.flatnonzero(first.roster.reader[: first.roster.n] & (first.roster.truth[: first.roster.n] == LEGIT))
-        for k, sim in enumerate(self.sims[1:], start=1):
+        for sim in crew.sims[1:]:
+            k = sim.ties.person_of.group
             mine = np.flatnonzero(sim.roster.reader[: sim.roster.n] & (sim.roster.truth[: sim.roster.n] == LEGIT))
             n = int(round(self.p.overlap * min(len(mine), len(base))))
             rng = np.random.default_rng([self.seed, k, 77])  # a portfolio-level draw, keyed by group
             for i, j in zip(rng.choice(mine, n, replace=False).tolist(), rng.choice(base, n, replace=False).tolist()):
-                sim.ties.person_of[i] = (0, j)
+                sim.ties.person_of[i] = (crew.first, j)
 
     def shared_members(self) -> int:
         """Persons who were in more than one group."""
@@ -178,10 +275,10 @@ class PortfolioRun:
                 seen[person] = seen.get(person, 0) + 1
         return sum(1 for c in seen.values() if c > 1)
 
-    def _on_kick(self, sim: World, i: int, t: float) -> None:
+    def _on_kick(self, crew: Team, sim: World, i: int, t: float) -> None:
         person = sim.person(i)
-        self.blacklist.add(person)
-        if sim.roster.truth[i] != ADVERSARY or not self.p.move_probability or person in self._moved:
+        crew.blacklist.add(person)
+        if sim.roster.truth[i] != ADVERSARY or not self.p.move_probability or person in crew.moved:
             return
         k = sim.roster.entry[i]
         entry = sim.scenario.population[k] if 0 <= k < len(sim.scenario.population) else None
@@ -189,22 +286,23 @@ class PortfolioRun:
             return
         if float(sim.streams.get("move", i).random()) >= self.p.move_probability:
             return
-        self._moved.add(person)
-        target = self.sims[(self._index(sim) + 1) % len(self.sims)]
+        crew.moved.add(person)
+        target = crew.sims[(self._index(crew, sim) + 1) % len(crew.sims)]
         when = t + self.p.move_delay_days * MINUTES_PER_DAY
         if when >= target.end:
             return
         params = entry.params.model_copy(update={"join_day": when / MINUTES_PER_DAY, "max_returns": 0.0})
         moved = entry.model_copy(update={"params": params})
-        n = self.adversary_moves
-        self.adversary_moves += 1
+        n = crew.adversary_moves
+        crew.adversary_moves += 1
         spammer = Spammer(target, -1, moved, 0, target.streams.get("moved-adversary", n))  # type: ignore[arg-type]
         new_id = spammer.ledger.accounts[-1]
         target.ties.person_of[new_id] = person
         sim.log.add(t, "moves_to", i, new_id, kind=target.scenario.name)
 
-    def _index(self, world: World) -> int:
-        return next(k for k, s in enumerate(self.sims) if s is world)
+    @staticmethod
+    def _index(crew: Team, world: World) -> int:
+        return next(k for k, s in enumerate(crew.sims) if s is world)
 
     def _schedule_funnel(self) -> None:
         f = self.p.funnel
@@ -219,6 +317,7 @@ class PortfolioRun:
         f = self.p.funnel
         assert f is not None
         src, dst = self.by_name[f.source], self.by_name[f.target]
+        crew = self._team_of[id(src)]
         if dst.timeline.stopped:
             return
         t, g, n = self.env.now, src.roster, src.roster.n
@@ -227,14 +326,14 @@ class PortfolioRun:
         cand = np.flatnonzero(ok)
         if len(cand):
             cand = cand[g.satisfaction_now(cand, t) >= f.min_satisfaction]
-        cand = [i for i in cand[np.lexsort((cand, -posts[cand]))].tolist() if src.person(i) not in self._moved]
+        cand = [i for i in cand[np.lexsort((cand, -posts[cand]))].tolist() if src.person(i) not in crew.moved]
         labels = [e.label for e in dst.scenario.population]
         k = labels.index(f.entry) if f.entry in labels else 0
         for i in cand[: f.max_moves]:
             person = src.person(i)
-            self._moved.add(person)
-            n_move = self.funnel_moves
-            self.funnel_moves += 1
+            crew.moved.add(person)
+            n_move = crew.funnel_moves
+            crew.funnel_moves += 1
             ids = dst.population.create(k, dst.scenario.population[k], 0, 1, t,
                               lambda purpose, n_move=n_move: dst.streams.get(f"funnel:{n_move}:{purpose}"))
             for j in ids:
@@ -245,38 +344,65 @@ class PortfolioRun:
     # ---- running -------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
         """Run all groups to the end; the portfolio's summary and each group's."""
+        return merge_parts(self.p, [self.run_part()])
+
+    def run_part(self) -> dict[str, Any]:
+        """Run the groups built here to the end; their summaries and counts, for :func:`merge_parts`."""
         for sim in self.sims:
             sim.ticks.begin()
-        self.env.run(until=simpy.AllOf(self.env, [s.timeline.stop_event for s in self.sims]))
+        with quiet_gc():  # sim/run/gc_policy.py
+            self.env.run(until=simpy.AllOf(self.env, [s.timeline.stop_event for s in self.sims]))
         groups = []
         for sim in self.sims:
             sim.log.attach_messages(sim.roster.messages, KIND_NAMES)
             groups.append(summarise(sim))
-        skipped = self.attention.skipped
         for sim, summary in zip(self.sims, groups):  # per group, so the groups table keeps it
-            summary["cases_skipped"] = int(skipped.get(sim.scenario.name, 0))
-        margin_gmv = sum((s["gmv"] - s["refunds"]) * sim.scenario.business.margin for s, sim in zip(groups, self.sims))
-        spent = sum(s["perk_cost"] + s["operator_hours"] * sim.scenario.business.operator_hourly_cost
-                    for s, sim in zip(groups, self.sims))
+            attention = self._team_of[id(sim)].attention
+            summary["cases_skipped"] = int(getattr(attention, "skipped_by_group", {}).get(id(sim), 0))
         refusals = sum(1 for sim in self.sims for e, k in zip(sim.log.event, sim.log.kind)
                        if e == "join_refused" and k == "blacklisted")
-        return {
-            "portfolio": self.p.name,
-            "seed": self.seed,
-            "groups": groups,
-            "outcomes": {g.name: s["outcome"] for g, s in zip(self.p.groups, groups)},
-            "gmv": float(sum(s["gmv"] for s in groups)),
-            "operator_hours": float(sum(s["operator_hours"] for s in groups)),
-            "perk_cost": float(sum(s["perk_cost"] for s in groups)),
-            "return_on_effort": float(margin_gmv / spent) if spent > 0 else float("nan"),
-            "funnel_moves": self.funnel_moves,
-            "adversary_moves": self.adversary_moves,
-            "blacklisted": len(self.blacklist),
-            "blacklist_refusals": refusals,
-            "shared_members": self.shared_members(),
-            "attention_skipped": dict(self.attention.skipped),
-            "attention_skipped_total": int(sum(self.attention.skipped.values())),
-        }
+        skipped: dict[str, int] = {}
+        for crew in self.teams.values():
+            for name, c in crew.attention.skipped.items():
+                skipped[name] = skipped.get(name, 0) + c
+        part = {"seed": self.seed, "groups": groups, "names": [g.name for g in self.groups],
+                "funnel_moves": self.funnel_moves, "adversary_moves": self.adversary_moves,
+                "blacklisted": sum(len(t.blacklist) for t in self.teams.values()), "blacklist_refusals": refusals,
+                "shared_members": self.shared_members(), "attention_skipped": skipped,
+                "margins": [sim.scenario.business.margin for sim in self.sims],
+                "hourly": [sim.scenario.business.operator_hourly_cost for sim in self.sims]}
+        return part
+
+
+def merge_parts(portfolio: Portfolio, parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The portfolio's summary from the summaries of its teams' runs (one part each, any order)."""
+    order = {g.name: k for k, g in enumerate(portfolio.groups)}
+    rows = sorted(((order[n], n, g, m, h) for p in parts for n, g, m, h in zip(p["names"], p["groups"], p["margins"], p["hourly"])))
+    groups = [r[2] for r in rows]
+    margin_gmv = sum((s["gmv"] - s["refunds"]) * m for _, _, s, m, _ in rows)
+    spent = sum(s["perk_cost"] + s["operator_hours"] * h for _, _, s, _, h in rows)
+    skipped: dict[str, int] = {}
+    for p in parts:
+        for name, c in p["attention_skipped"].items():
+            skipped[name] = skipped.get(name, 0) + c
+    total = lambda key: sum(p[key] for p in parts)  # noqa: E731
+    return {
+        "portfolio": portfolio.name,
+        "seed": parts[0]["seed"],
+        "groups": groups,
+        "outcomes": {n: s["outcome"] for _, n, s, _, _ in rows},
+        "gmv": float(sum(s["gmv"] for s in groups)),
+        "operator_hours": float(sum(s["operator_hours"] for s in groups)),
+        "perk_cost": float(sum(s["perk_cost"] for s in groups)),
+        "return_on_effort": float(margin_gmv / spent) if spent > 0 else float("nan"),
+        "funnel_moves": total("funnel_moves"),
+        "adversary_moves": total("adversary_moves"),
+        "blacklisted": total("blacklisted"),
+        "blacklist_refusals": total("blacklist_refusals"),
+        "shared_members": total("shared_members"),
+        "attention_skipped": skipped,
+        "attention_skipped_total": int(sum(skipped.values())),
+    }
 
 
 class _Persons(dict):  # type: ignore[type-arg]
@@ -296,4 +422,7 @@ def run_portfolio(path: str | Path, seed: int | None = None) -> dict[str, Any]:
     return PortfolioRun(portfolio, scenarios, seed).run()
 
 
-__all__ = ["Attention", "Funnel", "Portfolio", "PortfolioGroup", "PortfolioRun", "load_portfolio", "run_portfolio"]
+__all__ = [
+    "Attention", "Funnel", "Portfolio", "PortfolioGroup", "PortfolioRun", "Team", "load_portfolio", "merge_parts",
+    "run_portfolio",
+]

@@ -18,25 +18,32 @@ into place, so an interrupted run never leaves a half-written file):
 
 from __future__ import annotations
 
-import importlib.metadata as md
 import json
-import multiprocessing as mp
+import math
 import os
-import platform
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.base.files import atomic_write, package_versions
-
-from sim.run.engine import RunResult, Simulation
+from sim.run.pool import shared_pool
 from sim.spec.scenario import Scenario
+
+if TYPE_CHECKING:  # the engine is imported by the run itself: a parent of workers never loads it
+    from sim.run.engine import Simulation
+
+POOL_PAYS_SECONDS = 2.0
+"""With the default worker count, runs stay in this process until what is left would take this long on one core:
+below it, starting the pool's workers (about a second: one import of the engine) costs more than it saves."""
+TASK_SECONDS = 0.5
+"""Short runs are sent to a worker in chunks of about this much work (fewer round trips, results still stream)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +87,10 @@ def graph_table(sim: Simulation) -> pa.Table:
 
 def run_one(scenario: Scenario, seed: int) -> RunTables:
     """Run one replication and turn its results into tables tagged with run id and seed."""
+    from sim.run.engine import Simulation
+
     sim = Simulation(scenario, seed)
-    result: RunResult = sim.run()
+    result = sim.run()
     s = result.summary
     days = _tag(pa.Table.from_pylist(result.days) if result.days else pa.table({"day": pa.array([], pa.int64())}), s)
     return RunTables(s, days, _tag(result.log.table(), s), _tag(agents_table(sim), s), _tag(graph_table(sim), s))
@@ -93,8 +102,27 @@ def _tag(table: pa.Table, summary: dict[str, Any]) -> pa.Table:
     return table.add_column(0, "run_id", pa.array([summary["run_id"]] * n, pa.string()))
 
 
-def _run_data(data: dict[str, Any], seed: int) -> RunTables:
-    return run_one(Scenario.model_validate(data), seed)
+@lru_cache(maxsize=8)
+def _scenario(blob: str) -> Scenario:
+    """A worker validates each scenario once, however many chunks of it it runs."""
+    return Scenario.model_validate(json.loads(blob))
+
+
+def run_chunk(task: tuple[str, tuple[int, ...]]) -> list[RunTables]:
+    """A worker's task: one scenario (as JSON) and a few seeds, run one after another."""
+    blob, seeds = task
+    scenario = _scenario(blob)
+    return [run_one(scenario, s) for s in seeds]
+
+
+def chunks(seeds: Sequence[int], workers: int, seconds_per_run: float | None = None) -> list[tuple[int, ...]]:
+    """Seeds grouped into tasks: about :data:`TASK_SECONDS` each when the time of a run is known, else
+    four tasks a worker at least (so the last tasks balance), and one seed a task when there are few."""
+    n = len(seeds)
+    size = max(1, n // (4 * workers))
+    if seconds_per_run is not None and seconds_per_run > 0:
+        size = min(size, max(1, math.floor(TASK_SECONDS / seconds_per_run)))
+    return [tuple(seeds[k:k + size]) for k in range(0, n, size)]
 
 
 def replicate(
@@ -106,25 +134,45 @@ def replicate(
 ) -> list[RunTables]:
     """Run ``scenario`` once per seed; results come back in seed order.
 
-    With more than one seed and more than one worker, runs go to a process pool
-    (``spawn`` start method, so workers share nothing with this process). Results
-    are identical either way: each run depends only on the scenario and its seed.
+    With ``workers`` > 1, runs go in chunks to this process's warm pool
+    (:func:`sim.run.pool.shared_pool`: started once, engine imported once,
+    reused by later calls), and each result comes back as soon as its chunk is
+    done. With ``workers=None`` (the default) runs start here, and the pool (all
+    cores) takes the rest only once what is left would take more than
+    :data:`POOL_PAYS_SECONDS` on one core, so the default is never the slower
+    choice by more than one run. Results are identical either way: each run
+    depends only on the scenario and its seed.
     """
-    workers = min(len(seeds), workers or os.cpu_count() or 1)
+    seeds = list(seeds)
     out: dict[int, RunTables] = {}
+
+    def done(r: RunTables) -> None:
+        out[int(r.summary["seed"])] = r
+        if on_done:
+            on_done(r)
+
+    rest, per_run = seeds, None
+    if workers is None:
+        cpus, start = os.cpu_count() or 1, time.perf_counter()
+        for k, s in enumerate(seeds):
+            done(run_one(scenario, s))
+            per_run = (time.perf_counter() - start) / (k + 1)
+            rest = seeds[k + 1:]
+            if cpus > 1 and len(rest) >= 2 and len(rest) * per_run > POOL_PAYS_SECONDS:
+                break
+        workers = cpus
+    workers = min(len(rest), workers)
     if workers <= 1:
-        for s in seeds:
-            out[s] = run_one(scenario, s)
-            if on_done:
-                on_done(out[s])
-    else:
-        data = scenario.model_dump(mode="json", by_alias=True)
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-            futures = {pool.submit(_run_data, data, s): s for s in seeds}
-            for fut in as_completed(futures):
-                out[futures[fut]] = fut.result()
-                if on_done:
-                    on_done(out[futures[fut]])
+        for s in rest:
+            done(run_one(scenario, s))
+    elif rest:
+        blob = json.dumps(scenario.model_dump(mode="json", by_alias=True), ensure_ascii=False)
+        tasks = [(blob, c) for c in chunks(rest, workers, per_run)]
+        for _task, result in shared_pool(workers).map(run_chunk, tasks):
+            if isinstance(result, BaseException):
+                raise result
+            for r in result:
+                done(r)
     return [out[s] for s in seeds]
 
 
@@ -156,4 +204,7 @@ def write_results(out: Path, scenario: Scenario, runs: Sequence[RunTables], *, s
     return manifest
 
 
-__all__ = ["RunTables", "agents_table", "atomic_write", "graph_table", "package_versions", "replicate", "run_one", "write_results"]
+__all__ = [
+    "POOL_PAYS_SECONDS", "RunTables", "agents_table", "atomic_write", "chunks", "graph_table", "package_versions",
+    "replicate", "run_chunk", "run_one", "write_results",
+]
