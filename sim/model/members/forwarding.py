@@ -13,7 +13,9 @@ group, so outside exposure is ``audience`` per forward.
   no longer be forwarded and removal speed sets outside exposure too.
 * Useful content is aggregated like the rest of ordinary reading: at a visit a
   member who reads ``f * dC`` new content posts (``f`` the share read,
-  sim/model/members/review.py) forwards ``Poisson(f * dC * p)`` of them.
+  sim/model/members/review.py) forwards ``Poisson(f * dC * p)`` of them (one
+  stream, ``forward-content``, drawn review after review; deleted content is
+  not subtracted here, an approximation: staff content is rarely deleted).
 * A forward of content or a red packet brings ``Poisson(audience *
   join_probability)`` invitations: each invitee is a new member of the entry
   ``entry``, invited by the forwarder (their friend), and joins through the
@@ -57,6 +59,7 @@ class Forwarding:
         self.invitees: list[int] = []
         self.p = np.zeros((0, 4))
         self._entry = -1
+        self._content_rng = world.streams.get("forward-content")  # one stream, drawn review after review
         if self.active:
             harmful.watchers.append(self)
             watched.subscribe("red_packet", lambda rec, v, tau, t: self._exact(rec, v, t, _RED))
@@ -93,7 +96,7 @@ class Forwarding:
         lam = f * np.maximum(counts[:, int(Kind.CONTENT)], 0.0) * p
         if not lam.any():
             return
-        n = self.world.streams.get("forward-content", int(t // 60.0)).poisson(lam)
+        n = self._content_rng.poisson(lam)
         if n.any():
             for j, k in zip(ids[n > 0].tolist(), n[n > 0].tolist()):
                 self._count(j, _CONTENT, int(k), t)
