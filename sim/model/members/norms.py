@@ -59,6 +59,9 @@ class Norms:
         self.venge = np.zeros(0)
         self.score = np.zeros(0)
         self._rounds = 0
+        self._reporting = any(
+            getattr(e.params, "report_propensity", 0.0) != 0.0 for e in world.scenario.population if e.role == "member"
+        )
         self.member_days = 0.0  # members present at each day's start, summed (the rate's denominator)
         if self.active:
             watched.subscribe("violation", self._seen)
@@ -72,7 +75,7 @@ class Norms:
                     t += every
 
     # ---- traits ----------------------------------------------------------------------
-    def _ensure(self) -> None:
+    def sync_traits(self) -> None:
         """Grow the trait arrays to every agent so far (members draw theirs; others have none)."""
         n, k = self.world.roster.n, len(self.bold)
         if n <= k:
@@ -92,7 +95,7 @@ class Norms:
     def _day(self, d: int) -> None:
         """Day ``d``'s chances to violate, for the members present now, at diurnal times."""
         w = self.world
-        self._ensure()
+        self.sync_traits()
         ids = self._pool()
         if not len(ids):
             return
@@ -124,11 +127,11 @@ class Norms:
         """New viewers of a violation: hurt (H), reports, rebukes and, with metanorms, rebukes of bystanders."""
         w = self.world
         g = w.roster
-        self._ensure()
+        self.sync_traits()
         m = rec.message
         self.score[viewers] -= g.par[viewers, AD_ANNOY]
         before = len(rec.viewers) - len(viewers)
-        if self.harmful._reporting:
+        if self._reporting:
             u = w.streams.get("member-reports-violation", m.id, before).random(len(viewers))
             for j in viewers[u < g.report_p[viewers]].tolist():
                 self.reports.file(m, j, t, "violation")
@@ -143,8 +146,8 @@ class Norms:
             w.post(j, Kind.CHAT, REBUKE_TEXTS[j % len(REBUKE_TEXTS)], t, reply_to=m.id)
             who.append(j)
             self.rebukes += 1
-            self._cost(m.sender, self.cfg.rebuke_cost, t)
-            self._cost(j, self.cfg.enforcement_cost, t)
+            self.charge(m.sender, self.cfg.rebuke_cost, t)
+            self.charge(j, self.cfg.enforcement_cost, t)
             w.log_event(t, "rebuke", j, m.sender, kind="norm")
         if self.cfg.metanorm:
             self._metanorm(rec, speakers, t)
@@ -168,11 +171,11 @@ class Norms:
             w.post(j, Kind.CHAT, META_TEXTS[j % len(META_TEXTS)], t, reply_to=m.id)
             for k in hit:
                 self.meta_rebukes += 1
-                self._cost(k, self.cfg.meta_rebuke_cost, t)
-                self._cost(j, self.cfg.meta_enforcement_cost, t)
+                self.charge(k, self.cfg.meta_rebuke_cost, t)
+                self.charge(j, self.cfg.meta_enforcement_cost, t)
                 w.log_event(t, "rebuke", j, k, kind="metanorm")
 
-    def _cost(self, i: int, amount: float, t: float) -> None:
+    def charge(self, i: int, amount: float, t: float) -> None:
         """``i`` loses ``amount`` satisfaction and game score (a rebuke received or paid for)."""
         if 0 <= i < len(self.score):
             self.score[i] -= amount
@@ -211,7 +214,7 @@ class Norms:
         """One imitation round over the present members (sim/model/adaptation.py); scores start afresh."""
         w = self.world
         a = self.cfg.adaptation
-        self._ensure()
+        self.sync_traits()
         pool = self._pool()
         self._rounds += 1
         if len(pool) < 2:
@@ -233,7 +236,7 @@ class Norms:
     def metrics(self) -> dict[str, Any]:
         """The norms metrics (declared in sim/base/metrics.py); trait means are NaN while norms are off."""
         pool = self._pool() if self.active else np.zeros(0, dtype=np.int64)
-        self._ensure()
+        self.sync_traits()
         return {
             "norm_violations": self.violations,
             "violation_rate": self.violations / self.member_days if self.member_days else math.nan,
@@ -267,7 +270,7 @@ def _rebuke(world: World, a: Rebuke, t: float) -> None:
     if not 0 <= a.message_id < len(g.messages):
         return
     m = g.messages[a.message_id]
-    norms._ensure()
+    norms.sync_traits()
     hit = [i for i in _targets(norms, a, m) if g.present[i] and g.visible[i] == MEMBER]
     if not hit:
         return
@@ -276,7 +279,7 @@ def _rebuke(world: World, a: Rebuke, t: float) -> None:
     for i in hit:
         world.moderation.case(a.rule, i, t)
         norms.rule_rebukes += 1
-        norms._cost(i, a.standing, t)
+        norms.charge(i, a.standing, t)
         world.log_event(t, "rebuke", -1, i, kind=a.to, rule=a.rule)
 
 
