@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from sim.model.world import World
 
 VIOLATION_TEXTS = ("自家果园直发，需要的私聊我", "帮忙砍一刀，谢谢", "我在做代购，感兴趣加我", "朋友的店开业，扫码有优惠")
-REBUKE_TEXTS = ("群里不要发广告哦", "请遵守群规，广告私聊", "这里不是打广告的地方")
+REBUKE_TEXTS = ("群里不要发广告哦", "请遵守群规", "这里不是打广告的地方")  # no ad keyword: rules must not delete them
 META_TEXTS = ("看到广告也不说一声？", "大家别装没看见，群规要一起守")
 
 
