@@ -16,7 +16,7 @@ from __future__ import annotations
 from rules.action_defs import ActionDef, ActionParams, Param, params_of
 from rules.actions import (
     ACTION_ENTRY_POINT_GROUP, BUILTIN_ACTIONS, GROUP, PUNITIVE, Action, Ban, Compensate, Delete, Dissolve, Kick,
-    MoveToAdThread, Mute, NotifyOperator, Post, PrivateTalk, Promote, RequirePayment, Reward, Warn, action_def,
+    MoveToAdThread, Mute, NotifyOperator, Post, PrivateTalk, Promote, Rebuke, RequirePayment, Reward, Warn, action_def,
     action_table,
 )
 from rules.builtin import BanAdsAndLinks, FloodLimit
@@ -31,6 +31,7 @@ from rules.events import (
     MemberLeft,
     MessageForm,
     MessagePosted,
+    MessageRemoved,
     MessageReported,
     ObservedMessage,
     PaymentMade,
@@ -91,6 +92,7 @@ __all__ = [
     "MemberLeft",
     "MessageForm",
     "MessagePosted",
+    "MessageRemoved",
     "MessageReported",
     "MoveToAdThread",
     "Mute",
@@ -103,6 +105,7 @@ __all__ = [
     "Post",
     "Problem",
     "Promote",
+    "Rebuke",
     "RequirePayment",
     "PrivateTalk",
     "Reward",

@@ -159,6 +159,24 @@ class PrivateTalk:
 
 
 @dataclass(frozen=True, slots=True)
+class Rebuke:
+    """Rebuke in public (公开批评): the message's sender, or the members who saw it (``to``).
+
+    ``to``: ``sender``; ``viewers`` (everyone who saw it); ``reporters``;
+    ``viewers_who_did_not_report``; ``bystanders`` (saw it, neither reported
+    it nor rebuked its sender: the metanorm of Axelrod 1986). Each member
+    rebuked loses ``standing`` satisfaction. Viewers are known for tracked
+    messages (harmful ones, norm violations; docs/MODEL.md "Norms and metanorms").
+    """
+
+    rule: str
+    member: int
+    message_id: int
+    to: str = "sender"
+    standing: float = 0.09
+
+
+@dataclass(frozen=True, slots=True)
 class Dissolve:
     """Dissolve the group (解散)."""
 
@@ -168,11 +186,12 @@ class Dissolve:
 
 Action = (
     Delete | Warn | Mute | Kick | Ban | RequirePayment | MoveToAdThread | Post | NotifyOperator | Compensate | Promote | Reward
-    | PrivateTalk | Dissolve
+    | PrivateTalk | Rebuke | Dissolve
 )
 
 POST_KINDS = ("warm_up", "welcome", "rules", "reminder", "thank_you", "red_packet")
 REWARD_KINDS = ("offline_event", "interview", "gift", "red_packet")
+REBUKE_TARGETS = ("sender", "viewers", "reporters", "viewers_who_did_not_report", "bystanders")
 ACTION_ENTRY_POINT_GROUP = "groupsim.actions"
 _ANYONE = frozenset({"bot", "operator", "human"})
 
@@ -203,6 +222,10 @@ BUILTIN_ACTIONS: tuple[ActionDef, ...] = (
     _builtin("promote", Promote),
     _builtin("reward", Reward, scalar="kind", choices={"kind": REWARD_KINDS}),
     _builtin("private_talk", PrivateTalk, minimum={"minutes": 0.0, "hours": 0.0, "satisfaction": 0.0}),
+    # Not flagged punitive: its member is the message's sender, but whom it sanctions depends on `to`; the
+    # simulator's effect skips owners and admins and counts a case for each member it rebukes.
+    _builtin("rebuke", Rebuke, scalar="to", choices={"to": REBUKE_TARGETS},
+             minimum={"standing": 0.0}),
     _builtin("dissolve", Dissolve),
 )
 """The actions shipped with groupsim; their effects are the simulator's (sim.model)."""
@@ -265,8 +288,8 @@ def action_def(action_or_class: Any) -> ActionDef:
 
 
 __all__ = [
-    "ACTION_ENTRY_POINT_GROUP", "BUILTIN_ACTIONS", "GROUP", "POST_KINDS", "PUNITIVE", "REWARD_KINDS", "SEVERITY",
+    "ACTION_ENTRY_POINT_GROUP", "BUILTIN_ACTIONS", "GROUP", "POST_KINDS", "PUNITIVE", "REBUKE_TARGETS", "REWARD_KINDS", "SEVERITY",
     "Action", "ActionDef", "Ban", "Compensate", "Delete", "Dissolve", "Kick", "MoveToAdThread", "Mute",
-    "NotifyOperator", "Post", "PrivateTalk", "Promote", "RequirePayment", "Reward", "Warn", "action_def",
+    "NotifyOperator", "Post", "PrivateTalk", "Promote", "Rebuke", "RequirePayment", "Reward", "Warn", "action_def",
     "action_table",
 ]

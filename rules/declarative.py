@@ -13,7 +13,9 @@ Triggers: ``message``, ``join``, ``leave``, ``tick`` (hourly), ``silence`` (no
 message for ``minutes``; fires once per silent spell), ``schedule`` (at
 ``hour`` on ``days``, or once on ``day``), ``reports`` (a message reaches
 ``count`` reports), ``metric`` (a ``group.*`` field crosses ``above``/``below``;
-fires on the crossing), ``payment``. Rules on clock triggers may set
+fires on the crossing), ``payment``, ``message_removed`` (a message was removed;
+its viewers, reporters and rebukers ride along: ``message.viewers``,
+``message.bystanders``, and the ``rebuke`` action's ``to``). Rules on clock triggers may set
 ``for_each_member`` to judge every present member (e.g. purge lurkers).
 """
 
@@ -32,7 +34,8 @@ from rules.actions import BUILTIN_ACTIONS, Action, action_table
 from rules.conditions import Condition
 from rules.engine import RuleBase
 from rules.events import (
-    AppealGranted, ClockTick, Event, MemberJoined, MemberLeft, MessagePosted, MessageReported, PaymentMade,
+    AppealGranted, ClockTick, Event, MemberJoined, MemberLeft, MessagePosted, MessageRemoved, MessageReported,
+    PaymentMade,
 )
 from rules.ladders import step_for
 from rules.observe import FIELDS, Facts, Observer
@@ -53,12 +56,14 @@ class TriggerKind(StrEnum):
     REPORTS = "reports"
     METRIC = "metric"
     PAYMENT = "payment"
+    MESSAGE_REMOVED = "message_removed"
 
 
 EVENT_OF: dict[TriggerKind, type] = {
     TriggerKind.MESSAGE: MessagePosted, TriggerKind.JOIN: MemberJoined, TriggerKind.LEAVE: MemberLeft,
     TriggerKind.TICK: ClockTick, TriggerKind.SILENCE: ClockTick, TriggerKind.SCHEDULE: ClockTick,
     TriggerKind.REPORTS: MessageReported, TriggerKind.METRIC: ClockTick, TriggerKind.PAYMENT: PaymentMade,
+    TriggerKind.MESSAGE_REMOVED: MessageRemoved,
 }
 _ = AppealGranted  # handled by the engine itself (clears strikes, lifts bans)
 

@@ -125,4 +125,37 @@ class AppealGranted:
     member: int
 
 
-Event = MessagePosted | MemberJoined | MemberLeft | ClockTick | MessageReported | PaymentMade | AppealGranted
+@dataclass(frozen=True, slots=True)
+class MessageRemoved:
+    """``message`` was removed (deleted or moved to the ad thread) by rule ``rule``, with who had seen it.
+
+    ``viewers`` saw it before it went (known exactly for tracked messages:
+    harmful ones and norm violations; empty for ordinary chat), ``reporters``
+    reported it, ``rebukers`` rebuked its sender in public. Clients with read
+    receipts (WeCom's 已读 list) show a moderator the same sets.
+    """
+
+    time: float
+    message: ObservedMessage
+    member: int  # the removed message's sender
+    rule: str = ""
+    viewers: tuple[int, ...] = ()
+    reporters: tuple[int, ...] = ()
+    rebukers: tuple[int, ...] = ()
+
+    @property
+    def viewers_who_did_not_report(self) -> tuple[int, ...]:
+        """Viewers who did not report it, in viewing order."""
+        gone = set(self.reporters)
+        return tuple(v for v in self.viewers if v not in gone)
+
+    @property
+    def bystanders(self) -> tuple[int, ...]:
+        """Viewers who let it pass: neither reported it nor rebuked its sender."""
+        gone = set(self.reporters) | set(self.rebukers)
+        return tuple(v for v in self.viewers if v not in gone)
+
+
+Event = (
+    MessagePosted | MemberJoined | MemberLeft | ClockTick | MessageReported | PaymentMade | AppealGranted | MessageRemoved
+)

@@ -53,7 +53,7 @@ BUILTIN_RULES: dict[str, RuleFactory] = {
 """Python rules shipped with groupsim, by name."""
 
 ENTRY_POINT_GROUP = "groupsim.rules"
-_MESSAGE_TRIGGERS = frozenset({TriggerKind.MESSAGE, TriggerKind.REPORTS})
+_MESSAGE_TRIGGERS = frozenset({TriggerKind.MESSAGE, TriggerKind.REPORTS, TriggerKind.MESSAGE_REMOVED})
 _ROLES = frozenset({"owner", "admin", "member", "paid"})
 
 

@@ -24,7 +24,7 @@ from tests.rules_fakes import FakeView, posted
 def test_every_builtin_is_one_row_with_a_summary_and_all_executors() -> None:
     table = action_table()
     assert [d.name for d in BUILTIN_ACTIONS] == list(table)
-    assert len({d.action for d in BUILTIN_ACTIONS}) == len(BUILTIN_ACTIONS) == 14
+    assert len({d.action for d in BUILTIN_ACTIONS}) == len(BUILTIN_ACTIONS) == 15
     for d in BUILTIN_ACTIONS:
         assert action_def(d.action) is d and d.summary and "\n" not in d.summary and d.effect is None
         assert d.executors == {"bot", "operator", "human"}
@@ -35,7 +35,7 @@ def test_every_builtin_is_one_row_with_a_summary_and_all_executors() -> None:
 def test_derived_names_keep_their_old_values() -> None:
     assert set(PUNITIVE) == {Delete, Warn, Mute, Kick, Ban, RequirePayment, MoveToAdThread}
     assert SEVERITY == {Warn: 1, Mute: 2, Kick: 3, Ban: 4}
-    assert MESSAGE_ACTIONS == {"delete", "ad_thread", "require_payment"}
+    assert MESSAGE_ACTIONS == {"delete", "ad_thread", "require_payment", "rebuke"}
     assert MEMBER_ACTIONS == {"warn", "mute", "kick", "ban", "promote", "reward", "private_talk"}
     assert set(ACTION_KINDS) == set(action_table()) and ACTION_KINDS["mute"] == "{mute: minutes}"
 

@@ -85,7 +85,7 @@ def lint_problems(spec: RulesetSpec) -> list[tuple[str, str, str]]:
             continue
         on = (r.trigger.on if r.trigger else TriggerKind.MESSAGE)
         cond = compile_condition(r.condition)
-        if on not in (TriggerKind.MESSAGE, TriggerKind.REPORTS) and cond.fields & MESSAGE_FIELDS:
+        if on not in (TriggerKind.MESSAGE, TriggerKind.REPORTS, TriggerKind.MESSAGE_REMOVED) and cond.fields & MESSAGE_FIELDS:
             out.append((r.label, "if", f"reads {sorted(cond.fields & MESSAGE_FIELDS)} but trigger {on.value!r} has no message: they are always empty"))
         if r.condition.strip() == "false" or any(x.strip() == "false" for x in r.condition.split(" and ")):
             out.append((r.label, "if", "the condition is always false: the rule can never fire"))

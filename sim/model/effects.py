@@ -112,6 +112,7 @@ def remove(world: World, rule: str, message_id: int, t: float, *, ad_thread: boo
     gone[0] += m.kind is Kind.AD
     gone[1] += 1
     world.log.add(t, "ad_thread" if ad_thread else "delete", -1, m.id, KIND_NAMES[m.kind], rule)
+    world.posting.after_removal(m, rule, t)  # rules on `message_removed` (sim/model/members/norms.py)
 
 
 # ---- the built-in actions' effects -----------------------------------------------------

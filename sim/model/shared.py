@@ -57,6 +57,10 @@ def _no_hook(world: Any, member: int, t: float) -> None:
     return None
 
 
+def _no_forward(world: Any, member: int, message: Any, t: float, probability: float) -> int:
+    return 0
+
+
 class PortfolioTies:
     """One group's ties to the other groups of its portfolio.
 
@@ -67,12 +71,14 @@ class PortfolioTies:
         account_joins: (person, day) -> groups joined that day by QR code (shared).
         on_kick: Called as ``on_kick(world, member, t)`` after each kick.
         person_of: Member id -> person across the groups (``.get(i, i)`` for others).
+        on_forward: Called as ``on_forward(world, member, message, t, probability)`` when a member
+            forwards a tracked message; returns how many other groups it went into (sim/model/members/forwarding.py).
     """
 
     def __init__(
         self, *, timelines: list[Timeline], attention: Attention, blacklist: Any,
         account_joins: dict[tuple[Any, int], int], on_kick: Callable[[Any, int, float], None],
-        person_of: dict[int, Any],
+        person_of: dict[int, Any], on_forward: Callable[[Any, int, Any, float, float], int] = _no_forward,
     ) -> None:
         self.timelines = timelines
         self.attention = attention
@@ -80,6 +86,7 @@ class PortfolioTies:
         self.account_joins = account_joins
         self.on_kick = on_kick
         self.person_of = person_of
+        self.on_forward = on_forward
 
 
 class NoPortfolio(PortfolioTies):

@@ -24,6 +24,11 @@ prefixed by the group's name), for the portfolio's ``duration_days``
   ``screening_score`` is 1); they stay in the source group too.
 * **Shared blacklist** (拉黑): with ``shared_blacklist``, a person kicked from any
   group is refused at every group's door (``join_refused`` / ``blacklisted``).
+* **Forwards into other groups** (issue 16 item 6): a member who forwards a
+  tracked message (an ad, a rumour, a red packet, a norm violation;
+  sim/model/members/forwarding.py) also posts it, with the group's
+  ``forwarding.to_groups`` probability, into each other group where the same
+  person is present, as a message of form ``forward`` (:meth:`PortfolioRun._on_forward`).
 * **Adversaries moving between groups**: an ad spammer's account kicked from
   one group tries the next group of the list after ``move_delay_days`` with
   probability ``move_probability`` (the same account, so a shared blacklist
@@ -52,7 +57,7 @@ import numpy as np
 import simpy
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from rules import read_mapping, validate_document
+from rules import MessageForm, read_mapping, validate_document
 from sim.base.clock import MINUTES_PER_DAY
 from sim.base.streams import GroupStreams
 from sim.model.adversaries.spammers import Spammer
@@ -216,7 +221,8 @@ class PortfolioRun:
             sc = sc.with_values(**changes)
             ties = PortfolioTies(timelines=timelines, attention=crew.attention, blacklist=crew.blacklist,
                                  account_joins=crew.account_joins, on_kick=partial(self._on_kick, crew),
-                                 person_of=_Persons(k))
+                                 person_of=_Persons(k),
+                                 on_forward=partial(self._on_forward, crew))
             sim = Simulation(sc, self.seed, f"{portfolio.name}/{g.name}#{self.seed}", env=self.env,
                              streams=GroupStreams(self.seed, g.name), ties=ties)
             if crew.first < 0:
@@ -299,6 +305,26 @@ class PortfolioRun:
         new_id = spammer.ledger.accounts[-1]
         target.ties.person_of[new_id] = person
         sim.log.add(t, "moves_to", i, new_id, kind=target.scenario.name)
+
+    def _on_forward(self, crew: Team, sim: World, i: int, m: Any, t: float, probability: float) -> int:
+        """Member ``i`` of ``sim`` forwards ``m`` into each other group of its team the same person is in.
+
+        Each such group gets it with ``probability``; teams share nothing, so a forward stays in the team.
+        """
+        person, into = sim.person(i), 0
+        for target in crew.sims:
+            if target is sim or target.timeline.stopped:
+                continue
+            g = target.roster
+            j = next((x for x in range(g.n) if g.present[x] and target.person(x) == person), None)
+            draw = sim.streams.get("forward-group", m.id, i, target.ties.person_of.group)
+            if j is None or float(draw.random()) >= probability:
+                continue
+            target.post(j, m.kind, m.text, t, form=MessageForm.FORWARD, has_link=m.has_link, has_card=m.has_card,
+                        has_mini_program=m.has_mini_program, has_image=m.has_image)
+            sim.log.add(t, "forward_to", i, j, kind=target.scenario.name)
+            into += 1
+        return into
 
     @staticmethod
     def _index(crew: Team, world: World) -> int:

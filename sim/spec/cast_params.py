@@ -83,6 +83,66 @@ class VolunteerAdmins(_Model):
     trust_gain: float = Field(default=0.2, description="Satisfaction a volunteer and their friends gain on promotion.")
 
 
+class Adaptation(_Model):
+    """Members' boldness and vengefulness adapt by imitating better-off members (docs/MODEL.md, "Norms and metanorms").
+
+    Every ``every_days`` each present member compares their payoff with one
+    model's (a member drawn at random from the group, or from their friends) and
+    copies the model's traits with probability ``(pi_model - pi_self) / (pi_max -
+    pi_min)`` when the model did better (proportional imitation, Schlag 1998);
+    then each trait is redrawn uniformly on [0, 1] with ``mutation_rate``
+    (Axelrod 1986 mutated 1% per gene).
+    """
+
+    enabled: bool = Field(default=False, description="Whether traits adapt at all (off: each keeps their drawn traits).")
+    every_days: float = Field(default=1.0, gt=0, description="Days between imitation rounds (a generation).")
+    mutation_rate: float = Field(default=0.01, ge=0, le=1, description="Chance a trait is redrawn uniformly after a round.")
+    among: Literal["group", "friends"] = Field(default="group", description="Where the model is drawn from.")
+    payoff: Literal["score", "satisfaction"] = Field(
+        default="score", description="score: the norms game's payoffs since the last round (Axelrod); satisfaction: S(t)."
+    )
+
+
+class Norms(_Model):
+    """Norms and metanorms (Axelrod 1986): violations, public rebukes, rebukes of those who let it pass.
+
+    Payoffs are Axelrod's (T 3, H -1, P -9, E -2) times 0.01, so that the hurt a
+    violation does to each reader equals the default ad annoyance (0.01).
+    """
+
+    violations_per_day: float = Field(
+        default=0.0, ge=0, description="Chances a day each member has to violate the norm (post an ad); 0: norms off."
+    )
+    temptation: float = Field(default=0.03, ge=0, description="T: satisfaction a violator gains from a violation.")
+    rebuke_cost: float = Field(default=0.09, ge=0, description="P: satisfaction (standing) a rebuked violator loses.")
+    enforcement_cost: float = Field(default=0.02, ge=0, description="E: satisfaction a member pays to rebuke.")
+    metanorm: bool = Field(default=False, description="Members who rebuke also rebuke viewers who let it pass.")
+    meta_rebuke_cost: float = Field(default=0.09, ge=0, description="P': satisfaction a bystander loses per rebuke.")
+    meta_enforcement_cost: float = Field(default=0.02, ge=0, description="E': satisfaction a member pays per bystander rebuked.")
+    adaptation: Adaptation = Adaptation()
+
+
+class Forwarding(_Model):
+    """Members forward what they read (转发) to friends outside the group (docs/MODEL.md, "Forwarding").
+
+    Propensities per form are member parameters (``forward_content``,
+    ``forward_ads``, ``forward_rumours``, ``forward_red_packets``); this is the
+    group-level part: reach, invitations and, in a portfolio, other groups.
+    """
+
+    enabled: bool = Field(default=True, description="Whether members forward at all (the off switch).")
+    audience: float = Field(default=5.0, ge=0, description="Friends outside the group one forward reaches (mean).")
+    join_probability: float = Field(
+        default=0.0, ge=0, le=1,
+        description="Chance one outside reader of forwarded content or a red packet asks to be invited (0: none).",
+    )
+    entry: str = Field(default="", description="Population entry (label) invitees join as (empty: the first member entry).")
+    to_groups: float = Field(
+        default=0.0, ge=0, le=1,
+        description="Portfolio: chance a forward also goes into each other group the forwarder is in.",
+    )
+
+
 class StaffParams(_Model):
     """Admins (管理) and KOL/experts (专家) run by the brand: content and answers."""
 
@@ -169,6 +229,9 @@ class IncidentParams(_Model):
 
 __all__ = [
     "NEVER",
+    "Adaptation",
+    "Forwarding",
+    "Norms",
     "TIER_DEFAULTS",
     "BrigadeParams",
     "Cascades",

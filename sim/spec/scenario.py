@@ -19,6 +19,8 @@ from rules import InputError, RulesetSpec, find_ruleset, load_ruleset, read_mapp
 from rules.ruleset import library_path, resolve_extends
 from sim.spec.cast_params import (
     NEVER,
+    Forwarding,
+    Norms,
     TIER_DEFAULTS,
     BrigadeParams,
     Cascades,
@@ -133,6 +135,8 @@ class Group(_Model):
     activities: list[Activity] = Field(default_factory=list, description="The activities calendar (seed 001 §二.2, seed 004).")
     lifecycle: Lifecycle = Lifecycle()
     delivery: Delivery | None = Field(default=None, description="A delivery group's promise (交付群; seed 000).")
+    norms: Norms = Field(default_factory=Norms, description="Norms and metanorms (Axelrod 1986; off by default).")
+    forwarding: Forwarding = Field(default_factory=Forwarding, description="Forwarding outside the group (转发).")
 
 
 class MemberParams(_Model):
@@ -194,6 +198,18 @@ class MemberParams(_Model):
     report_propensity: Param = Field(
         default=0.0, description="Chance of reporting (举报) a harmful message one sees (docs/MODEL.md, Reports; 0.02 intended)."
     )
+    boldness: Param = Field(
+        default_factory=lambda: {"dist": "uniform", "low": 0.0, "high": 1.0},
+        description="Chance a chance to violate the norm is taken (Axelrod 1986; used when group.norms is on).",
+    )
+    vengefulness: Param = Field(
+        default_factory=lambda: {"dist": "uniform", "low": 0.0, "high": 1.0},
+        description="Chance a violation seen is rebuked in public (Axelrod 1986; used when group.norms is on).",
+    )
+    forward_content: Param = Field(default=0.01, description="Chance a useful content post read is forwarded outside (转发).")
+    forward_ads: Param = Field(default=0.002, description="Chance an ad seen is forwarded outside.")
+    forward_rumours: Param = Field(default=0.017, description="Chance a rumour (an adversary's complaint) seen is forwarded.")
+    forward_red_packets: Param = Field(default=0.05, description="Chance a red packet seen is forwarded (shared).")
     willingness_to_pay: Param = Field(default=0.0, description="Yuan the member would pay to enter (paid entry).")
     screening_score: Param = Field(default=0.0, description="What invitation-only screening looks at (e.g. weekly use).")
 

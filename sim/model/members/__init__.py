@@ -11,8 +11,11 @@ hourly review: reading, satisfaction, muting, leaving), ``cascades``
 (Granovetter thresholds, imitation and chilling), ``friends`` (the social
 graph's generators and files, friend exits), ``harmful`` (harmful messages read
 in continuous time, viewer by viewer), ``reports`` (members' reports with
-reporter, message, time and reason), ``measures`` (the members' summary
-metrics). Import the modules themselves; this package re-exports nothing, so
+reporter, message, time and reason), ``watched`` (other messages followed
+exactly: norm violations, red packets), ``norms`` (norms and metanorms:
+violations, rebukes, the rules' view of removals), ``forwarding`` (forwards
+outside the group and into a portfolio's other groups), ``measures`` (the
+members' summary metrics). Import the modules themselves; this package re-exports nothing, so
 importing one never pulls in the others.
 """
 

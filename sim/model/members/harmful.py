@@ -57,6 +57,10 @@ class HarmfulViews:
         self._by_id: dict[int, Tracked] = {}
         self._active: list[Tracked] = []  # still visible to someone who has not yet looked
         self.reports: Any = None  # the members' report path (sim/model/members/reports.py), set by Posting
+        # Other exact readers (sim/model/members/watched.py, norms.py, forwarding.py): each gets
+        # ``seen(rec, viewers, view_times, t)`` for new views of these messages, and
+        # ``visits(ids, tau, t)`` for every batch of visits, before last_look moves on.
+        self.watchers: list[Any] = []
         self._reporting = any(
             getattr(e.params, "report_propensity", 0.0) != 0.0 for e in world.scenario.population if e.role == "member"
         )
@@ -72,6 +76,10 @@ class HarmfulViews:
         self.tracked.append(rec)
         self._by_id[m.id] = rec
         self._active.append(rec)
+
+    def get(self, message_id: int) -> Tracked | None:
+        """The tracked record of message ``message_id``, if it is harmful."""
+        return self._by_id.get(message_id)
 
     def is_tracked(self, message_id: int) -> bool:
         """Whether message ``message_id`` is a tracked harmful message."""
@@ -104,7 +112,11 @@ class HarmfulViews:
                     rec.view_times += tau[seen].tolist()
                     if self._reporting:
                         self._report(rec, ids[seen], t)
+                    for watcher in self.watchers:
+                        watcher.seen(rec, ids[seen], tau[seen], t)
             self._retire(t, len(msgs))
+        for watcher in self.watchers:
+            watcher.visits(ids, tau, t)
         g.last_look[ids] = tau
 
     def _report(self, rec: Tracked, viewers: np.ndarray, t: float) -> None:

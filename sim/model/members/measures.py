@@ -23,6 +23,8 @@ def member_metrics(world: World) -> dict[str, Any]:
         "friend_exits": membership.friend_exits.exits,
         **cast(Posting, world.posting).harmful.metrics(),
         **cast(Posting, world.posting).reports.metrics(),
+        **cast(Posting, world.posting).norms.metrics(),
+        **cast(Posting, world.posting).forwarding.metrics(),
     }
 
 

@@ -18,8 +18,11 @@ import numpy as np
 from rules import MessageForm, MessagePosted
 from sim.base.clock import lexsort2
 from sim.model.members.build import ANSWER_TEXTS, ANSWER_VALUE, CHAT_TEXTS, CHAT_VALUE, QUESTION_TEXTS
+from sim.model.members.forwarding import Forwarding
 from sim.model.members.harmful import HarmfulViews
+from sim.model.members.norms import Norms
 from sim.model.members.reports import MemberReports
+from sim.model.members.watched import Watched
 from sim.model.roster import ADVERSARY, LEGIT
 from sim.model.messages import N_KINDS, Kind, Message
 from sim.model.staff.crew import CALLOUT_TEXTS
@@ -51,6 +54,12 @@ class Posting:
         self._rules_on_post = world.rules.wants(MessagePosted)
         self.harmful = HarmfulViews(world)  # harmful messages, followed exactly (sim/model/members/harmful.py)
         self.reports = self.harmful.reports = MemberReports(world, self.harmful)  # sim/model/members/reports.py
+        # Norms and forwarding (sim/model/members/norms.py, forwarding.py) read other messages exactly too.
+        self.watched = Watched(world)
+        self.norms = Norms(world, self.harmful, self.reports, self.watched)
+        self.forwarding = Forwarding(world, self.harmful, self.watched)
+        if self.norms.active or self.forwarding.active:
+            self.harmful.watchers.insert(0, self.watched)
 
     # ---- candidate posts -------------------------------------------------------------
     def add_posts(self, ids: np.ndarray, times: np.ndarray, draws: np.ndarray) -> None:
@@ -149,7 +158,13 @@ class Posting:
             has_link, has_card, has_mini_program, has_image, value_dim, value, reply_to,
         )
         self.posted(m)
+        if form is MessageForm.RED_PACKET:
+            self.forwarding.track_red_packet(m)
         return m
+
+    def after_removal(self, m: Message, rule: str, t: float) -> None:
+        """Message ``m`` was removed by ``rule``: rules on ``message_removed`` see who saw it (norms.py)."""
+        self.norms.after_removal(m, rule, t)
 
     def posted(self, m: Message) -> None:
         """Account for a new message (built with the next id and log seq) and let the rules judge it."""
