@@ -11,7 +11,8 @@ hourly review: reading, satisfaction, muting, leaving), ``cascades``
 (Granovetter thresholds, imitation and chilling), ``friends`` (the social
 graph's generators and files, friend exits), ``harmful`` (harmful messages read
 in continuous time, viewer by viewer), ``reports`` (members' reports with
-reporter, message, time and reason), ``measures`` (the members' summary
+reporter, message, time and reason), ``participation`` (the 90-9-1 shares and
+behaviour-derived tier labels), ``measures`` (the members' summary
 metrics). Import the modules themselves; this package re-exports nothing, so
 importing one never pulls in the others.
 """
