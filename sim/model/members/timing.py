@@ -45,27 +45,6 @@ def _gaps(rng: np.random.Generator, p: np.ndarray, lam: np.ndarray) -> np.ndarra
     return rng.gamma(tau, 1.0 / lam)
 
 
-def _first_gaps(rng: np.random.Generator, p: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    """Forward recurrence times: from the start of the run to each member's first event, in a stationary process.
-
-    The gap that straddles the start is length-biased (a long gap is more
-    likely to straddle it), so it is drawn size-biased and cut at a uniform
-    point (renewal theory: the equilibrium first gap). Size-biasing the
-    mixture: the task's priority ``x`` has density proportional to
-    ``E[tau | x] = 1/q(x)``, drawn by inverting its CDF
-    ``ln((p x + c)/c) / ln((p + c)/c)`` with ``c = (1-p)/2``; given ``x``,
-    ``tau - 1 ~ NegativeBinomial(2, q)``; given ``tau``, the gap is
-    ``Gamma(tau + 1, 1/lambda)``. Cutting a plain gap in the middle instead
-    would start a bursty member's first event too early, so rare posters would
-    post at all more often than their rate says.
-    """
-    c = (1 - p) / 2
-    x = c * np.expm1(rng.random(len(p)) * np.log((p + c) / c)) / p
-    q = p * x + c
-    tau = 1 + rng.negative_binomial(2, q)
-    return rng.gamma(tau + 1.0, 1.0 / lam) * rng.random(len(p))
-
-
 def priority_list_times(
     clock: DiurnalClock, stream: StreamFor, first: int, rates: np.ndarray, greed: np.ndarray, t0: float, end: float,
     purpose: str = "posts",
@@ -86,8 +65,8 @@ def priority_list_times(
     gaps = _gaps(rng, p[owner], lam[owner])
     starts = np.r_[0, np.cumsum(size)[:-1]]
     has = size > 0
-    first = starts[has]
-    gaps[first] = _first_gaps(rng, p[has], lam[has])  # the run starts mid-gap, as a stationary process would
+    # No cut of the first gap: the group task enters the member's list at their join with a fresh uniform
+    # priority, the model's own state after any execution, so the first event follows an ordinary gap.
     cum = np.cumsum(gaps)
     offset = np.repeat(np.r_[0.0, cum][starts], size)
     w = cum - offset
