@@ -10,7 +10,8 @@ refuses a rule whose executor may not (every built-in action allows all three).
 * a :class:`HumanExecutor` -- a human admin with working hours, a response
   delay distribution, an attention budget (minutes a day shared over the
   ``groups`` they run, seed 001: one operator runs 5-10 groups), a time cost
-  per case and a probability of missing a case.
+  per case, a probability of missing a case, and a ``queue`` discipline for the
+  backlog left when the day's minutes run out (most-reported first, or fifo).
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ class HumanExecutor(BaseModel):
     groups: int = Field(default=5, ge=1, description="Groups sharing the attention budget (seed 001: 5-10).")
     minutes_per_case: float = Field(default=2.0, ge=0, description="Minutes one case costs.")
     miss_probability: float = Field(default=0.1, ge=0, le=1, description="Chance a case is never handled.")
+    queue: Literal["most_reported", "fifo"] = Field(
+        default="most_reported",
+        description="Order of the backlog when the day's minutes run out: most-reported case first (ties by arrival), or "
+        "first in, first out.",
+    )
 
     @field_validator("working_hours")
     @classmethod

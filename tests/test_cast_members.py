@@ -83,6 +83,7 @@ def test_granovetter_crowd_async_gives_the_same_end() -> None:
     data = load_scenario(PRESETS / "granovetter_crowd.yaml").model_dump(mode="json", by_alias=True)
     data["group"]["cascades"]["updating"] = "async"
     data["population"][0]["params"]["check_rate"] = 48.0
+    data["population"][0]["params"]["visit_greed"] = 0.0  # Poisson looks: everyone looks again within the 3 days
     data["duration_days"] = 3
     assert run_scenario(Scenario.model_validate(data)).summary["leaves"] == 100
 

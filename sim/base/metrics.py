@@ -285,6 +285,11 @@ _MEMBERS = (
     _m("forward_joins", "members", "count", "higher", "joins after forwards", "invitees after forwards who got in"),
     _m("forwards_to_groups", "forwards", "count", "neither", "forwards into other groups",
        "tracked messages forwarded into another group of the portfolio"),
+    _m("top1_share", "share of posts", "share", "neither", "top 1% share", "share of members' posts written by the top 1% of members"),
+    _m("next9_share", "share of posts", "share", "neither", "next 9% share", "share of members' posts written by the next 9% of members"),
+    _m("rest90_share", "share of posts", "share", "neither", "other 90% share", "share of members' posts written by the other 90%"),
+    _m("post_burstiness", "B (-1 regular, 0 Poisson, 1 bursty)", "ratio", "neither", "posting burstiness",
+       "population burstiness of members' inter-message times in diurnal time", range=(-1.0, 1.0)),
 )
 
 CATALOGUE: dict[str, Metric] = {m.name: m for m in (*_OUTCOMES, *_RUN, *_MEMBERS, *_PORTFOLIO)}

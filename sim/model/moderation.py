@@ -8,29 +8,30 @@ budget shared over the groups they run, a chance of missing the case). It
 also keeps the ground truth the rules never see: for each rule, true and
 false positives against agents' true roles, legitimate members punished,
 ad exposure before removal and moderator minutes (docs/MODEL.md, "Rules").
-Member reports (举报), pay-to-post payments and appeals are simulated here
-too, and fed back to the rules as events.
+Pay-to-post payments and appeals are simulated here too, and fed back to the
+rules as events; members' reports (举报), the brigade's false ones included,
+come through the members' report path (sim/model/members/reports.py) and
+reach the rules through :meth:`Moderation.feed`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rules import Delete, Executor, HumanExecutor, MessageReported, MoveToAdThread, PrivateTalk
+from rules import Delete, Executor, HumanExecutor, MoveToAdThread, PrivateTalk
 from rules.actions import Action
 from sim.base.clock import MINUTES_PER_DAY
 from sim.model.effects import OPERATOR_MINUTES_PER_CASE, STAFF_POST_MINUTES, effect_for, is_punitive
-from sim.model.roster import ADMIN, ADVERSARY, LEGIT, MEMBER, STAFF
-from sim.model.messages import Kind
+from sim.model.roster import ADMIN, ADVERSARY, LEGIT, STAFF
 
 if TYPE_CHECKING:
     from sim.model.world import World
 
-REPORTS_PER_AD = 2.0  # expected member reports (举报) on an ad seen by 100 members
-FALSE_REPORTS = 0.002  # expected reports on any other member message
 _STAT_KEYS = (
     "actions", "on_adversaries", "on_legitimate", "cases", "true_positives", "false_positives", "missed",
     "legitimate_punished", "ad_exposure_before_removal", "ads_removed", "moderator_minutes", "staff_posts",
@@ -38,12 +39,34 @@ _STAT_KEYS = (
 )
 
 
-class HumanDesk:
-    """One human admin's queue: when a case gets handled, or None if missed."""
+@dataclass(slots=True)
+class _Case:
+    """One case waiting at a human admin's desk: its arrival order, cost, queue key and what carrying it out does."""
 
-    def __init__(self, spec: HumanExecutor, rng: np.random.Generator) -> None:
-        self.spec, self.rng = spec, rng
+    seq: int
+    cost: float
+    reports: Callable[[], int]
+    carry_out: Callable[[float], None]
+
+
+class HumanDesk:
+    """One human admin's desk: when each case is looked at, and the order of the backlog.
+
+    A case raised at ``t`` is missed with ``miss_probability``; otherwise it
+    reaches the admin at ``next_working_time(t + delay)``. The admin handles it
+    then if the day's minutes (``attention_minutes_per_day / groups``) still
+    hold its cost; otherwise it joins the backlog, which the admin works
+    through at the start of each working day, in the ``queue`` order: the case
+    with the most reports first (its message's reports at that moment, ties by
+    arrival), or first in, first out. What does not fit waits for the next day.
+    """
+
+    def __init__(self, spec: HumanExecutor, rng: np.random.Generator, world: World) -> None:
+        self.spec, self.rng, self.world = spec, rng, world
         self.used: dict[int, float] = {}
+        self.backlog: list[_Case] = []
+        self._seq = 0
+        self._sitting = -1.0  # when the next backlog sitting is scheduled (-1: none)
 
     def _delay(self) -> float:
         d = self.spec.response_delay
@@ -60,19 +83,58 @@ class HumanDesk:
             return t
         return day * MINUTES_PER_DAY + start if minute < start else (day + 1) * MINUTES_PER_DAY + start
 
-    def schedule(self, t: float, cost: float) -> float | None:
-        """When a case raised at ``t`` costing ``cost`` minutes is handled (None: missed)."""
+    def _fits(self, t: float, cost: float) -> bool:
+        """Whether day ``t``'s minutes still hold ``cost``; if so they are spent."""
+        day = int(t // MINUTES_PER_DAY)
+        if self.used.get(day, 0.0) + cost <= self.spec.budget_per_group:
+            self.used[day] = self.used.get(day, 0.0) + cost
+            return True
+        return False
+
+    def submit(self, t: float, cost: float, reports: Callable[[], int], carry_out: Callable[[float], None]) -> bool:
+        """A case raised at ``t`` costing ``cost`` minutes; False if the admin misses it.
+
+        ``reports`` gives the case's report count when the backlog is ordered;
+        ``carry_out(when)`` is called when the admin handles it.
+        """
         if self.rng.random() < self.spec.miss_probability:
-            return None
-        when = self._working(t + self._delay())
-        budget = self.spec.budget_per_group
-        for _ in range(366):  # over budget today: the case waits for the next working day
-            day = int(when // MINUTES_PER_DAY)
-            if self.used.get(day, 0.0) + cost <= budget:
-                self.used[day] = self.used.get(day, 0.0) + cost
-                return when
-            when = self._working((day + 1) * MINUTES_PER_DAY)
-        return None
+            return False
+        due = self._working(t + self._delay())
+        self._seq += 1
+        case = _Case(self._seq, cost, reports, carry_out)
+        self.world.schedule(due, lambda: self._arrive(case, due))
+        return True
+
+    def _arrive(self, case: _Case, t: float) -> None:
+        if self._fits(t, case.cost):
+            case.carry_out(t)
+            return
+        self.backlog.append(case)
+        self._plan_sitting(self._working((t // MINUTES_PER_DAY + 1) * MINUTES_PER_DAY))
+
+    def _plan_sitting(self, when: float) -> None:
+        if self._sitting < 0 and when < self.world.end:
+            self._sitting = when
+            self.world.schedule(when, self._sit)
+
+    def order(self) -> list[_Case]:
+        """The backlog in the order the admin takes it (``queue``)."""
+        if self.spec.queue == "fifo":
+            return sorted(self.backlog, key=lambda c: c.seq)
+        return sorted(self.backlog, key=lambda c: (-c.reports(), c.seq))
+
+    def _sit(self) -> None:
+        """Start of a working day: the backlog, in queue order, while the day's minutes last."""
+        t, self._sitting = self._sitting, -1.0
+        left: list[_Case] = []
+        for case in self.order():
+            if self._fits(t, case.cost):
+                case.carry_out(t)
+            else:
+                left.append(case)
+        self.backlog = sorted(left, key=lambda c: c.seq)
+        if left:
+            self._plan_sitting(self._working((t // MINUTES_PER_DAY + 1) * MINUTES_PER_DAY))
 
 
 class Moderation:
@@ -86,10 +148,6 @@ class Moderation:
         self._punished: dict[str, set[int]] = {}
         self._last_case: dict[tuple[str, int], float] = {}
         self._staff_id: int | None = None
-        self._reports: dict[int, int] = {}
-        self._scanned = 0
-        if world.rules.wants(MessageReported):
-            world.schedule(60.0, self._scan_reports)
 
     # ---- bookkeeping -----------------------------------------------------------
     def stat(self, rule: str) -> dict[str, Any]:
@@ -155,22 +213,26 @@ class Moderation:
         assert isinstance(spec, HumanExecutor)
         desk = self._desks.get(spec.label)
         if desk is None:
-            desk = self._desks[spec.label] = HumanDesk(spec, self.world.streams.get("moderator", len(self._desks)))
+            desk = self._desks[spec.label] = HumanDesk(spec, self.world.streams.get("moderator", len(self._desks)), self.world)
         punitive = is_punitive(group[0])
         talk = next((a.minutes for a in group if isinstance(a, PrivateTalk)), 0.0)
         cost = spec.minutes_per_case if punitive else STAFF_POST_MINUTES
         cost = max(cost, talk)  # a private talk takes the human its own minutes
-        when = desk.schedule(t, cost)
         s = self.stat(rule)
-        if when is None:
-            s["missed"] += 1
-            return
-        s["moderator_minutes"] += cost
+        reports = self.world.posting.reports
+        ids = [m for m in (getattr(a, "message_id", -1) for a in group) if m >= 0]
+        member = group[0].member
 
-        def carry_out() -> None:
+        def count() -> int:
+            """The case's reports now: on its message(s), else against its member."""
+            return max(reports.count(m) for m in ids) if ids else reports.against(member)
+
+        def carry_out(when: float) -> None:
+            s["moderator_minutes"] += cost
             for a in group:
                 self.apply(a, when)
-        self.world.schedule(when, carry_out)
+        if not desk.submit(t, cost, count, carry_out):
+            s["missed"] += 1
 
     # ---- effects ---------------------------------------------------------------
     def apply(self, a: Action, t: float) -> None:
@@ -197,38 +259,6 @@ class Moderation:
         if self._staff_id is None:
             self._staff_id = world.roster.new_agent(-1, STAFF, ADMIN)
         return self._staff_id
-
-    def report(self, m: Any, t: float) -> None:
-        """Someone reports message ``m`` (举报); rules with a report-count trigger see the count."""
-        count = self._reports[m.id] = self._reports.get(m.id, 0) + 1
-        if self.world.rules.wants(MessageReported):
-            self.feed(MessageReported(t, m, m.sender, count), t)
-
-    def report_member(self, member: int, t: float, lookback: int = 2000) -> bool:
-        """Report ``member``'s latest visible message among the last ``lookback``; False if none."""
-        msgs = self.world.roster.messages
-        for m in reversed(msgs[-lookback:]):
-            if m.sender == member and m.deleted_at < 0:
-                self.report(m, t)
-                return True
-        return False
-
-    def _scan_reports(self) -> None:
-        """Hourly: members report what they saw in the last hour (ads mostly)."""
-        world, g = self.world, self.world.roster
-        t = world.env.now
-        msgs, start = g.messages, self._scanned
-        self._scanned = len(msgs)
-        readers = float(np.count_nonzero(g.present[: g.n] & g.reader[: g.n]))
-        rng = world.streams.get("reports", int(t // 60))
-        for m in msgs[start:]:
-            if m.deleted_at >= 0 or g.visible[m.sender] != MEMBER:
-                continue
-            rate = REPORTS_PER_AD * readers / 100.0 if m.kind is Kind.AD else FALSE_REPORTS
-            for _ in range(int(rng.poisson(rate))):
-                self.report(m, t)
-        if t + 60.0 < world.end:
-            world.schedule(t + 60.0, self._scan_reports)
 
 
 def totals(stats: dict[str, dict[str, Any]]) -> dict[str, float]:

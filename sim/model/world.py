@@ -50,6 +50,17 @@ if TYPE_CHECKING:
 
 
 # ---- the parts, as the other parts see them (each implemented in its own module) ----------
+class Reports(Protocol):
+    """The members' report path (举报), brigade's false reports included (sim/model/members/reports.py)."""
+
+    reporters: dict[int, list[int]]
+
+    def file(self, m: Message, reporter: int, t: float, reason: str) -> None: ...
+    def report_member(self, member: int, reporter: int, t: float, reason: str, lookback: int = 2000) -> bool: ...
+    def count(self, message_id: int) -> int: ...
+    def against(self, member: int) -> int: ...
+
+
 class Posting(Protocol):
     """Members' posts and open questions (sim/model/members/posting.py)."""
 
@@ -59,6 +70,7 @@ class Posting(Protocol):
     answered: int
     private_complaints: int
     shill_exposures: int
+    reports: Reports
 
     def add_posts(self, ids: np.ndarray, times: np.ndarray, draws: np.ndarray) -> None: ...
     def post(
@@ -137,7 +149,6 @@ class Moderation(Protocol):
     def truth(self, member: int) -> int: ...
     def feed(self, event: Any, t: float) -> None: ...
     def staff_account(self) -> int: ...
-    def report_member(self, member: int, t: float, lookback: int = 2000) -> bool: ...
 
 
 class Gate(Protocol):
@@ -316,5 +327,5 @@ class World(Protocol):
 
 __all__ = [
     "Business", "Calendar", "Cascades", "Cast", "Days", "Gate", "Lifecycle", "Membership", "Moderation", "Operator",
-    "Population", "Posting", "Review", "World",
+    "Population", "Posting", "Reports", "Review", "World",
 ]

@@ -149,8 +149,9 @@ class MemberParams(_Model):
     tier: Tier | None = Field(default=None, description="lurker, ordinary, core, super or kol: sets defaults.")
 
     post_rate: Param = Field(
-        default_factory=lambda: {"dist": "lognormal", "median": 0.02, "sigma": 2.2},
-        description="Messages per day when fully engaged.",
+        default_factory=lambda: {"dist": "lognormal", "median": 0.0005, "sigma": 3.5},
+        description="Messages per day when fully engaged (default: σ 3.5 from van Mierlo 2014's 90-9-1 shares, mean "
+        "0.225 a day as before; docs/MODEL.md, Participation inequality).",
     )
     check_rate: Param = Field(default=4.0, description="Times per day the member opens the group.")
     read_cap: Param = Field(default=80.0, description="Messages read per visit at most.")
@@ -181,7 +182,12 @@ class MemberParams(_Model):
     muted_post_factor: Param = Field(default=0.1, description="Posting factor once muted.")
     complain_on_leave: Param = Field(default=0.02, description="Chance a leaver posts a complaint first.")
     priority_greed: Param = Field(
-        default=0.0, description="p of the priority-list model: 0 Poisson timing, near 1 bursty."
+        default=0.95,
+        description="p of the priority-list model for posts: 0 Poisson timing, near 1 bursty (default B ≈ 0.3; "
+        "docs/MODEL.md, Bursty timing).",
+    )
+    visit_greed: Param = Field(
+        default=0.95, description="p of the priority-list model for visits: 0 Poisson looks, near 1 bursty."
     )
     expert_share: Param = Field(default=0.0, description="Share of posts that are expert content (KOL).")
     expert_value: Param = Field(default=0.5, description="Information value of one expert post.")
@@ -196,7 +202,9 @@ class MemberParams(_Model):
     chilling: Param = Field(default=0.0, description="Engagement lost (log scale) per punishment seen.")
     referral_rate: Param = Field(default=0.0, description="Friends invited a day while satisfied (转介绍).")
     report_propensity: Param = Field(
-        default=0.0, description="Chance of reporting (举报) a harmful message one sees (docs/MODEL.md, Reports; 0.02 intended)."
+        default_factory=lambda: {"dist": "choice", "values": [0.0, 0.12], "weights": [0.83, 0.17]},
+        description="Chance of reporting (举报) a harmful message one sees: by default one member in six reports at all "
+        "(Ofcom 2022), at 0.12 a view, mean 0.02 (docs/MODEL.md, Reports); 0 turns reporting off.",
     )
     boldness: Param = Field(
         default_factory=lambda: {"dist": "uniform", "low": 0.0, "high": 1.0},

@@ -112,7 +112,8 @@ class Brigade:
             j = int(targets[int(self.rng.integers(len(targets)))])
             self.world.cast.reports.append(ReportFiled(t, i, j))
             self.world.log.add(t, "report", i, j)
-            self.world.moderation.report_member(j, t)  # report-bombing reaches rules with a report trigger
+            # report-bombing: a false report through the members' report path, so rules see who filed it
+            self.world.posting.reports.report_member(j, i, t, "brigade")
 
 
 def add_brigade(world: World, k: int, entry: BrigadeRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:

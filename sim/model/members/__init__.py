@@ -14,7 +14,8 @@ in continuous time, viewer by viewer), ``reports`` (members' reports with
 reporter, message, time and reason), ``watched`` (other messages followed
 exactly: norm violations, red packets), ``norms`` (norms and metanorms:
 violations, rebukes, the rules' view of removals), ``forwarding`` (forwards
-outside the group and into a portfolio's other groups), ``measures`` (the
+outside the group and into a portfolio's other groups), ``participation`` (the
+90-9-1 shares and behaviour-derived tier labels), ``measures`` (the
 members' summary metrics). Import the modules themselves; this package re-exports nothing, so
 importing one never pulls in the others.
 """

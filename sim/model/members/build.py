@@ -78,6 +78,25 @@ def _event_times(clock: DiurnalClock, rng: np.random.Generator, rates: np.ndarra
     return owner[order], np.clip(clock.real(w[order]), t0, end)
 
 
+def _timed_events(
+    clock: DiurnalClock, stream: StreamFor, first: int, rates: np.ndarray, greed: np.ndarray, t0: float, end: float,
+    purpose: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Members' event times at ``rates``: Poisson where ``greed`` is 0, bursty (a priority list) where it is above.
+
+    Returns (owner index per event, times), grouped by owner with times sorted.
+    """
+    greed = np.clip(greed, 0.0, 1.0 - 1e-6)
+    bursty = greed > 0
+    owner, times = _event_times(clock, stream(purpose), np.where(bursty, 0.0, rates), t0, end)
+    if bursty.any():  # bursty timing from a priority list (sim/model/members/timing.py)
+        b_owner, b_times = priority_list_times(clock, stream, first, np.where(bursty, rates, 0.0), greed, t0, end, purpose)
+        owner, times = np.concatenate([owner, b_owner]), np.concatenate([times, b_times])
+        order = lexsort2(times, owner)
+        owner, times = owner[order], times[order]
+    return owner, times
+
+
 def add_members(world: World, entry_idx: int, entry: MemberRole, first: int, n: int, t0: float, stream: StreamFor) -> list[int]:
     """Create ``n`` members of one population entry, joining at ``t0``; returns their ids."""
     if n <= 0:
@@ -105,8 +124,9 @@ def add_members(world: World, entry_idx: int, entry: MemberRole, first: int, n: 
     g.needs[sl] = _dirichlet(entry.params.needs, entry.params.needs_concentration, stream("needs"), n)
     eng = np.clip(cols["initial_satisfaction"], 0.0, 1.0).tolist()
     traits = [dict(zip(cols, row)) for row in zip(*(c.tolist() for c in cols.values()))]
-    # visits: several looks within one hour count as one visit
-    owner, times = _event_times(world.clock, stream("visits"), cols["check_rate"], t0, world.end)
+    # visits: Poisson looks, or bursty ones from the priority list (sim/model/members/timing.py);
+    # several looks within one hour count as one visit
+    owner, times = _timed_events(world.clock, stream, first, cols["check_rate"], cols["visit_greed"], t0, world.end, "visits")
     key = owner * 1_000_000 + (times // 60.0).astype(np.int64)
     # np.unique(key), without its sort: key comes grouped by owner with times sorted, so sorted already;
     # each visit keeps the minute of its first look in the hour (harmful messages are read at that minute)
@@ -118,12 +138,7 @@ def add_members(world: World, entry_idx: int, entry: MemberRole, first: int, n: 
         minute = times[at]
     v_owner, v_hour = np.divmod(key, 1_000_000)
     world.review.schedule_visits(np.asarray(ids)[v_owner], v_hour, stream("visit-thinning").random(len(key)), minute)
-    greed = np.clip(cols["priority_greed"], 0.0, 1.0 - 1e-6)
-    bursty = greed > 0
-    owner, times = _event_times(world.clock, stream("posts"), np.where(bursty, 0.0, cols["post_rate"]), t0, world.end)
-    if bursty.any():  # bursty timing from a priority list (sim/model/members/timing.py)
-        b_owner, b_times = priority_list_times(world.clock, stream, first, np.where(bursty, cols["post_rate"], 0.0), greed, t0, world.end)
-        owner, times = np.concatenate([owner, b_owner]), np.concatenate([times, b_times])
+    owner, times = _timed_events(world.clock, stream, first, cols["post_rate"], cols["priority_greed"], t0, world.end, "posts")
     draws = stream("post-draws").random((len(times), 3))
     world.posting.add_posts(np.asarray(ids)[owner], times, draws)
     g.thr_leave[sl] = cols["leave_cascade_threshold"]

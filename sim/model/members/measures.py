@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+import numpy as np
+
 from sim.model.members.membership import Membership
+from sim.model.members.participation import shares
 from sim.model.members.posting import Posting
+from sim.model.members.timing import population_burstiness
+from sim.model.roster import LEGIT
 
 if TYPE_CHECKING:
     from sim.model.world import World
@@ -25,7 +30,28 @@ def member_metrics(world: World) -> dict[str, Any]:
         **cast(Posting, world.posting).reports.metrics(),
         **cast(Posting, world.posting).norms.metrics(),
         **cast(Posting, world.posting).forwarding.metrics(),
+        **participation_metrics(world),
     }
 
 
-__all__ = ["member_metrics"]
+def participation_metrics(world: World) -> dict[str, Any]:
+    """Who wrote the content (top 1%, next 9%, other 90% of members ever in the group) and how bursty members post.
+
+    ``post_burstiness`` is the population burstiness of legitimate members'
+    messages in effective (diurnal) time, so the daily rhythm does not count as bursts
+    (sim/model/members/timing.py, :func:`population_burstiness`).
+    """
+    g = world.roster
+    n = g.n
+    members = g.ever_joined[:n] & g.reader[:n]
+    msgs = g.messages
+    sender = np.fromiter((m.sender for m in msgs), np.int64, len(msgs))
+    time = np.fromiter((m.time for m in msgs), np.float64, len(msgs))
+    legit = (g.truth[sender] == LEGIT) & members[sender] if len(msgs) else np.zeros(0, bool)
+    return {
+        **shares(np.asarray(g.posts, dtype=np.int64)[:n][members]),
+        "post_burstiness": population_burstiness(sender[legit], world.clock.effective(time[legit])),
+    }
+
+
+__all__ = ["member_metrics", "participation_metrics"]

@@ -1,9 +1,8 @@
 """Reports (举报) with their reporter, message, time and reason, and the rules' view of them (issue 16 item 4).
 
 A member who sees a harmful message (sim/model/members/harmful.py) reports it
-with their own ``report_propensity`` (a behaviour parameter; off by default
-until the anonymous hourly report draw in ``Moderation._scan_reports`` is
-retired, docs/MODEL.md "Reports"). Every report goes through
+with their own ``report_propensity`` (a behaviour parameter; by default one
+member in six reports, docs/MODEL.md "Reports"). Every report goes through
 :meth:`MemberReports.file`: it is kept as a :class:`Report` (who, which message,
 when, why, and whether the message was harmful in truth), it tells the harmful
 tracker when a message was first reported, and rules with a report trigger see
@@ -11,7 +10,9 @@ a :class:`rules.MessageReported` carrying the count, the reporter and all
 reporters so far; rules read them as ``message.reports``, ``message.reporters``,
 ``report.reason`` and the reporter's standing (``report.reporter_role``,
 ``report.reporter_warnings``, ``report.reporter_tenure_days``; rules/observe.py).
-A brigade's false reports belong on the same path: :meth:`MemberReports.report_member`.
+A brigade's false reports take the same path (:meth:`MemberReports.report_member`,
+sim/model/adversaries/attacks.py); there is no other. A human admin's backlog
+is ordered by :meth:`MemberReports.count` (sim/model/moderation.py).
 """
 
 from __future__ import annotations
@@ -48,16 +49,26 @@ class MemberReports:
         self.harmful = harmful
         self.reports: list[Report] = []
         self.reporters: dict[int, list[int]] = {}  # message id -> who reported it, in order
+        self._against: dict[int, int] = {}  # member -> reports on their messages
 
     def file(self, m: Message, reporter: int, t: float, reason: str) -> None:
         """``reporter`` reports message ``m`` at ``t`` for ``reason``; rules with a report trigger see it."""
         who = self.reporters.setdefault(m.id, [])
         who.append(reporter)
+        self._against[m.sender] = self._against.get(m.sender, 0) + 1
         self.reports.append(Report(reporter, m.id, t, reason, self.harmful.is_tracked(m.id)))
         self.harmful.note_report(m.id, t)
         w = self.world
         if w.rules.wants(MessageReported):
             w.moderation.feed(MessageReported(t, m, m.sender, len(who), reporter, reason, tuple(who)), t)
+
+    def count(self, message_id: int) -> int:
+        """Reports filed so far on message ``message_id``."""
+        return len(self.reporters.get(message_id, ()))
+
+    def against(self, member: int) -> int:
+        """Reports filed so far on any of ``member``'s messages."""
+        return self._against.get(member, 0)
 
     def report_member(self, member: int, reporter: int, t: float, reason: str, lookback: int = 2000) -> bool:
         """Report ``member``'s latest visible message among the last ``lookback`` (False if none): report-bombing."""

@@ -1,4 +1,4 @@
-"""Members beyond the foundation: bursty timing from a priority list, and referral.
+"""Members' timing: bursty visits and posts from a priority list (everyone, by default), and referral.
 
 Bursty timing (Barabási 2005, "The origin of bursts and heavy tails in human
 dynamics"; Vázquez et al. 2006): a member keeps a short priority list of two
@@ -12,6 +12,9 @@ a power-law tail ~ tau^-2 as p -> 1. Steps come at a Poisson rate chosen so the
 mean post rate stays ``post_rate``: ``lambda = post_rate * E[tau]`` with
 ``E[tau] = ln((1+p)/(1-p)) / p``. Whole vectors are drawn per population entry
 (member j takes the j-th slice), so adding a member changes nobody's draws.
+The same process times visits (``visit_greed``) and posts (``priority_greed``);
+``0`` gives a Poisson process. :func:`population_burstiness` measures it
+(docs/MODEL.md, "Bursty timing").
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ StreamFor = Callable[[str], np.random.Generator]
 
 
 def mean_steps(p: np.ndarray) -> np.ndarray:
-    """E[steps between posts] of the two-task priority list with greed ``p`` (1 at p = 0)."""
+    """E[steps between posts] of the two-task priority list with greed ``p`` (2 as p -> 0: a random pick, half the time)."""
     p = np.clip(np.asarray(p, dtype=float), 1e-9, 1 - 1e-9)
     return np.log((1 + p) / (1 - p)) / p
 
@@ -43,9 +46,13 @@ def _gaps(rng: np.random.Generator, p: np.ndarray, lam: np.ndarray) -> np.ndarra
 
 
 def priority_list_times(
-    clock: DiurnalClock, stream: StreamFor, first: int, rates: np.ndarray, greed: np.ndarray, t0: float, end: float
+    clock: DiurnalClock, stream: StreamFor, first: int, rates: np.ndarray, greed: np.ndarray, t0: float, end: float,
+    purpose: str = "posts",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Post times of members with ``greed > 0``: (owner index per post, times), sorted per owner."""
+    """Event times (posts, or visits with ``purpose="visits"``) of members with ``greed > 0``.
+
+    Returns (owner index per event, times), sorted per owner; each purpose has its own streams.
+    """
     n = len(rates)
     w0, w1 = float(clock.effective(t0)), float(clock.effective(end))
     span = max(w1 - w0, 0.0)
@@ -53,19 +60,20 @@ def priority_list_times(
     rates = np.maximum(rates, 0.0)
     lam = np.maximum(rates * mean_steps(p) / 1440.0, 1e-12)  # steps per effective minute
     size = np.where(rates > 0, np.ceil(2.0 * rates * span / 1440.0 + 10.0), 0).astype(np.int64)
-    rng = stream("bursty-posts")
+    rng = stream(f"bursty-{purpose}")
     owner = np.repeat(np.arange(n), size)
     gaps = _gaps(rng, p[owner], lam[owner])
     starts = np.r_[0, np.cumsum(size)[:-1]]
     has = size > 0
-    gaps[starts[has]] *= rng.random(int(has.sum()))  # start in mid-gap (forward recurrence)
+    # No cut of the first gap: the group task enters the member's list at their join with a fresh uniform
+    # priority, the model's own state after any execution, so the first event follows an ordinary gap.
     cum = np.cumsum(gaps)
     offset = np.repeat(np.r_[0.0, cum][starts], size)
     w = cum - offset
     out_owner, out_w = [owner[w <= span]], [w[w <= span]]
     last = np.r_[0.0, cum][starts + size] - np.r_[0.0, cum][starts]
     for j in np.flatnonzero(has & (last <= span)).tolist():  # rare: drew too few, continue on its own stream
-        more = stream(f"bursty-more:{first + j}")
+        more = stream(f"bursty-more:{first + j}" if purpose == "posts" else f"bursty-{purpose}-more:{first + j}")
         at = float(last[j])
         extra = []
         while at <= span:
@@ -86,6 +94,32 @@ def burstiness(times: np.ndarray) -> float:
         return float("nan")
     mu, sigma = gaps.mean(), gaps.std()
     return float((sigma - mu) / (sigma + mu))
+
+
+def population_burstiness(owner: np.ndarray, times: np.ndarray, min_gaps: int = 5) -> float:
+    """Population burstiness: each member's gaps over their own mean gap, pooled, then (sigma - mu) / (sigma + mu).
+
+    Dividing by each member's mean (Karsai et al. 2012, rescaled inter-event
+    times) keeps differences in rate between members from reading as bursts;
+    members with fewer than ``min_gaps`` gaps are left out. NaN if none is left.
+    """
+    owner, times = np.asarray(owner), np.asarray(times, dtype=float)
+    if len(owner) < 2:
+        return float("nan")
+    order = lexsort2(times, owner)
+    owner, times = owner[order], times[order]
+    same = owner[1:] == owner[:-1]
+    gaps, who = np.diff(times)[same], owner[1:][same]
+    if not len(gaps):
+        return float("nan")
+    ids, inverse, count = np.unique(who, return_inverse=True, return_counts=True)
+    mean = np.bincount(inverse, weights=gaps) / count
+    keep = (count >= min_gaps)[inverse] & (mean > 0)[inverse]
+    if not keep.any():
+        return float("nan")
+    z = gaps[keep] / mean[inverse[keep]]
+    mu, sigma = float(z.mean()), float(z.std())
+    return (sigma - mu) / (sigma + mu)
 
 
 def schedule_referrals(world: World, entry_idx: int, ids: list[int], rates: np.ndarray, t0: float, stream: StreamFor) -> None:
@@ -115,4 +149,4 @@ def _referrer(world: World, entry_idx: int, invites: list[tuple[float, int]]) ->
             world.population.invite(entry_idx, i)
 
 
-__all__ = ["burstiness", "mean_steps", "priority_list_times", "schedule_referrals"]
+__all__ = ["burstiness", "mean_steps", "population_burstiness", "priority_list_times", "schedule_referrals"]
