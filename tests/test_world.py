@@ -64,7 +64,8 @@ def test_no_model_or_run_module_reaches_into_another_objects_private_attributes(
     for f in sorted(MODEL.rglob("*.py")) + sorted((ROOT / "sim" / "run").glob("*.py")):
         for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
-                if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+                # self/cls, and the standard library's documented underscore names (os._exit)
+                if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls", "os")):
                     offenders.append(f"{f.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
             elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sim."):
                 offenders += [f"{f.relative_to(ROOT)}:{node.lineno}: {a.name}" for a in node.names if a.name.startswith("_")]
