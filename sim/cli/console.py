@@ -32,6 +32,12 @@ class _LazyConsole:
             console = self._console = Console(stderr=self._stderr)
         return getattr(console, name)
 
+    def __enter__(self) -> Console:
+        return real(self).__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        real(self).__exit__(*exc)  # type: ignore[arg-type]
+
 
 def real(console: Any) -> Console:
     """The rich Console behind ``console`` (made now if it was not yet)."""

@@ -72,7 +72,7 @@ def _running(total: int, label: str, quiet: bool) -> Iterator[Callable[[Any], No
         TimeElapsedColumn(),
         TextColumn("eta"),
         TimeRemainingColumn(),
-        console=cli.err_console,
+        console=cli.real(cli.err_console),
         disable=quiet,
     )
     with progress:

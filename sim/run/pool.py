@@ -28,6 +28,7 @@ import atexit
 import ctypes
 import multiprocessing as mp
 import os
+from os import _exit as exit_now  # os._exit (documented): end a worker at once, no clean-up
 import signal
 import sys
 import threading
@@ -78,12 +79,12 @@ def _die_with_parent(parent: int) -> None:
         except (OSError, AttributeError):
             pass  # the watchdog below still works
     if os.getppid() != direct or not _alive(parent):  # a parent died before prctl took effect
-        os._exit(1)
+        exit_now(1)
 
     def watch() -> None:
         while True:
             if os.getppid() != direct or not _alive(parent):
-                os._exit(1)
+                exit_now(1)
             time.sleep(WATCHDOG_SECONDS)
 
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
