@@ -252,6 +252,15 @@ _MEMBERS = (
        "Kaplan-Meier median minutes from a harmful message's first report to its removal"),
     _m("harmful_removed_unseen_share", "share of harmful messages", "share", "higher", "removed before anyone saw",
        "share of harmful messages removed before any member saw them"),
+    # causal paths of the seeds' mechanisms (issue 15 item 5)
+    _m("welcomed", "members", "count", "neither", "members welcomed", "members the welcome ritual greeted (欢迎仪式)"),
+    _m("operator_answers", "answers", "count", "lower", "operator answers", "questions the operator answered (their load)"),
+    _m("volunteer_answers", "answers", "count", "higher", "volunteer answers", "questions volunteer admins answered at their visits"),
+    _m("gift_referrals", "members", "count", "higher", "referral-gift joins", "friends brought in by referral gifts (老带新)"),
+    _m("converted_super_users", "members", "count", "higher", "converted super users",
+       "potential super users who became super users by the example of super users"),
+    _m("potential_posts_per_member", "messages/member", "ratio", "higher", "posts per potential super user",
+       "messages per legitimate member who did not start as a super user (tier super)"),
 )
 
 CATALOGUE: dict[str, Metric] = {m.name: m for m in (*_OUTCOMES, *_RUN, *_MEMBERS, *_PORTFOLIO)}
