@@ -46,11 +46,11 @@ def _scenario(name: str, members: int, days: float, population: list[dict[str, A
 def welcome_group(name: str, ritual: bool, belonging: float = 0.1) -> Scenario:
     """A thin group (little content) with newcomers for ten days; the welcome ritual greets each of them or not.
 
-    The run goes on past a verdict (``stop_on_outcome: false``) so every arm is watched for the same 20 days.
+    The run goes on past a verdict (``stop_on_outcome: false``) so every arm is watched for the same 16 days.
     """
     pop = [{"role": "member", "share": 1.0, "params": {"welcome_belonging": belonging}},
            {"role": "operator", "count": 1, "params": {"content_per_day": 0.1}}]
-    return _scenario(name, 30, 20, pop, 300, {"arrivals": {"rate_per_day": 4, "until_day": 10}},
+    return _scenario(name, 30, 16, pop, 300, {"arrivals": {"rate_per_day": 4, "until_day": 8}},
                      "welcome_ritual" if ritual else "none", stop=False)
 
 

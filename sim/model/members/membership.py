@@ -59,15 +59,17 @@ class Membership:
             self.inviter.pop(i, None)
             return False
         g.join(i, t)
+        g.inviter[i] = self.inviter.get(i, -1)  # the roster keeps who invited them (rules' sender.invited_by)
         if g.reader[i]:
             g.eng[i] = self.join_eng.pop(i, g.eng[i])
         w.ticks.day_counts["joins"] += 1
         w.log.add(t, "join", i)
         if g.reader[i] and i not in w.graph:
             self.friend_exits.befriend(i)
+        invited_by = self.inviter.pop(i, None)
         if w.rules.wants(MemberJoined):
             g.now = t
-            w.moderation.apply_all(w.rules.handle(MemberJoined(t, i, self.inviter.pop(i, None)), g), t)
+            w.moderation.apply_all(w.rules.handle(MemberJoined(t, i, invited_by), g), t)
         return True
 
     def leave(self, i: int, t: float | None = None, *, kicked_by: str = "", reason: str = "") -> None:
