@@ -134,7 +134,9 @@ PATH_CLAIMS: tuple[PathClaim, ...] = (
         "a greeted member's leave threshold falls by welcome_belonging", "welcome_belonging: 0", "legit_leaves", -1,
         lambda: welcome_group("welcome ritual", True), lambda: welcome_group("no welcome", False),
         lambda: welcome_group("welcome ritual, no belonging", True, 0.0),
-        "Arms differ only in the ritual: no arm's leaves are counted from the greeting itself.",
+        "Arms differ only in the ritual; no arm's leaves are counted from the greeting itself. The greeting's own "
+        "satisfaction lift (WELCOME_GAIN 0.05, decaying) stays when belonging is off, so some of the effect "
+        "comes through it.",
     ),
     PathClaim(
         "Volunteer admins share the answering load", "seed 001 §九.4: 招募群内积极主动的用户成为管理,共同维护群内秩序",
