@@ -1,6 +1,7 @@
 """The seeds' mechanisms as causal paths: ablation claims and the base-rate sweep (issue 15 items 5-6).
 
-Imported by bench/claims.py, which writes docs/VALIDATION.md. Each claim runs
+Imported by bench/claims.py, which writes docs/VALIDATION.md; run alone,
+``python bench/claims_paths.py --base-rate`` prints only the base rate. Each claim runs
 three arms on the same seeds (common random numbers): the design with the
 credited mechanism, the baseline without it, and the design with only that
 mechanism switched off (its parameter in docs/MODEL.md, "Causal paths of the
@@ -16,6 +17,7 @@ interval (sim.base.stats), to hold against seed 000's "10个社群9个死".
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -272,6 +274,32 @@ def render_paths(results: list[dict[str, Any]], curve: list[tuple[float, float, 
                   f"{rate['points']} designs x {rate['seeds']} seeds; outcomes: {shown}. "
                   "Runs of one design share it, so the interval treats them as independent (slightly too narrow)."]
     return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``--base-rate``: the base-rate figure alone; ``--claims N``: the causal-path claims on N seeds."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--base-rate", action="store_true", help="the share of typical designs failed by day 30")
+    ap.add_argument("--claims", type=int, default=0, help="run the causal-path claims on this many seeds")
+    ap.add_argument("--workers", type=int, default=1)
+    args = ap.parse_args(argv)
+    if args.claims:
+        for c in PATH_CLAIMS:
+            r = measure_path(c, args.claims, args.workers)
+            print(f"{c.claim}: with {_fmt(r['on'])}; off {_fmt(r['off'])}; {r['verdict']}", flush=True)
+    if args.base_rate:
+        r = base_rate(args.workers)
+        p, lo, hi = r["interval"]
+        print(f"{r['failed']} of {r['n']} typical groups dead or failed by day 30: {p:.1%} [{lo:.1%}, {hi:.1%}] "
+              f"(95% Wilson); outcomes {r['counts']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())
 
 
 __all__ = ["BASE_RATE_SWEEP", "FAILED", "PATH_CLAIMS", "PathClaim", "base_rate", "measure_path", "render_paths",
