@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.base.stats import paired_mean_diff, paired_proportion_diff, wilson  # noqa: E402
+sys.path.insert(0, str(ROOT / "bench"))
+from claims_paths import PATH_CLAIMS, base_rate, measure_path, render_paths, super_share_curve  # noqa: E402
 from sim.run.runner import replicate  # noqa: E402
 from sim.spec.scenario import Scenario, load_scenario  # noqa: E402
 
@@ -92,7 +94,6 @@ class Claim:
 SMALL_FLASH = {"group__initial_members": 50, "group__arrivals__per_day": [20, 10], "duration_days": 16}
 SMALL_NEW = {"group__initial_members": 50, "group__arrivals__rate_per_day": 1, "duration_days": 16}
 SMALL_PAID = {"group__initial_members": 50, "group__arrivals__rate_per_day": 2, "duration_days": 20, "ruleset": "none"}
-SMALL_SUPER = {"group__initial_members": 40, "group__arrivals__rate_per_day": 1, "duration_days": 10}
 SMALL_DELIVERY = {"group__initial_members": 60, "duration_days": 10}
 
 CLAIMS: tuple[Claim, ...] = (
@@ -158,33 +159,24 @@ CLAIMS: tuple[Claim, ...] = (
         "issue 15 item 4 (spammers who weigh payoff) is not built here.",
         forced=True,
     ),
-    Claim(
-        "30% super users with 70% potential super users",
-        "seed 000: 30%超级用户+70%潜在超级用户",
-        "none in the model: super users are given a higher post rate",
-        "member_messages",
-        lambda: variant("super_user_group.yaml", "30/70", **SMALL_SUPER),
-        lambda: variant("super_user_group.yaml", "potential only", population__0__share=0.0, **SMALL_SUPER),
-        None,
-        "Not an ablation and fails (c): the super users' own higher post rate is counted directly by the metric. "
-        "No conversion path through super users' example exists yet (issue 15 item 5).",
-        forced=True,
-    ),
 )
+# 30% super users + 70% potential super users (seed 000) is an ablation in bench/claims_paths.py (PATH_CLAIMS).
 
 NOT_REPRODUCED = (
-    ("Too much idle chat turns a group into a water group (水群) that dies", "seed 001 §七.4",
-     "100x the chat raises satisfaction: chat noise against value has no declining path yet (issue 15 item 5)."),
-    ("Small precise groups beat big groups", "seed 004",
-     "the advantage comes from parameters written into big_group.yaml, not from size (no attention dilution path)."),
-    ("Welcome ritual, volunteer admins, referral gifts matter", "seeds 000, 001 §九.4",
-     "each changes nothing measurable: no belonging, shared-load or referral path (issue 15 item 5)."),
-    ("Purge long-term lurkers", "seed 001 §一.8", "purge_lurkers never fires within 30 days (its window)."),
-    ("Each group type needs its own rules", "seed 000", "group.type is only a label (no default profile per type)."),
-    ("10 groups, 9 die (10个社群9个死)", "seed 000", "no base-rate sweep yet (issue 15 item 6)."),
     ("Adversaries respond to remedies (ad thread, weekly window)", "seed 004",
      "spammers never move into the thread or window: their choices are fixed probabilities (issue 15 item 4)."),
 )
+"""Claims with no test yet; the causal-path claims that fail join them in the generated table."""
+
+NOW_MODELLED = (
+    ("Purge long-term lurkers", "seed 001 §一.8",
+     "scenarios/rulesets/purge_lurkers.yaml's window was 30 idle days, which a 30-day run never reaches; now 14 "
+     "(the seed gives no length; tests/test_paths.py checks it fires)."),
+    ("Each group type needs its own rules", "seed 000",
+     "group.type selects a default profile (GROUP_PROFILES in sim/spec/design_params.py, docs/MODEL.md); a profile "
+     "is a set of defaults, not evidence that it works: no claim is measured for it."),
+)
+"""Findings of issue 15 that are now a mechanism or a setting but carry no effect claim."""
 
 
 WORKERS = [1]
@@ -236,7 +228,7 @@ def measure_designs(seeds: int) -> list[tuple[str, str, int, tuple[float, float,
 
 
 def render(claims: list[dict[str, Any]], designs: list[tuple[str, str, int, tuple[float, float, float]]], seeds: int,
-           seconds: float) -> str:
+           seconds: float, paths: dict[str, Any] | None = None) -> str:
     """docs/VALIDATION.md as text."""
     lines = [
         "# Validation: the seeds' claims, measured",
@@ -263,6 +255,8 @@ def render(claims: list[dict[str, Any]], designs: list[tuple[str, str, int, tupl
         lines.append(f"| {c.claim} | {c.seed_line} | {c.mechanism} | `{c.metric}` | {_fmt(r['on'])} | {off} | {r['verdict']} |")
     lines += ["", "Notes:", ""]
     lines += [f"- **{r['claim'].claim}**: {r['claim'].note}" for r in claims if r["claim"].note]
+    paths = paths or {"results": [], "curve": [], "rate": None}
+    lines += ["", *render_paths(paths["results"], paths["curve"], paths["rate"])]
     lines += [
         "",
         "## Bundled designs: documented outcome",
@@ -277,6 +271,10 @@ def render(claims: list[dict[str, Any]], designs: list[tuple[str, str, int, tupl
     lines += ["", "## Claims the model still cannot reproduce", "",
               "| claim | seed | why not |", "|---|---|---|"]
     lines += [f"| {claim} | {seed} | {why} |" for claim, seed, why in NOT_REPRODUCED]
+    lines += [f"| {r['claim'].claim} | {r['claim'].seed_line} | {r['verdict']}: {r['claim'].note} |"
+              for r in paths["results"] if r["verdict"] != "holds, and vanishes without the mechanism"]
+    lines += ["", "## Now modelled, with no effect claim", "", "| finding | seed | what changed |", "|---|---|---|"]
+    lines += [f"| {claim} | {seed} | {why} |" for claim, seed, why in NOW_MODELLED]
     return "\n".join(lines) + "\n"
 
 
@@ -292,8 +290,16 @@ def main(argv: list[str] | None = None) -> int:
     for c in CLAIMS:
         claims.append(measure_claim(c, args.seeds))
         print(f"{c.claim}: {claims[-1]['verdict']}", flush=True)
+    paths: dict[str, Any] = {"results": [], "curve": [], "rate": None}
+    for pc in PATH_CLAIMS:
+        paths["results"].append(measure_path(pc, args.seeds, WORKERS[0]))
+        print(f"{pc.claim}: {paths['results'][-1]['verdict']}", flush=True)
+    paths["curve"] = super_share_curve(args.seeds, WORKERS[0])
+    paths["rate"] = base_rate(WORKERS[0])
+    p, lo, hi = paths["rate"]["interval"]
+    print(f"base rate: {paths['rate']['failed']}/{paths['rate']['n']} failed by day 30, {p:.0%} [{lo:.0%}, {hi:.0%}]", flush=True)
     designs = measure_designs(args.seeds)
-    args.out.write_text(render(claims, designs, args.seeds, time.perf_counter() - t0), encoding="utf-8")
+    args.out.write_text(render(claims, designs, args.seeds, time.perf_counter() - t0, paths), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0 if all(p >= SHARE for *_, (p, _, _) in designs) else 1
 

@@ -79,7 +79,10 @@ def test_appeals_reinstate_some_members() -> None:
 
 @pytest.mark.parametrize("name", ["dissolve_inactive"])
 def test_dissolving_ruleset_ends_the_group(name: str) -> None:
-    assert run_scenario(small_scenario(name, 15.0), seed=3).summary["outcome"] == "dissolved"
+    """The rule ends the group on day 13; the planned end is then judged by its sale (docs/MODEL.md, Outcomes)."""
+    s = run_scenario(small_scenario(name, 15.0), seed=3).summary
+    assert s["lifetime_days"] <= 14.0
+    assert s["outcome"] == "dissolved" or s["outcome_reason"].startswith("dissolved as planned, but only")
 
 
 def test_reports_reach_a_human_admin() -> None:

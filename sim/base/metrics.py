@@ -290,6 +290,15 @@ _MEMBERS = (
     _m("rest90_share", "share of posts", "share", "neither", "other 90% share", "share of members' posts written by the other 90%"),
     _m("post_burstiness", "B (-1 regular, 0 Poisson, 1 bursty)", "ratio", "neither", "posting burstiness",
        "population burstiness of members' inter-message times in diurnal time", range=(-1.0, 1.0)),
+    # causal paths of the seeds' mechanisms (issue 15 item 5)
+    _m("welcomed", "members", "count", "neither", "members welcomed", "members the welcome ritual greeted (欢迎仪式)"),
+    _m("operator_answers", "answers", "count", "lower", "operator answers", "questions the operator answered (their load)"),
+    _m("volunteer_answers", "answers", "count", "higher", "volunteer answers", "questions volunteer admins answered at their visits"),
+    _m("gift_referrals", "members", "count", "higher", "referral-gift joins", "friends brought in by referral gifts (老带新)"),
+    _m("converted_super_users", "members", "count", "higher", "converted super users",
+       "potential super users who became super users by the example of super users"),
+    _m("potential_posts_per_member", "messages/member", "ratio", "higher", "posts per potential super user",
+       "messages per legitimate member who did not start as a super user (tier super)"),
 )
 
 CATALOGUE: dict[str, Metric] = {m.name: m for m in (*_OUTCOMES, *_RUN, *_MEMBERS, *_PORTFOLIO)}

@@ -21,6 +21,7 @@ from rules import (
     PaymentMade, Post, PrivateTalk, Promote, RequirePayment, Reward, Warn,
 )
 from sim.base.clock import MINUTES_PER_DAY
+from sim.model.members.membership import WELCOME_GAIN, welcome
 from sim.model.roster import ADMIN, ADVERSARY, LEGIT, STAFF
 from sim.model.messages import KIND_NAMES, Kind
 from sim.spec.scenario import VALUE_DIMENSIONS
@@ -35,7 +36,6 @@ STAFF_POST_MINUTES = 3.0  # a human's time per staff post, notice or compensatio
 PAY_PROBABILITY = {ADVERSARY: 0.3, LEGIT: 0.05, STAFF: 1.0}  # who pays when pay-to-post asks
 APPEAL_PROBABILITY = {ADVERSARY: 0.2, LEGIT: 0.5, STAFF: 1.0}  # who appeals a kick or ban
 REINSTATE_PROBABILITY = {ADVERSARY: 0.1, LEGIT: 0.8, STAFF: 1.0}  # a reviewer upholds the appeal
-WELCOME_GAIN = 0.05  # a newcomer's satisfaction from the welcome ritual (seed 000)
 _PERKS, _ACTIVITIES = VALUE_DIMENSIONS.index("perks"), VALUE_DIMENSIONS.index("activities")
 # post kind -> (message kind, form, value dimension, value, default text)
 POSTS: dict[str, tuple[Kind, MessageForm, int, float, str]] = {
@@ -195,7 +195,7 @@ def _staff_post(world: World, a: Post, t: float) -> None:
     kind, form, dim, value, text = POSTS[a.kind]
     world.moderation.stat(a.rule)["staff_posts"] += 1
     if a.kind == "welcome" and a.member >= 0:
-        world.roster.bump_satisfaction(a.member, WELCOME_GAIN, t)
+        welcome(world, a.member, t)  # greeting and belonging (sim/model/members/membership.py)
     world.post(world.moderation.staff_account(), kind, a.text or text, t, form=form, value_dim=dim, value=value)
 
 

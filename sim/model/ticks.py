@@ -145,6 +145,9 @@ class Ticks:
         self.days.append(row)
         if w.scenario.group.volunteer_admins.max_admins:
             promote_volunteers(w, t)
+        close_day = getattr(w.cascades, "close_day", None)  # role models (sim/model/members/cascades.py)
+        if close_day is not None:
+            close_day(t, self._msg_at_day_start)
         if self.outcome is None:
             verdict = self.judge.judge(row)
             if verdict is not None:

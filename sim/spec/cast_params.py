@@ -81,6 +81,10 @@ class VolunteerAdmins(_Model):
     min_posts: int = Field(default=10, ge=1, description="Messages a member needs before promotion.")
     answer_boost: float = Field(default=0.3, ge=0, le=1, description="Added chance a volunteer's post answers.")
     trust_gain: float = Field(default=0.2, description="Satisfaction a volunteer and their friends gain on promotion.")
+    visit_answer_probability: float = Field(
+        default=0.5, ge=0, le=1,
+        description="Chance a volunteer answers the oldest open question at each visit (shared load; 0: off).",
+    )
 
 
 class Adaptation(_Model):

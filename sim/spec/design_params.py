@@ -52,7 +52,7 @@ class Entry(_Model):
 
 ActivityKind = Literal[
     "check_in", "flash_deal", "group_buy", "lottery", "red_packet", "relay", "expert_talk", "member_share",
-    "daily_news", "ad_push",
+    "daily_news", "ad_push", "referral_gift",
 ]
 
 
@@ -79,6 +79,10 @@ class Activity(_Model):
     )
     operator_minutes: float = Field(default=20.0, ge=0, description="Operator minutes to run one occurrence.")
     count: int = Field(default=1, ge=1, description="Posts per occurrence (ad pushes: several a time).")
+    invite_probability: float | None = Field(
+        default=None, ge=0, le=1,
+        description="Chance a participant brings a friend in (referral_gift: 推荐送礼/老带新, default 0.3; others 0).",
+    )
 
 
 class SecondLife(_Model):
@@ -142,4 +146,59 @@ class Business(_Model):
     )
 
 
-__all__ = ["Activity", "ActivityKind", "Business", "Delivery", "Entry", "Lifecycle", "SecondLife"]
+class Attention(_Model):
+    """What a member can attend to, and how size dilutes it (docs/MODEL.md, "Attention and size").
+
+    Seed 004: everyone wants to join big groups but is active in small ones; in a
+    big group experts ignore novices. Seed 001 §七.4: idle chat makes a water group.
+    """
+
+    chat_lines_per_day: float | None = Field(
+        default=30.0, gt=0,
+        description="Chat lines a day a reader takes connection value from; more add none (None: no limit, off).",
+    )
+    bystander_size: float = Field(
+        default=50.0, gt=0, description="Group size up to which a member answers an open question as often as alone.",
+    )
+    bystander_exponent: float = Field(
+        default=0.5, ge=0, description="Answer chance falls as (bystander_size / N)^exponent beyond it (0: off).",
+    )
+
+
+GROUP_PROFILES: dict[str, dict[str, object]] = {
+    "community": {},
+    "flash": {"dissolve_day": 7.0},
+    "new_customer": {
+        "activities": [{"kind": "flash_deal", "hour": 20, "every_days": 7, "start_day": 3},
+                       {"kind": "group_buy", "hour": 20, "every_days": 7, "start_day": 5}],
+    },
+    "super_user": {"entry": {"policy": "invitation_only"}, "volunteer_admins": {"max_admins": 2}},
+    "delivery": {"capacity": 300},
+    "traffic": {
+        "activities": [{"kind": "check_in", "hour": 9, "every_days": 1},
+                       {"kind": "lottery", "hour": 20, "every_days": 7, "start_day": 6},
+                       {"kind": "referral_gift", "hour": 20, "every_days": 7, "start_day": 2}],
+    },
+    "welfare": {
+        "activities": [{"kind": "red_packet", "hour": 20, "every_days": 7, "start_day": 4},
+                       {"kind": "flash_deal", "hour": 12, "every_days": 3, "start_day": 1}],
+    },
+    "word_of_mouth": {"volunteer_admins": {"max_admins": 1}},
+    "paid": {"entry": {"policy": "paid", "fee": 99.0}},
+}
+"""Default group settings each ``group.type`` selects (seed 000: 社群有很多种,运营方法不能只有一种).
+
+A scenario's own ``group`` fields win, key by key at the top level (an explicit
+``activities: []`` or ``dissolve_day: null`` overrides the profile);
+``group.use_type_profile: false`` turns the profile off. Sources: flash
+(seeds 000, 001, 004: dissolved right after the sale; 7 days is an assumption),
+new_customer (seed 000 to-C: 秒杀, 拼团), super_user (seed 000: invitation only;
+seed 001 §九.4: volunteer admins), delivery (seed 003: 200-300 for hands-on
+operation), traffic (seed 001: check-ins, lotteries, referral gifts), welfare
+(seeds 001, 002: red packets and deals), word_of_mouth (seed 003: members speak
+for the brand), paid (seed 000: paying is the best filter; 99 yuan as the
+bundled paid group).
+"""
+
+
+__all__ = ["GROUP_PROFILES", "Activity", "ActivityKind", "Attention", "Business", "Delivery", "Entry", "Lifecycle", "SecondLife"]

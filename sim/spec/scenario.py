@@ -34,7 +34,7 @@ from sim.spec.cast_params import (
 )
 from sim.base.clock import CHAT_PROFILE
 from sim.spec.graph_files import read_graph_file
-from sim.spec.design_params import Activity, Business, Delivery, Entry, Lifecycle
+from sim.spec.design_params import GROUP_PROFILES, Activity, Attention, Business, Delivery, Entry, Lifecycle
 from sim.base.params import Dist, Param, TruncNormal, scenario_folder
 from sim.base.schema import SpecModel
 from sim.spec.contract import Limits, check_limits, check_population, check_rates, check_role_name
@@ -137,6 +137,18 @@ class Group(_Model):
     delivery: Delivery | None = Field(default=None, description="A delivery group's promise (交付群; seed 000).")
     norms: Norms = Field(default_factory=Norms, description="Norms and metanorms (Axelrod 1986; off by default).")
     forwarding: Forwarding = Field(default_factory=Forwarding, description="Forwarding outside the group (转发).")
+    attention: Attention = Field(default_factory=Attention, description="Attention to chat and size (seeds 001 §七.4, 004).")
+    use_type_profile: bool = Field(default=True, description="`type` fills unset fields from its profile (GROUP_PROFILES).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _type_profile(cls, data: Any) -> Any:
+        """Fields the scenario leaves out come from its type's profile (sim/spec/design_params.py)."""
+        if isinstance(data, dict) and data.get("use_type_profile", True):
+            kind = data.get("type", GroupType.COMMUNITY)
+            profile = GROUP_PROFILES.get(str(kind.value if isinstance(kind, GroupType) else kind), {})
+            data = {**profile, **data}
+        return data
 
 
 class MemberParams(_Model):
@@ -220,6 +232,15 @@ class MemberParams(_Model):
     forward_red_packets: Param = Field(default=0.05, description="Chance a red packet seen is forwarded (shared).")
     willingness_to_pay: Param = Field(default=0.0, description="Yuan the member would pay to enter (paid entry).")
     screening_score: Param = Field(default=0.0, description="What invitation-only screening looks at (e.g. weekly use).")
+    welcome_belonging: Param = Field(
+        default=0.1, description="Leave threshold drop of a member the welcome ritual greets (归属感, seed 000; 0: off)."
+    )
+    conversion_rate: Param = Field(
+        default=0.0, description="Daily chance a potential super user becomes one, at a full example (seed 000; 0: off)."
+    )
+    example_saturation: Param = Field(
+        default=10.0, description="Super users' posts a day seen at which their example is full (more add nothing)."
+    )
 
     @model_validator(mode="before")
     @classmethod

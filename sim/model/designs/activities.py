@@ -25,7 +25,12 @@ Each :class:`world.design_params.Activity` recurs every ``every_days`` at ``hour
 Participants of flash deals and successful group buys are handed to the
 business results (sim/model/designs/business.py) as deal takers of the day.
 ``ad_push`` is the brand's own mechanical push (机械式推送, seed 004): a staff
-ad carrying no value.
+ad carrying no value. ``referral_gift`` (推荐送礼, 老带新任务; seed 001: referral
+gifts in traffic groups, old-brings-new tasks in new-customer groups) asks
+members to bring a friend for a gift: each participant brings one in with
+``invite_probability`` (default 0.3) within the hour, while the group has room;
+the invitee is a member of the inviter's population entry and their friend, and
+the gift (``per_participant_yuan``, default 10) is paid per friend brought in.
 """
 
 from __future__ import annotations
@@ -61,7 +66,9 @@ KIND_DEFAULTS: dict[str, tuple[Kind, int, float, float, float, float, str]] = {
     "member_share": (Kind.ACTIVITY, _DIM["cases"], 0.6, 0.05, 0.0, 0.0, "会员分享：我的使用心得"),
     "daily_news": (Kind.CONTENT, _DIM["information"], 0.15, 0.02, 0.0, 0.0, "今日资讯/话题"),
     "ad_push": (Kind.AD, -1, 0.0, 0.0, 0.0, 0.0, "新品上市，点击购买"),
+    "referral_gift": (Kind.ACTIVITY, _DIM["perks"], 0.2, 0.2, 0.0, 10.0, "邀请好友进群，送小礼品！"),
 }
+INVITE_PROBABILITY = {"referral_gift": 0.3}  # chance a participant brings a friend in (others: 0)
 DEAL_KINDS = ("flash_deal", "group_buy")
 PARTICIPANT_TEXTS = ("签到", "+1", "抢到了！", "接龙", "参加", "我也要")
 
@@ -82,6 +89,7 @@ class Calendar:
         self.day_minutes = 0.0
         self.day_activities = 0
         self.failed_group_buys = 0
+        self.invited = 0  # friends brought in by referral gifts (老带新)
         self._bot: int | None = None
         if not world.operator.present and (self.activities or world.scenario.group.lifecycle.second_life is not None):
             # a bot admin account joins at the start, before anyone else, so it always has a place
@@ -169,11 +177,29 @@ class Calendar:
             self.participants += len(chosen)
             if ok and act.kind in DEAL_KINDS:
                 self.day_takers += chosen.tolist()
-        paid = cost + (per_head * len(chosen) if ok else 0.0)
+        invite_p = act.invite_probability if act.invite_probability is not None else INVITE_PROBABILITY.get(act.kind, 0.0)
+        heads = len(chosen)
+        if invite_p > 0 and len(chosen):  # referral gifts: participants bring friends (paid per friend)
+            bring = chosen[rng.random(len(chosen)) < invite_p]
+            when = t + rng.uniform(0.0, 60.0, len(bring))
+            for i, tb in sorted(zip(bring.tolist(), when.tolist()), key=lambda x: x[1]):
+                world.schedule(tb, lambda i=i, y=per_head: self._bring(i, y))
+            heads = 0  # the gift is paid per friend brought in (in _bring)
+        paid = cost + (per_head * heads if ok else 0.0)
         self.perk_cost += paid
         self.day_perk_cost += paid
         self.operator_minutes += act.operator_minutes
         self.day_minutes += act.operator_minutes
+
+    def _bring(self, i: int, gift: float) -> None:
+        """Member ``i`` brings a friend in for the referral gift, if still here and the group has room."""
+        world, g = self.world, self.world.roster
+        if not g.present[i] or g.is_full() or world.timeline.stopped:
+            return
+        world.population.invite(int(g.entry[i]), i)
+        self.invited += 1
+        self.perk_cost += gift
+        self.day_perk_cost += gift
 
     def relaunch(self) -> None:
         """New versions of every activity: staleness starts over (a second life, sim/model/designs/lifecycle.py)."""
@@ -188,4 +214,4 @@ class Calendar:
         return minutes, takers, row
 
 
-__all__ = ["DEAL_KINDS", "KIND_DEFAULTS", "Calendar"]
+__all__ = ["DEAL_KINDS", "INVITE_PROBABILITY", "KIND_DEFAULTS", "Calendar"]

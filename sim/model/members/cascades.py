@@ -17,6 +17,17 @@ Updating is asynchronous (each member checks at their own visits and sees
 departures as they happen, even within the hour) or synchronous (every
 ``round_minutes`` all present members check against the counts at the round's
 start, then all who crossed act together), as in Granovetter's crowd.
+
+Role models (:class:`RoleModels`; seed 000: a super-user group is 30% super users
+and 70% potential super users): at each day's end a potential super user
+(``conversion_rate`` > 0) who looked at the group that day becomes a super user
+with probability ``1 - exp(-conversion_rate * min(1, E / example_saturation))``,
+where ``E`` is the super users' visible posts of the day (the example). A convert
+posts like one: extra post candidates at the mean post rate of the super users
+present, on top of their own, and is an example from then on. The example
+saturates and needs an audience: past ``example_saturation`` posts a day more
+super users convert no one more, and a group of super users only has no one
+to convert.
 """
 
 from __future__ import annotations
@@ -26,8 +37,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.base.clock import MINUTES_PER_DAY
 from sim.spec.cast_params import NEVER
 from sim.model.messages import Kind
+from sim.model.roster import LEGIT
 
 if TYPE_CHECKING:
     from sim.model.world import World
@@ -55,6 +68,12 @@ class CascadeModel:
         self.cascade_complaints = 0
         if self.active and self.sync:
             world.env.process(self._rounds())
+        self.role_models = RoleModels(world)
+
+    def close_day(self, t: float, first_message: int) -> None:
+        """The day's end (sim/model/ticks.py): potential super users follow the day's example."""
+        if self.role_models.active:
+            self.role_models.close_day(t, first_message)
 
     def seen(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Departures and complaints ``ids`` have seen since joining (friends weighted ``w``)."""
@@ -111,6 +130,57 @@ class CascadeModel:
                 self._act(ids, dep, com, world.env.now)
 
 
+class RoleModels:
+    """Potential super users who become super users by their example (seed 000: 30% + 70%)."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        pop = world.scenario.population
+        self.model_entries = {k for k, e in enumerate(pop) if e.role == "member" and getattr(e.params, "tier", None) == "super"}
+        self.active = bool(self.model_entries) and any(
+            e.role == "member" and getattr(e.params, "conversion_rate", 0.0) != 0.0 for e in pop
+        )
+        self.converted: list[int] = []
+        self._converts: set[int] = set()
+        self._day = 0
+
+    def is_model(self, i: int) -> bool:
+        """Whether ``i`` is a super user now (started as one or converted)."""
+        return int(self.world.roster.entry[i]) in self.model_entries or i in self._converts
+
+    def close_day(self, t: float, first_message: int) -> None:
+        """Potentials who looked today convert with a chance that saturates in the day's example."""
+        w, g = self.world, self.world.roster
+        self._day += 1
+        example = sum(1 for m in g.messages[first_message:] if m.deleted_at < 0 and g.truth[m.sender] == LEGIT and self.is_model(m.sender))
+        if not example:
+            return
+        n = g.n
+        present = np.flatnonzero(g.present[:n] & g.reader[:n] & (g.truth[:n] == LEGIT))
+        models = [i for i in present.tolist() if self.is_model(i)]
+        rates = [float(w.traits[i].get("post_rate", 0.0)) for i in models]
+        model_rate = float(np.mean(rates)) if rates else 0.0
+        looked = g.last_read[present] > t - MINUTES_PER_DAY
+        rng = w.streams.get("role-models", self._day)
+        u = rng.random(len(present))
+        for k, i in enumerate(present.tolist()):
+            rate = float(w.traits.get(i, {}).get("conversion_rate", 0.0))
+            if rate <= 0 or not looked[k] or self.is_model(i):
+                continue
+            full = max(float(w.traits[i].get("example_saturation", 1.0)), 1e-9)
+            if u[k] < 1.0 - np.exp(-rate * min(1.0, example / full)):
+                self._convert(i, t, max(model_rate - float(w.traits[i].get("post_rate", 0.0)), 0.0), rng)
+
+    def _convert(self, i: int, t: float, extra_rate: float, rng: np.random.Generator) -> None:
+        w = self.world
+        self._converts.add(i)
+        self.converted.append(i)
+        w.log.add(t, "convert", -1, i, kind="super_user")
+        times = w.clock.poisson_times(rng, extra_rate, t, w.end)
+        if len(times):
+            w.posting.add_posts(np.full(len(times), i, dtype=np.int64), times, rng.random((len(times), 3)))
+
+
 def engagement_factor(world: World, ids: np.ndarray, member_msgs_seen: np.ndarray, days: np.ndarray) -> np.ndarray:
     """Imitation and chilling: more posting after seeing others post, less after punishments.
 
@@ -123,4 +193,4 @@ def engagement_factor(world: World, ids: np.ndarray, member_msgs_seen: np.ndarra
     return np.exp(-g.chilling[ids] * punish) * (1.0 + g.imitation[ids] * rate / 100.0)
 
 
-__all__ = ["CASCADE_COMPLAINTS", "CascadeModel", "engagement_factor"]
+__all__ = ["CASCADE_COMPLAINTS", "CascadeModel", "RoleModels", "engagement_factor"]

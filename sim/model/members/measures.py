@@ -31,6 +31,7 @@ def member_metrics(world: World) -> dict[str, Any]:
         **cast(Posting, world.posting).norms.metrics(),
         **cast(Posting, world.posting).forwarding.metrics(),
         **participation_metrics(world),
+        **path_metrics(world),
     }
 
 
@@ -54,4 +55,24 @@ def participation_metrics(world: World) -> dict[str, Any]:
     }
 
 
-__all__ = ["member_metrics", "participation_metrics"]
+def path_metrics(world: World) -> dict[str, Any]:
+    """The seeds' mechanisms, by who lived them (issue 15 item 5; docs/MODEL.md, "Causal paths")."""
+    g = world.roster
+    role_models = getattr(world.cascades, "role_models", None)
+    models = role_models.model_entries if role_models is not None else set()
+    senders = [m.sender for m in g.messages]
+    potential = sum(1 for i in senders if g.truth[i] == LEGIT and g.reader[i] and int(g.entry[i]) not in models)
+    n = g.n
+    members = g.ever_joined[:n] & g.reader[:n] & (g.truth[:n] == LEGIT)
+    potentials = int(sum(1 for i in np.flatnonzero(members).tolist() if int(g.entry[i]) not in models))
+    return {
+        "welcomed": len(getattr(world.membership, "welcomed", ())),
+        "operator_answers": int(getattr(world.operator, "answers", 0)),
+        "volunteer_answers": int(getattr(world.review, "volunteer_answers", 0)),
+        "gift_referrals": int(getattr(world.calendar, "invited", 0)),
+        "converted_super_users": len(role_models.converted) if role_models is not None else 0,
+        "potential_posts_per_member": potential / potentials if potentials else float("nan"),
+    }
+
+
+__all__ = ["member_metrics", "participation_metrics", "path_metrics"]

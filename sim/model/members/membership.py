@@ -5,6 +5,9 @@ entry gate (sim/model/designs/entry.py), then the rules see it. A departure,
 voluntary or a kick, stops the agent's process, tells friends (who lose
 satisfaction and count it for the cascades), lets the rules see it, frees a
 place for the waiting list and, for a kick, calls the portfolio's hook.
+The welcome ritual (欢迎仪式, seed 000) greets a newcomer: a small lift in
+satisfaction and a sense of belonging (归属感) that lowers their leave
+threshold by ``welcome_belonging`` (:func:`welcome`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import simpy
 
 from rules import MemberJoined, MemberLeft
 from sim.model.members.friends import FriendExits
+from sim.model.roster import LEAVE_THR
 
 if TYPE_CHECKING:
     from sim.model.world import World
@@ -30,6 +34,7 @@ class Membership:
         self.join_eng: dict[int, float] = {}  # a member's posting engagement once they join
         self.inviter: dict[int, int] = {}  # invited member -> who invited them (until the rules see the join)
         self.friend_exits = FriendExits(world)
+        self.welcomed: set[int] = set()  # members the welcome ritual greeted (belonging given once)
 
     def start(self, i: int, life: Generator[Any, Any, Any]) -> None:
         """Run agent ``i``'s life as a simpy process (a kick interrupts it)."""
@@ -54,15 +59,17 @@ class Membership:
             self.inviter.pop(i, None)
             return False
         g.join(i, t)
+        g.inviter[i] = self.inviter.get(i, -1)  # the roster keeps who invited them (rules' sender.invited_by)
         if g.reader[i]:
             g.eng[i] = self.join_eng.pop(i, g.eng[i])
         w.ticks.day_counts["joins"] += 1
         w.log.add(t, "join", i)
         if g.reader[i] and i not in w.graph:
             self.friend_exits.befriend(i)
+        invited_by = self.inviter.pop(i, None)
         if w.rules.wants(MemberJoined):
             g.now = t
-            w.moderation.apply_all(w.rules.handle(MemberJoined(t, i, self.inviter.pop(i, None)), g), t)
+            w.moderation.apply_all(w.rules.handle(MemberJoined(t, i, invited_by), g), t)
         return True
 
     def leave(self, i: int, t: float | None = None, *, kicked_by: str = "", reason: str = "") -> None:
@@ -103,4 +110,30 @@ class Membership:
         self.friend_exits.after_leave(i, t)
 
 
-__all__ = ["Membership"]
+WELCOME_GAIN = 0.05
+"""A newcomer's satisfaction from being greeted (seed 000: 欢迎仪式)."""
+
+
+def welcome(world: World, i: int, t: float) -> None:
+    """The welcome ritual greets member ``i`` (seed 000: 进群后设置欢迎仪式 … 归属感、专属感).
+
+    The greeting lifts satisfaction by :data:`WELCOME_GAIN` (it decays like any
+    other gain); belonging, given once per member, lowers their leave threshold
+    by their ``welcome_belonging`` (0: off), so the same bad days make them
+    leave less often: a lower leave hazard that lasts.
+    """
+    g = world.roster
+    if not g.present[i]:
+        return
+    g.bump_satisfaction(i, WELCOME_GAIN, t)
+    membership = world.membership
+    welcomed = getattr(membership, "welcomed", None)
+    if welcomed is None or i in welcomed:
+        return
+    welcomed.add(i)
+    belonging = float(world.traits.get(i, {}).get("welcome_belonging", 0.0))
+    if belonging:
+        g.par[i, LEAVE_THR] -= belonging
+
+
+__all__ = ["WELCOME_GAIN", "Membership", "welcome"]

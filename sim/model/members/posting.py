@@ -46,6 +46,7 @@ class Posting:
         self._posts: tuple[list[Any], ...] = ([], [], [], [], [])
         self._late: list[tuple[float, int, float, float, float]] = []
         self.open_questions: dict[int, Message] = {}
+        self.bystand = 1.0  # share of would-be answers given, diluted by size (members/review.py)
         self._deadlines: list[tuple[float, int]] = []
         self.answerers: list[Any] = []  # staff who answer open questions (sim/model/staff/crew.py)
         self.questions = self.answered = 0
@@ -125,7 +126,7 @@ class Posting:
                 timeline.horizon = env.peek()
             if ua >= eng[i] or muted_until[i] > t:
                 continue
-            if uk < answer_p[i] and open_q:  # answer(i, ...) without the call
+            if uk < answer_p[i] and open_q and ua < eng[i] * self.bystand:  # answer(i, ...) without the call
                 if not g.present[i]:
                     continue
                 for q in open_q.values():  # the oldest open question not their own
@@ -135,7 +136,7 @@ class Posting:
                     continue
                 del open_q[q.id]
                 reply(i, q, ANSWER_TEXTS[int(ut * n_a)], t, ANSWER_VALUE)
-            elif uk < question_p[i]:
+            elif uk < question_p[i] and (uk >= answer_p[i] or not open_q):  # a bystander chats instead
                 posted(Message(len(messages), next(counter), t, i, question, text_form, QUESTION_TEXTS[int(ut * n_q)]))
             elif experts and uk < expert_p[i]:  # a KOL's expert sharing
                 self.post(i, Kind.CONTENT, "经验分享", t, value_dim=_INFORMATION, value=traits[i]["expert_value"])

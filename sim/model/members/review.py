@@ -7,6 +7,15 @@ before they saw it, capped by how much they read, moves their satisfaction
 satisfaction sets their posting engagement, mutes the group for them (静音) or
 makes them leave, perhaps complaining on the way out. Imitation and chilling
 (sim/model/members/cascades.py) scale engagement when the scenario has them.
+
+Attention (``group.attention``; seeds 001 §七.4 and 004): a reader takes
+value from at most ``chat_lines_per_day`` member lines (chat and answers) a
+day (more buries value instead of adding it: with the noise annoyance beyond
+``noise_tolerance`` it makes the water group), and a member answers an open
+question less often the bigger the group (``(bystander_size / N)^exponent``,
+the bystander effect in chat rooms; set at each review for the posting process).
+Volunteer admins who visit answer the oldest open question with
+``visit_answer_probability`` (seed 001 §九.4: they share the load).
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY, lexsort2
-from sim.model.members.build import COMPLAINT_TEXTS
+from sim.model.members.build import ANSWER_VALUE, CHAT_VALUE, COMPLAINT_TEXTS
 from sim.model.members.cascades import engagement_factor
 from sim.model.members.harmful import HarmfulViews
 from sim.model.members.posting import Posting
@@ -25,12 +34,16 @@ from sim.model.roster import (
     READ_CAP, TAU,
 )
 from sim.model.messages import N_KINDS, Kind
+from sim.spec.scenario import VALUE_DIMENSIONS
 
 if TYPE_CHECKING:
     from sim.model.world import World
 
 _AD, _COMPLAINT, _CHAT = int(Kind.AD), int(Kind.COMPLAINT), int(Kind.CHAT)
 _UNMUTE_MARGIN = 0.2  # hysteresis: a muted member unmutes only well above their threshold
+_CONNECTIONS, _INFORMATION = VALUE_DIMENSIONS.index("connections"), VALUE_DIMENSIONS.index("information")
+_ANSWER = int(Kind.ANSWER)
+VOLUNTEER_ANSWER_TEXT = "我来回答：可以看群公告第3条"
 
 
 class Review:
@@ -44,6 +57,13 @@ class Review:
         self.harmful: HarmfulViews = cast(Posting, world.posting).harmful  # seen in continuous time
         self.review_times: list[float] = []  # hourly reviews and how many members looked at each
         self.review_counts: list[int] = []
+        att = world.scenario.group.attention
+        self.chat_cap = att.chat_lines_per_day  # None: every chat line read adds value
+        self.bystander = (att.bystander_size, att.bystander_exponent)
+        vol = world.scenario.group.volunteer_admins
+        self.volunteer_answer = vol.visit_answer_probability if vol.max_admins else 0.0
+        self._volunteer_rng = world.streams.get("volunteer-answers")
+        self.volunteer_answers = 0
         self._behaviour = any(
             getattr(e.params, "imitation", 0.0) != 0.0 or getattr(e.params, "chilling", 0.0) != 0.0
             for e in world.scenario.population
@@ -100,6 +120,9 @@ class Review:
         if n_keep < len(ids):
             ids, par, tau = ids[keep], par[keep], tau[keep]
         self.harmful.on_visits(ids, tau, t)
+        size, exponent = self.bystander
+        if exponent:  # the bystander effect: the bigger the group, the less each member answers
+            cast(Posting, w.posting).bystand = min(1.0, (size / max(g.count, 1)) ** exponent)
         self.review_times.append(t)
         self.review_counts.append(n_keep)
         last = g.last_read[ids]
@@ -111,9 +134,16 @@ class Review:
         counts = delta[:, :N_KINDS]
         f = np.minimum(1.0, par[:, READ_CAP] / np.maximum(counts.sum(axis=1), 1.0))
         gain = f * (delta[:, N_KINDS:] * g.needs[ids]).sum(axis=1)
+        days = (t - last) / MINUTES_PER_DAY
+        chat_read = f * counts[:, _CHAT]
+        if self.chat_cap is not None:  # attention: member lines beyond what a reader can follow add nothing
+            lines = chat_read + f * counts[:, _ANSWER]
+            lost = np.maximum(lines - self.chat_cap * days, 0.0) / np.maximum(lines, 1e-12)
+            gain -= lost * f * (CHAT_VALUE * counts[:, _CHAT] * g.needs[ids, _CONNECTIONS]
+                                + ANSWER_VALUE * counts[:, _ANSWER] * g.needs[ids, _INFORMATION])
         ads = f * counts[:, _AD]
         annoy = par[:, AD_ANNOY] * ads + par[:, CONFLICT_ANNOY] * f * counts[:, _COMPLAINT]
-        excess_chat = f * counts[:, _CHAT] - par[:, NOISE_TOL] * ((t - last) / MINUTES_PER_DAY)
+        excess_chat = chat_read - par[:, NOISE_TOL] * days
         annoy += par[:, NOISE_ANNOY] * np.maximum(excess_chat, 0.0)
         if g.cum_exposures:  # staged shows seen through since the last look (sim/model/staff/crew.py)
             annoy += g.exposure_loss[ids] * (g.cum_exposures - g.snap_exposures[ids])
@@ -145,9 +175,22 @@ class Review:
                 if self.leave_draw(i) < w.traits[i]["complain_on_leave"]:
                     w.posting.complain(i, COMPLAINT_TEXTS[i % len(COMPLAINT_TEXTS)], t)
                 w.leave(i)
+        if self.volunteer_answer and w.posting.open_questions:
+            self._volunteers_answer(ids, t)
         cascades = w.cascades
         if cascades.active and not cascades.sync:
             cascades.check_async(ids, t)
+
+    def _volunteers_answer(self, ids: np.ndarray, t: float) -> None:
+        """Volunteer admins among the visitors answer open questions (seed 001 §九.4: they share the load)."""
+        g, posting = self.world.roster, self.world.posting
+        for i in ids[g.volunteer[ids]].tolist():
+            if not posting.open_questions:
+                return
+            if g.present[i] and self._volunteer_rng.random() < self.volunteer_answer:
+                before = posting.answered
+                posting.answer(i, VOLUNTEER_ANSWER_TEXT, t)
+                self.volunteer_answers += posting.answered - before
 
     def leave_draw(self, i: int) -> float:
         """A uniform from member ``i``'s own leave stream (rarely needed, so not pre-drawn)."""

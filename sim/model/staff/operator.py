@@ -41,6 +41,7 @@ class Operator:
     def __init__(self, world: World, entry_idx: int, entry: OperatorRole, rng: np.random.Generator) -> None:
         self.world, self.rng, self.params = world, rng, entry.params
         self._buffers: dict[int, list[Any]] = {}
+        self.answers = 0  # questions the operator answered (their answering load)
         self.id = world.roster.new_agent(entry_idx, STAFF, OWNER)
         start, end = entry.params.working_hours
         mask = np.array([1.0 if start <= h < end else 0.0 for h in range(24)])
@@ -106,8 +107,11 @@ class Operator:
 
     def _answer(self, question_id: int) -> None:
         world = self.world
+        if question_id not in world.posting.open_questions:
+            return  # someone answered first (a member, a volunteer admin): no time spent on it
         if not world.ties.attention.spend(world, world.env.now, world.scenario.business.answer_minutes):
             return  # no time left today (a portfolio's shared attention)
+        self.answers += 1
         world.posting.answer(self.id, "已解答，请看公告", question_id=question_id, value=0.2)
 
 
@@ -116,6 +120,7 @@ class NoOperator:
 
     present = False
     id = -1
+    answers = 0
 
     def maybe_answer(self, question_id: int, t: float) -> None:  # noqa: D102
         return None
