@@ -91,7 +91,7 @@ def lint_problems(spec: RulesetSpec) -> list[tuple[str, str, str]]:
             out.append((r.label, "if", "the condition is always false: the rule can never fire"))
         for name in _bounds(r):
             out.append((r.label, "if", f"conditions on {name} exclude each other: the rule can never fire"))
-        if {"owner", "admin", "member"} <= set(r.exempt):
+        if {"owner", "admin", "member"} <= set(r.exempt_under(spec.exempt_roles)):
             out.append((r.label, "exempt", "every role is exempt: the rule can never act"))
         kinds = {a.kind for a in r.actions}
         key = ((r.trigger or TriggerSpec()).model_dump_json(), " ".join(r.condition.split()))
@@ -214,6 +214,7 @@ def explain(
     msg = LoggedMessage(0, t, 1, form, message, has_link=has_link, has_card=form is MessageForm.CARD, has_mini_program=form is MessageForm.MINI_PROGRAM)
     event = MessagePosted(t, msg)
     facts: Facts | None = obs.observe(event, view) if obs is not None else None
+    _explain_normalisation(engine, message)
     fired = 0
     for rule in engine.rules:
         if MessagePosted not in rule.triggers:
@@ -226,12 +227,31 @@ def explain(
         else:
             actions = list(rule.on_event(event, view))
             typer.echo(f"{rule.name}: {'FIRES' if actions else 'no'} (Python rule {type(rule).__name__})")
-        if role in (VisibleRole.OWNER, VisibleRole.ADMIN) and actions:
-            typer.echo("  (the engine drops sanctions on owners and admins)")
+        if role in engine.protected and actions:
+            shown = ", ".join(sorted(r.value for r in engine.protected))
+            typer.echo(f"  (the engine drops sanctions on {shown}: the ruleset's exempt_roles)")
         for a in actions:
             typer.echo(f"  -> {action_def(a).name}: {type(a).__name__}({_fields(a)})")
         fired += bool(actions)
     typer.echo(f"{fired} rule(s) fire.")
+
+
+def _explain_normalisation(engine: Any, text: str) -> None:
+    """Say whether keyword lists see the text as written or normalised, and show the normal form."""
+    norms: dict[str, Any] = {}
+    if engine.observer is not None and engine.observer.normalise is not None:
+        norms["keyword lists"] = engine.observer.normalise
+    for rule in engine.rules:
+        own = getattr(rule, "normalise", None)
+        if own is not None and not isinstance(rule, DeclarativeRule):
+            norms[rule.name] = own
+    if not norms:
+        typer.echo("normalise: off (keyword lists match the text as written, lower-cased)")
+        return
+    for who, norm in norms.items():
+        out = norm(text)
+        changed = "applied" if out != text.lower() else "applied, no change"
+        typer.echo(f"normalise ({who}: {'+'.join(norm.spec.steps)}): {changed}: {out!r}")
 
 
 def _shown(v: Any) -> str:
