@@ -165,6 +165,14 @@ def check_file(path: Path) -> str:
     return f"scenario {load_scenario(path).name}"
 
 
+def _scenario_warnings(path: Path) -> list[str]:
+    """Rules of a valid scenario that are dormant over its horizon or double-warn (sim/cli/rules.py)."""
+    from sim.cli.rules import scenario_rule_warnings
+    from sim.spec.scenario import load_scenario
+
+    return scenario_rule_warnings(load_scenario(path))
+
+
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Files to check: scenarios, rulesets, portfolios, sweeps, searches.", show_default=False)],
@@ -186,6 +194,9 @@ def validate(
             err_console.print(exc.render(), highlight=False, markup=False, soft_wrap=True)
             continue
         out_console.print(f"{path}: ok ({what})", highlight=False, markup=False)
+        if what.startswith("scenario "):
+            for warning in _scenario_warnings(path):
+                out_console.print(f"{path}: warning: {warning}", highlight=False, markup=False, soft_wrap=True)
     if bad:
         raise typer.Exit(2)
 
