@@ -29,7 +29,9 @@ import unicodedata
 from typing import Any
 
 from ruamel.yaml import YAML
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 VARIANTS_FILE = "text_variants.yaml"
 _CACHE = 8192  # distinct texts whose normal form is kept
@@ -58,6 +60,14 @@ class NormaliseSpec(BaseModel):
         if data is False:
             return {"nfkc": False, "width": False, "variants": False, "strip": False}
         return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """The mapping, or the shorthand ``normalise: true`` (every step) / ``false`` (none)."""
+        mapping = handler.resolve_ref_schema(handler(core_schema))
+        flag = {"type": "boolean", "description": "true: every step; false: none."}
+        return {"anyOf": [flag, dict(mapping)], "title": mapping.get("title", cls.__name__),
+                "description": mapping.get("description", "")}
 
     @property
     def steps(self) -> tuple[str, ...]:

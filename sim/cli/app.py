@@ -121,7 +121,7 @@ def run(
 
 
 def file_kind(path: Path) -> str:
-    """What a groupsim YAML file is, from its top-level fields: scenario, ruleset, portfolio, sweep or search."""
+    """What a groupsim YAML file is, from its top-level fields: scenario, ruleset, portfolio, sweep, search or texts."""
     from rules import read_yaml
 
     data = read_yaml(path).data
@@ -133,6 +133,8 @@ def file_kind(path: Path) -> str:
         return "sweep"
     if "objectives" in data:
         return "search"
+    if "pools" in data and "population" not in data:
+        return "texts"
     if "rules" in data and "population" not in data:
         return "ruleset"
     return "scenario"
@@ -160,6 +162,11 @@ def check_file(path: Path) -> str:
         from sim.experiments.optimize import load_search
 
         return f"search {load_search(path).spec.name}"
+    if kind == "texts":
+        from sim.spec.texts import read_text_file
+
+        texts = read_text_file(path)
+        return f"texts {texts.language or path.stem} ({len(texts.pools)} pools, {sum(map(len, texts.pools.values()))} texts)"
     from sim.spec.scenario import load_scenario
 
     return f"scenario {load_scenario(path).name}"
@@ -203,7 +210,7 @@ def validate(
 
 @app.command()
 def schema(
-    kind: Annotated[str, typer.Argument(help="scenario, ruleset, portfolio, sweep or search.")] = "scenario",
+    kind: Annotated[str, typer.Argument(help="scenario, ruleset, portfolio, sweep, search or texts.")] = "scenario",
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of one kind of groupsim file, for editors and CI checks.
 
