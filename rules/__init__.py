@@ -39,6 +39,7 @@ from rules.events import (
 )
 from rules.executors import DelaySpec, Executor, ExecutorSpec, HumanExecutor, may_carry_out
 from rules.ladders import Blacklist, StrikeStore
+from rules.normalise import NormaliseSpec, Normaliser
 from rules.observe import FIELDS, Facts, Observer
 from rules.ruleset import (
     BUILTIN_RULES, ENTRY_POINT_GROUP, AppealSpec, RuleSpec, RulesetSpec, find_ruleset, load_ruleset, merge_rulesets,
@@ -96,6 +97,8 @@ __all__ = [
     "MessageReported",
     "MoveToAdThread",
     "Mute",
+    "NormaliseSpec",
+    "Normaliser",
     "NotifyOperator",
     "ObservedMessage",
     "MemberDirectory",

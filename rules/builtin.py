@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from rules.actions import Action, Delete, Kick, Mute, Warn
 from rules.events import Event, MessageForm, MessagePosted, ObservedMessage
 from rules.engine import RuleBase
+from rules.normalise import NormaliseSpec, normaliser
 from rules.view import GroupView
 
 _TEXT = MessageForm.TEXT
@@ -38,6 +39,7 @@ class BanAdsAndLinks(RuleBase):
         links: bool = True,
         cards: bool = True,
         mini_programs: bool = True,
+        normalise: bool | dict[str, bool] | NormaliseSpec = False,
         priority: int = 10,
     ) -> None:
         super().__init__(name, priority)
@@ -48,6 +50,8 @@ class BanAdsAndLinks(RuleBase):
         # Literal alternation: linear-time in Python's re (no user-written pattern here).
         self._keyword_re = re.compile("|".join(map(re.escape, self.keywords))) if self.keywords else None
         self.links, self.cards, self.mini_programs = links, cards, mini_programs
+        # Keywords match the normalised text when asked (rules/normalise.py; off by default).
+        self.normalise = normaliser(normalise)
         self._offences: dict[int, int] = {}
         self._verdicts: dict[str, bool] = {}
 
@@ -76,7 +80,10 @@ class BanAdsAndLinks(RuleBase):
         return self._keyword_hit(m.text)
 
     def _keyword_hit(self, text: str) -> bool:
-        return self._keyword_re is not None and self._keyword_re.search(text.lower()) is not None
+        if self._keyword_re is None:
+            return False
+        seen = self.normalise(text) if self.normalise is not None else text.lower()
+        return self._keyword_re.search(seen) is not None
 
     def on_event(self, event: Event, view: GroupView) -> Sequence[Action]:
         if not isinstance(event, MessagePosted) or not self.offends(event):
@@ -90,7 +97,8 @@ class BanAdsAndLinks(RuleBase):
         return (delete, Warn(self.name, sender, f"No ads or links here ({n}/{self.kick_after}); next time you are removed."))
 
     def __repr__(self) -> str:
-        return f"BanAdsAndLinks(name={self.name!r}, kick_after={self.kick_after})"
+        norm = f", normalise={'+'.join(self.normalise.spec.steps)!r}" if self.normalise is not None else ""
+        return f"BanAdsAndLinks(name={self.name!r}, kick_after={self.kick_after}{norm})"
 
 
 class FloodLimit(RuleBase):

@@ -4,7 +4,9 @@ A :class:`Rule` has one required method, :meth:`Rule.on_event`. The
 :class:`RuleEngine` calls each rule only for the event types it declares in
 ``triggers`` (so a message costs nothing for rules that only watch joins),
 in priority order, and drops any punitive action aimed at a protected
-visible role: no rule ever sanctions the owner or an admin (群主/管理).
+visible role: by default no rule sanctions the owner or an admin (群主/管理);
+a ruleset's ``exempt_roles`` changes which roles are protected (``[]`` lets
+rules act on staff who break the rules, seed 001 §七.3).
 
 When the engine has an :class:`~rules.observe.Observer` (any declarative
 rule), it observes each event once -- counters, keyword pass -- and hands
@@ -71,10 +73,13 @@ def _always(facts: Any) -> bool:
 class RuleEngine:
     """Runs rules in priority order (lower first) and filters protected targets."""
 
-    def __init__(self, rules: Iterable[Rule] = (), observer: Observer | None = None) -> None:
+    def __init__(
+        self, rules: Iterable[Rule] = (), observer: Observer | None = None, protected: Iterable[VisibleRole] = PROTECTED_ROLES,
+    ) -> None:
         self.rules: tuple[Rule, ...] = tuple(sorted(rules, key=lambda r: r.priority))
         self.observer = observer
-        # Sanctions (the action table's punitive rows, plugins included) never reach the owner or an admin.
+        self.protected = frozenset(protected)  # visible roles no sanction reaches (a ruleset's exempt_roles)
+        # Sanctions (the action table's punitive rows, plugins included) never reach a protected role.
         self._punitive = frozenset(d.action for d in action_table().values() if d.punitive)
         self._memo: dict[Any, bool] = {}  # conditions several rules share: evaluated once per event
         plain: list[tuple[Rule, Any, bool]] = []
@@ -205,9 +210,10 @@ class RuleEngine:
         return out
 
     def _admit(self, actions: Sequence[Action], view: GroupView, out: list[Action]) -> None:
-        """Keep ``actions`` except sanctions on owners and admins; record bans."""
+        """Keep ``actions`` except sanctions on protected roles (owners and admins by default); record bans."""
+        protected = self.protected
         for action in actions:
-            if action.member >= 0 and type(action) in self._punitive and view.visible_role(action.member) in PROTECTED_ROLES:
+            if protected and action.member >= 0 and type(action) in self._punitive and view.visible_role(action.member) in protected:
                 continue
             if isinstance(action, Ban) and self.observer is not None:
                 self.observer.blacklist.ban(action.member)

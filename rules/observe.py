@@ -23,6 +23,7 @@ from typing import Any
 
 from rules.events import Event, MemberJoined, MemberLeft, MessageForm, MessagePosted, ObservedMessage
 from rules.ladders import Blacklist, StrikeStore
+from rules.normalise import Normaliser
 from rules.view import GroupView
 
 MINUTES_PER_DAY = 1440.0
@@ -51,7 +52,7 @@ class Facts:
     def keyword_hits(self) -> frozenset[str]:
         """Names of the ruleset's keyword lists the message text hits (one pass, cached)."""
         if self._hits is None:
-            self._hits = self.obs.keyword_hits(self.message.text.lower()) if self.message is not None else frozenset()
+            self._hits = self.obs.keyword_hits(self.message.text) if self.message is not None else frozenset()
         return self._hits
 
     def ad_like(self) -> bool:
@@ -134,7 +135,8 @@ FIELDS: dict[str, Field] = {
     "message.has_mini_program": Field("BOOLEAN", lambda f: bool(f.message and (f.message.has_mini_program or f.message.form is MessageForm.MINI_PROGRAM)), "carries a mini-program"),
     "message.has_image": Field("BOOLEAN", lambda f: bool(f.message and (f.message.has_image or f.message.form is MessageForm.IMAGE)), "carries an image"),
     "message.mentions": Field("FLOAT", lambda f: float(f.message.text.count("@")) if f.message else 0.0, "@-mentions in the text"),
-    "message.keywords": Field("SET", Facts.keyword_hits, "names of the ruleset's keyword lists the text hits"),
+    "message.keywords": Field("SET", Facts.keyword_hits, "names of the ruleset's keyword lists the text hits (after `normalise`, if set)"),
+    "message.normalised_text": Field("STRING", lambda f: f.obs.normal_form(f.message.text) if f.message else "", "the text after the ruleset's `normalise` steps (all steps if it sets none)"),
     "message.ad_like": Field("BOOLEAN", Facts.ad_like, "link, card or mini-program, or an `ads` keyword"),
     "message.duplicates": Field("FLOAT", lambda f: f.dupes, "same text posted in the group in the last hour, before this one", "dupes"),
     "message.reports": Field("FLOAT", lambda f: float(getattr(f.event, "count", 0)), "member reports on this message so far"),
@@ -176,7 +178,12 @@ MESSAGE_FIELDS = frozenset(k for k in FIELDS if k.startswith("message."))
 class Observer:
     """The counter store shared by one engine's rules; updated once per event."""
 
-    def __init__(self, keywords: Mapping[str, Iterable[str]] | None = None, needs: Iterable[str] = ()) -> None:
+    def __init__(
+        self, keywords: Mapping[str, Iterable[str]] | None = None, needs: Iterable[str] = (), normalise: Normaliser | None = None,
+    ) -> None:
+        # Keyword lists match the normalised text when the ruleset normalises (rules/normalise.py).
+        self.normalise = normalise
+        self._normal: Normaliser | None = None  # for message.normalised_text when the ruleset sets no steps
         self.keywords: dict[str, tuple[str, ...]] = {name: tuple(w.lower() for w in words if w) for name, words in (keywords or {}).items()}
         self._lists_of: dict[str, frozenset[str]] = {}
         for name, words in self.keywords.items():
@@ -312,19 +319,27 @@ class Observer:
         q.append(now)
         return n
 
-    def keyword_hits(self, lower_text: str) -> frozenset[str]:
-        """Keyword lists hit by ``lower_text`` (cached by text: chats repeat themselves)."""
-        got = self._hit_cache.get(lower_text)
+    def keyword_hits(self, text: str) -> frozenset[str]:
+        """Keyword lists hit by ``text``, lower-cased (and normalised if the ruleset says so); cached by text."""
+        got = self._hit_cache.get(text)
         if got is not None:
             return got
         out: frozenset[str] = frozenset()
         if self._keyword_re is not None:
-            for w in self._keyword_re.findall(lower_text):
+            seen = self.normalise(text) if self.normalise is not None else text.lower()
+            for w in self._keyword_re.findall(seen):
                 out |= self._lists_of[w]
         if len(self._hit_cache) > 4096:
             self._hit_cache.clear()
-        self._hit_cache[lower_text] = out
+        self._hit_cache[text] = out
         return out
+
+    def normal_form(self, text: str) -> str:
+        """``text`` after the ruleset's normalisation (every step when the ruleset sets none)."""
+        norm = self.normalise
+        if norm is None:
+            norm = self._normal = self._normal or Normaliser()
+        return norm(text)
 
     def paid(self, view: GroupView, member: int) -> bool:
         if member in self.payments:

@@ -23,6 +23,7 @@ building it gives fresh rule objects (with fresh state) for one run.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.metadata as md
 import importlib.resources
@@ -38,9 +39,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from rules.builtin import DEFAULT_AD_KEYWORDS, BanAdsAndLinks, FloodLimit
 from rules.conditions import Condition, compile_condition
 from rules.declarative import ActionSpec, DeclarativeRule, LadderSpec, TriggerKind, TriggerSpec
-from rules.engine import Rule, RuleEngine
+from rules.engine import PROTECTED_ROLES, Rule, RuleEngine
 from rules.executors import Executor, HumanExecutor, check_executor
 from rules.ladders import Blacklist
+from rules.events import VisibleRole
+from rules.normalise import NormaliseSpec, normaliser
 from rules.observe import FIELDS, Observer
 from rules.source import InputError, YamlDocument, read_mapping, validate_document
 
@@ -55,6 +58,7 @@ BUILTIN_RULES: dict[str, RuleFactory] = {
 ENTRY_POINT_GROUP = "groupsim.rules"
 _MESSAGE_TRIGGERS = frozenset({TriggerKind.MESSAGE, TriggerKind.REPORTS, TriggerKind.MESSAGE_REMOVED})
 _ROLES = frozenset({"owner", "admin", "member", "paid"})
+_VISIBLE_ROLES = frozenset(r.value for r in VisibleRole)
 
 
 def plugin_rules() -> dict[str, RuleFactory]:
@@ -100,7 +104,9 @@ class RuleSpec(BaseModel):
     condition: str = Field(default="true", alias="if", description="Condition over observable fields.")
     then: tuple[ActionSpec, ...] = Field(default=(), description="Actions taken whenever the rule fires.")
     ladder: LadderSpec | None = Field(default=None, description="Strikes and escalating steps.")
-    exempt: tuple[str, ...] = Field(default=("owner", "admin"), description="Roles never judged (owner, admin, member, paid).")
+    exempt: tuple[str, ...] | None = Field(
+        default=None, description="Roles never judged (owner, admin, member, paid); default: the ruleset's `exempt_roles`.",
+    )
     for_each_member: bool = Field(default=False, description="On clock triggers: judge every present member.")
     cooldown_minutes: float = Field(default=0.0, ge=0, description="Minimum time between firings per member.")
     appeal: AppealSpec | None = Field(default=None, description="Kicks and bans may be appealed.")
@@ -119,8 +125,8 @@ class RuleSpec(BaseModel):
 
     @field_validator("exempt")
     @classmethod
-    def _exempt(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        bad = sorted(set(v) - _ROLES)
+    def _exempt(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        bad = sorted(set(v or ()) - _ROLES)
         if bad:
             raise ValueError(f"unknown exemption(s) {bad}; use owner, admin, member, paid")
         return v
@@ -189,11 +195,17 @@ class RuleSpec(BaseModel):
         trigger = self.trigger or TriggerSpec()
         if trigger.metric is not None and FIELDS[trigger.metric].needs:
             stores |= {FIELDS[trigger.metric].needs}
-        return RulePlan(self, condition=condition, trigger=trigger, stores=stores, window=window)
+        return RulePlan(
+            self, condition=condition, trigger=trigger, stores=stores, window=window, exempt=self.exempt_under(("owner", "admin")),
+        )
 
     def build(self, observer: Observer) -> Rule:
         """A fresh rule object with its own state (declarative rules share ``observer``)."""
         return self.plan().build(observer)
+
+    def exempt_under(self, ruleset_roles: Sequence[str]) -> tuple[str, ...]:
+        """The roles this rule never judges: its own ``exempt``, else the ruleset's ``exempt_roles``."""
+        return self.exempt if self.exempt is not None else tuple(ruleset_roles)
 
 
 class RulesetSpec(BaseModel):
@@ -205,7 +217,25 @@ class RulesetSpec(BaseModel):
     description: str = ""
     extends: str | None = Field(default=None, description="Another ruleset whose rules come first (resolved on load).")
     keywords: dict[str, tuple[str, ...]] = Field(default_factory=dict, description="Named keyword lists.")
+    normalise: NormaliseSpec | None = Field(
+        default=None,
+        description="Normalise texts before keyword lists match (true, or {nfkc, width, variants, strip}); "
+        "off by default. Also the default of `ban_ads_and_links`' own `normalise`.",
+    )
+    exempt_roles: tuple[str, ...] = Field(
+        default=("owner", "admin"),
+        description="Visible roles no rule sanctions (the engine drops punitive actions on them); [] lets rules act on "
+        "staff who break rules. Also each declarative rule's default `exempt`.",
+    )
     rules: tuple[RuleSpec, ...] = ()
+
+    @field_validator("exempt_roles")
+    @classmethod
+    def _exempt_roles(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = sorted(set(v) - _VISIBLE_ROLES)
+        if bad:
+            raise ValueError(f"unknown role(s) {bad}; use {', '.join(sorted(_VISIBLE_ROLES))}")
+        return v
 
     @model_validator(mode="after")
     def _unique_labels(self) -> RulesetSpec:
@@ -226,9 +256,22 @@ class RulesetSpec(BaseModel):
         if hit is not None and hit[0]() is self:
             return hit[1]
         keywords: dict[str, Sequence[str]] = {"ads": DEFAULT_AD_KEYWORDS, **self.keywords}
-        compiled = CompiledRuleset(self.name, tuple(r.plan() for r in self.rules), keywords, self.executors())
+        plans = tuple(self._plan(r) for r in self.rules)
+        compiled = CompiledRuleset(
+            self.name, plans, keywords, self.executors(), self.normalise,
+            frozenset(VisibleRole(x) for x in self.exempt_roles),
+        )
         _COMPILED[key] = (weakref.ref(self, functools.partial(_forget, key)), compiled)
         return compiled
+
+    def _plan(self, rule: RuleSpec) -> RulePlan:
+        """One rule compiled under this ruleset's defaults (exemptions, normalisation)."""
+        plan = rule.plan()
+        if plan.factory is not None:
+            if self.normalise is not None and "normalise" not in plan.kwargs and "normalise" in _keyword_params(plan.factory):
+                plan = dataclasses.replace(plan, kwargs={**plan.kwargs, "normalise": self.normalise})
+            return plan
+        return dataclasses.replace(plan, exempt=rule.exempt_under(self.exempt_roles))
 
     def build(self, blacklist: Blacklist | None = None) -> RuleEngine:
         """A fresh engine from the compiled ruleset; engines given one ``blacklist`` share bans (one operator's groups)."""
@@ -250,6 +293,7 @@ class RulePlan:
     trigger: TriggerSpec = field(default_factory=TriggerSpec)
     stores: frozenset[str] = frozenset()
     window: float = 0.0
+    exempt: tuple[str, ...] = ("owner", "admin")
 
     def build(self, observer: Observer) -> Rule:
         """A fresh rule object with its own state (declarative rules share ``observer``)."""
@@ -260,7 +304,7 @@ class RulePlan:
         observer.want(self.stores, self.window)
         return DeclarativeRule(
             r.label, priority=100 if r.priority is None else r.priority, trigger=self.trigger,
-            condition=self.condition, then=r.then, observer=observer, ladder=r.ladder, exempt=r.exempt,
+            condition=self.condition, then=r.then, observer=observer, ladder=r.ladder, exempt=self.exempt,
             for_each_member=r.for_each_member, cooldown_minutes=r.cooldown_minutes,
             appeal_minutes=r.appeal.reviewer_delay_minutes if r.appeal else -1.0,
         )
@@ -274,19 +318,21 @@ class CompiledRuleset:
     plans: tuple[RulePlan, ...]
     keywords: dict[str, Sequence[str]]
     executors: dict[str, Executor | HumanExecutor]
+    normalise: NormaliseSpec | None = None
+    protected: frozenset[VisibleRole] = PROTECTED_ROLES
 
     def observer(self) -> Observer:
-        """A fresh counter store with this ruleset's keyword lists."""
-        return Observer(self.keywords)
+        """A fresh counter store with this ruleset's keyword lists (matched on normalised text if it normalises)."""
+        return Observer(self.keywords, normalise=normaliser(self.normalise))
 
     def build(self, blacklist: Blacklist | None = None) -> RuleEngine:
         """A fresh engine; engines given one ``blacklist`` share bans (one operator's groups)."""
         if all(p.factory is not None for p in self.plans):
-            return RuleEngine(p.build(Observer()) for p in self.plans)
+            return RuleEngine((p.build(Observer()) for p in self.plans), protected=self.protected)
         obs = self.observer()
         if blacklist is not None:
             obs.blacklist = blacklist
-        return RuleEngine([p.build(obs) for p in self.plans], observer=obs)
+        return RuleEngine([p.build(obs) for p in self.plans], observer=obs, protected=self.protected)
 
 
 # RulesetSpec -> its compiled form, by id while the spec lives (a frozen model with dict fields has no hash).
@@ -327,6 +373,8 @@ def merge_rulesets(base: RulesetSpec, child: RulesetSpec) -> RulesetSpec:
     return RulesetSpec(
         name=child.name, description=child.description or base.description, extends=child.extends,
         keywords={**base.keywords, **child.keywords}, rules=rules,
+        normalise=child.normalise if "normalise" in child.model_fields_set else base.normalise,
+        exempt_roles=child.exempt_roles if "exempt_roles" in child.model_fields_set else base.exempt_roles,
     )
 
 

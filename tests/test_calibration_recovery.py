@@ -23,7 +23,7 @@ from sim.base.clock import CHAT_PROFILE
 from sim.calibration import calibrate, from_run_log
 from sim.cli.app import app
 from sim.run.runner import run_one
-from sim.spec.scenario import Scenario, load_scenario
+from sim.spec.scenario import Scenario, load_scenario, resolve_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 TRUTH = {"rate_per_day": 4.0, "median": 0.02, "sigma": 2.2}  # new_customer_well_run: arrivals 4/day, default post_rate
@@ -36,8 +36,22 @@ def salt(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# The claim here is about posting, so the keyword rule keeps to words only spammers use: with the
+# bundled `basic` list, members' own coupon questions and shop links (scenarios/texts/) get them warned,
+# deleted and kicked, the heavy posters' record is cut short, and the sigma is recovered in only 8/20
+# seeds (issue 15 item 3; reported, not tuned away).
+_SPAMMER_WORDS = ["加微信", "代购", "兼职", "招代理", "返利", "加v"]
+
+
 def _simulated(seed: int) -> list:
-    tables = run_one(load_scenario(ROOT / "scenarios" / "new_customer_well_run.yaml"), seed)
+    scenario = load_scenario(ROOT / "scenarios" / "new_customer_well_run.yaml")
+    data = scenario.model_dump(mode="json", by_alias=True)
+    data["ruleset"] = {"name": "basic, spammers' words", "rules": [
+        {"use": "ban_ads_and_links", "params": {"kick_after": 2, "links": False, "keywords": _SPAMMER_WORDS},
+         "executor": "operator"},
+        {"use": "flood_limit", "params": {"max_messages": 5, "window_seconds": 60, "mute_minutes": 60}, "executor": "bot"},
+    ]}
+    tables = run_one(resolve_ruleset(Scenario.model_validate(data)), seed)
     return from_run_log(tables.events, tables.agents)
 
 

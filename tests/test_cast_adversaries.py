@@ -76,7 +76,8 @@ def test_unmoderated_spam_pays() -> None:
 def test_poachers_shrink_the_group_with_no_rule_firing(seed: int) -> None:
     s = run_scenario(_preset("poachers"), seed).summary
     assert s["poached"] >= 30 and s["final_members"] <= 200 - 30
-    assert s["rule_actions"] == 0 and s["msgs_ad"] == 0
+    # no rule touches a poacher (members' own coupon questions may still trip the keyword rule: scenarios/texts/)
+    assert s["rule_actions_on_adversaries"] == 0 and s["msgs_ad"] == 0
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -93,7 +94,9 @@ def test_brigade_complaint_spike_after_infiltration(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_complaint_wave_calmed_only_by_substantive_compensation(seed: int) -> None:
-    from sim.model.adversaries.attacks import GRIEVANCE_TEXTS
+    from sim.spec.texts import bundled_pools
+
+    GRIEVANCE_TEXTS = bundled_pools("zh")["member_grievance"]
 
     response = (2 + 6 / 24) * 1440
 

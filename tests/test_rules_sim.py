@@ -26,7 +26,8 @@ def run(spec: RulesetSpec, seed: int = 5, days: float = 8.0) -> dict[str, Any]:
 def test_ground_truth_figures_show_in_the_summary() -> None:
     s = run(ruleset({**AD_RULE, "executor": "operator"}, {"name": "chatty", "if": "message.length < 3", "then": [{"warn": "多说点"}]}))
     per_rule = json.loads(s["rules_json"])
-    assert per_rule["ads"]["true_positives"] > 0 and per_rule["ads"]["false_positives"] == 0
+    # members' own coupon questions and shop links look ad-like too (scenarios/texts/): false positives are real now
+    assert per_rule["ads"]["true_positives"] > 0 and per_rule["ads"]["false_positives"] > 0
     assert per_rule["ads"]["ad_exposure_before_removal"] > 0  # the operator is slow: members saw ads first
     assert per_rule["ads"]["moderator_minutes"] > 0
     assert per_rule["chatty"]["false_positives"] > 0 and per_rule["chatty"]["legitimate_punished"] > 0

@@ -139,7 +139,10 @@ def test_assert_better_uses_paired_seeds() -> None:
 def test_failing_property_writes_a_small_runnable_counterexample(tmp_path: Path) -> None:
     base = _short("new_customer_well_run.yaml", 3)
     data = base.model_dump(mode="json", by_alias=True)
-    data["ruleset"] = {"name": "strict", "rules": [{"use": "ban_ads_and_links", "params": {"kick_after": 1}}]}
+    # Words only spammers use (members also ask about 优惠券 and 私聊: scenarios/texts/), so kicks come from spammers.
+    words = ["加微信", "代购", "兼职", "招代理", "返利", "加v"]
+    data["ruleset"] = {"name": "strict", "rules": [
+        {"use": "ban_ads_and_links", "params": {"kick_after": 1, "keywords": words, "links": False}}]}
     data["population"][2]["params"]["join_day"] = 0.1
     base = Scenario.model_validate(data)
     target = tmp_path / "cx.yaml"

@@ -212,6 +212,11 @@ _RUN = (
        "visible ads by senders who are not staff, as a share of visible messages"),
     _m("legit_messages_deleted", "messages", "count", "lower", "member messages deleted",
        "legitimate members' messages deleted by rules (collateral damage)"),
+    # what the rules' text checks catch (issue 15 item 3): over adversaries' ads, and over punitive cases
+    _m("spam_recall", "share of adversaries' ads", "share", "higher", "spam recall",
+       "share of the ads adversaries posted that were removed (NaN when they posted none)"),
+    _m("rule_precision", "share of punitive cases", "share", "higher", "rule precision",
+       "true positives / (true + false positives): punitive cases on adversaries, of all on non-staff (NaN when none)"),
     _m("legit_joined", "members", "count", "neither", "members ever in", "legitimate members who were ever in the group"),
     _m("refused_full", "members", "count", "lower", "refused: group full", "join attempts refused because the group was full"),
     # business over the horizon (issue 15 item 2)

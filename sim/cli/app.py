@@ -129,7 +129,7 @@ def run(
 
 
 def file_kind(path: Path) -> str:
-    """What a groupsim YAML file is, from its top-level fields: scenario, ruleset, portfolio, sweep or search."""
+    """What a groupsim YAML file is, from its top-level fields: scenario, ruleset, portfolio, sweep, search or texts."""
     from rules import read_yaml
 
     data = read_yaml(path).data
@@ -141,6 +141,8 @@ def file_kind(path: Path) -> str:
         return "sweep"
     if "objectives" in data:
         return "search"
+    if "pools" in data and "population" not in data:
+        return "texts"
     if "rules" in data and "population" not in data:
         return "ruleset"
     return "scenario"
@@ -168,9 +170,22 @@ def check_file(path: Path) -> str:
         from sim.experiments.optimize import load_search
 
         return f"search {load_search(path).spec.name}"
+    if kind == "texts":
+        from sim.spec.texts import read_text_file
+
+        texts = read_text_file(path)
+        return f"texts {texts.language or path.stem} ({len(texts.pools)} pools, {sum(map(len, texts.pools.values()))} texts)"
     from sim.spec.scenario import load_scenario
 
     return f"scenario {load_scenario(path).name}"
+
+
+def _scenario_warnings(path: Path) -> list[str]:
+    """Rules of a valid scenario that are dormant over its horizon or double-warn (sim/cli/rules.py)."""
+    from sim.cli.rules import scenario_rule_warnings
+    from sim.spec.scenario import load_scenario
+
+    return scenario_rule_warnings(load_scenario(path))
 
 
 @app.command()
@@ -194,13 +209,16 @@ def validate(
             err_console.print(exc.render(), highlight=False, markup=False, soft_wrap=True)
             continue
         out_console.print(f"{path}: ok ({what})", highlight=False, markup=False)
+        if what.startswith("scenario "):
+            for warning in _scenario_warnings(path):
+                out_console.print(f"{path}: warning: {warning}", highlight=False, markup=False, soft_wrap=True)
     if bad:
         raise typer.Exit(2)
 
 
 @app.command()
 def schema(
-    kind: Annotated[str, typer.Argument(help="scenario, ruleset, portfolio, sweep or search.")] = "scenario",
+    kind: Annotated[str, typer.Argument(help="scenario, ruleset, portfolio, sweep, search or texts.")] = "scenario",
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of one kind of groupsim file, for editors and CI checks.
 

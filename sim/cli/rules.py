@@ -38,6 +38,14 @@ def _fail(error: InputError | str) -> typer.Exit:
 
 def _bounds(rule: RuleSpec) -> list[str]:
     """Fields whose `and`-ed literal bounds leave no value (e.g. x < 1 and x > 2)."""
+    lo, hi, eq = _literal_bounds(rule)
+    bad = [k for k in lo if k in hi and lo[k] >= hi[k]]
+    bad += [k for k, vs in eq.items() if len(vs) > 1]
+    return sorted(set(bad))
+
+
+def _literal_bounds(rule: RuleSpec) -> tuple[dict[str, float], dict[str, float], dict[str, set[Any]]]:
+    """The literal lower bounds, upper bounds and equalities the condition's `and`-ed terms put on fields."""
     import rule_engine  # type: ignore[import-untyped]
     from rule_engine import ast as rast
 
@@ -71,9 +79,33 @@ def _bounds(rule: RuleSpec) -> list[str]:
             lo[key] = max(lo.get(key, float("-inf")), float(v))
         else:
             hi[key] = min(hi.get(key, float("inf")), float(v))
-    bad = [k for k in lo if k in hi and lo[k] >= hi[k]]
-    bad += [k for k, vs in eq.items() if len(vs) > 1]
-    return sorted(set(bad))
+    return lo, hi, eq
+
+
+def horizon_problems(spec: RulesetSpec, horizon_days: float, texts: Any = None) -> list[tuple[str, str, str]]:
+    """Dormant rules within ``horizon_days``, and pairs of rules that warn on one message.
+
+    The probe messages are the scenario's text pools (``texts``, a
+    :class:`sim.spec.texts.TextPools`; the bundled Chinese and English pools
+    when None) and the ruleset's own keywords (rules/lint.py).
+    """
+    from rules.lint import dormant_problems, double_warnings, probes_for
+    from sim.spec.texts import bundled_pools
+
+    lows = {r.label: _literal_bounds(r)[0] for r in spec.rules if r.use is None}
+    pools = [texts.texts] if texts is not None else [bundled_pools(lang) for lang in ("zh", "en")]
+    words = [w for ws in spec.compile().keywords.values() for w in ws]
+    probes = probes_for([t for p in pools for ts in p.values() for t in ts], words)
+    return dormant_problems(spec, horizon_days, lows) + double_warnings(spec, probes)
+
+
+def scenario_rule_warnings(scenario: Any) -> list[str]:
+    """Warnings about a validated scenario's ruleset over its horizon (``groupsim validate`` prints them)."""
+    spec = scenario.ruleset
+    if not isinstance(spec, RulesetSpec) or not spec.rules:
+        return []
+    found = horizon_problems(spec, scenario.duration_days, scenario.texts.pools())
+    return [f"rules[{label}]{'.' + field if field else ''}: {message}" for label, field, message in found]
 
 
 def lint_problems(spec: RulesetSpec) -> list[tuple[str, str, str]]:
@@ -91,7 +123,7 @@ def lint_problems(spec: RulesetSpec) -> list[tuple[str, str, str]]:
             out.append((r.label, "if", "the condition is always false: the rule can never fire"))
         for name in _bounds(r):
             out.append((r.label, "if", f"conditions on {name} exclude each other: the rule can never fire"))
-        if {"owner", "admin", "member"} <= set(r.exempt):
+        if {"owner", "admin", "member"} <= set(r.exempt_under(spec.exempt_roles)):
             out.append((r.label, "exempt", "every role is exempt: the rule can never act"))
         kinds = {a.kind for a in r.actions}
         key = ((r.trigger or TriggerSpec()).model_dump_json(), " ".join(r.condition.split()))
@@ -118,8 +150,21 @@ def _resolve(ruleset: str) -> Path:
 
 
 @app.command("lint")
-def lint(files: list[Path] = typer.Argument(..., help="Ruleset YAML files.")) -> None:
-    """Parse and type-check rulesets; flag rules that can never fire or contradict each other.
+def lint(
+    files: list[Path] = typer.Argument(..., help="Ruleset YAML files."),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Also check over this scenario's horizon and texts (a file or a bundled name).",
+    ),
+    days: float | None = typer.Option(None, "--days", min=0.0, help="Also check over a horizon of this many days."),
+) -> None:
+    """Parse and type-check rulesets; flag rules that can never fire, contradict or double-warn each other.
+
+    With a horizon (``--scenario`` or ``--days``) it also flags dormant rules:
+    a schedule after the horizon, a silence longer than it, a bound on a
+    quantity that grows with time beyond what it reaches (a purge of members
+    idle over 30 days in a 30-day run). Two rules that would both warn on one
+    message are flagged with an example (the scenario's texts, else the bundled
+    ones, and the ruleset's keywords are tried).
 
     Exit status: 0 clean, 1 warnings, 2 a file is invalid (the worst over all files).
 
@@ -127,15 +172,28 @@ def lint(files: list[Path] = typer.Argument(..., help="Ruleset YAML files.")) ->
 
     \b
         groupsim rules lint scenarios/rulesets/*.yaml
+        groupsim rules lint scenarios/rulesets/purge_lurkers.yaml --days 30
     """
+    texts: Any = None
+    horizon = days
+    if scenario is not None:
+        from sim.spec.bundled import locate_scenario
+        from sim.spec.scenario import load_scenario
+
+        try:
+            sc = load_scenario(locate_scenario(scenario))
+        except InputError as exc:
+            raise _fail(exc) from None
+        horizon = sc.duration_days if days is None else days
+        texts = sc.texts.pools()
     worst = 0
     for file in files:
-        worst = max(worst, _lint_one(file))
+        worst = max(worst, _lint_one(file, horizon, texts))
     if worst:
         raise typer.Exit(worst)
 
 
-def _lint_one(file: Path) -> int:
+def _lint_one(file: Path, horizon: float | None = None, texts: Any = None) -> int:
     """Lint one file; 0 clean, 1 warnings, 2 invalid (problems are printed)."""
     try:
         spec = load_ruleset(file)
@@ -145,6 +203,15 @@ def _lint_one(file: Path) -> int:
         return 2
     own = {str(r.get("name") or r.get("use")): k for k, r in enumerate(doc.data.get("rules") or []) if isinstance(r, dict)}
     problems = lint_problems(spec)
+    if horizon is not None:
+        problems += horizon_problems(spec, horizon, texts)
+    else:
+        from rules.lint import double_warnings, probes_for
+        from sim.spec.texts import bundled_pools
+
+        words = [w for ws in spec.compile().keywords.values() for w in ws]
+        probes = probes_for([t for lang in ("zh", "en") for ts in bundled_pools(lang).values() for t in ts], words)
+        problems += double_warnings(spec, probes)
     for label, field, message in problems:
         k = own.get(label)
         path: tuple[str | int, ...] = ("rules", k, field) if k is not None and field else (("rules", k) if k is not None else ())
@@ -214,6 +281,7 @@ def explain(
     msg = LoggedMessage(0, t, 1, form, message, has_link=has_link, has_card=form is MessageForm.CARD, has_mini_program=form is MessageForm.MINI_PROGRAM)
     event = MessagePosted(t, msg)
     facts: Facts | None = obs.observe(event, view) if obs is not None else None
+    _explain_normalisation(engine, message)
     fired = 0
     for rule in engine.rules:
         if MessagePosted not in rule.triggers:
@@ -226,12 +294,31 @@ def explain(
         else:
             actions = list(rule.on_event(event, view))
             typer.echo(f"{rule.name}: {'FIRES' if actions else 'no'} (Python rule {type(rule).__name__})")
-        if role in (VisibleRole.OWNER, VisibleRole.ADMIN) and actions:
-            typer.echo("  (the engine drops sanctions on owners and admins)")
+        if role in engine.protected and actions:
+            shown = ", ".join(sorted(r.value for r in engine.protected))
+            typer.echo(f"  (the engine drops sanctions on {shown}: the ruleset's exempt_roles)")
         for a in actions:
             typer.echo(f"  -> {action_def(a).name}: {type(a).__name__}({_fields(a)})")
         fired += bool(actions)
     typer.echo(f"{fired} rule(s) fire.")
+
+
+def _explain_normalisation(engine: Any, text: str) -> None:
+    """Say whether keyword lists see the text as written or normalised, and show the normal form."""
+    norms: dict[str, Any] = {}
+    if engine.observer is not None and engine.observer.normalise is not None:
+        norms["keyword lists"] = engine.observer.normalise
+    for rule in engine.rules:
+        own = getattr(rule, "normalise", None)
+        if own is not None and not isinstance(rule, DeclarativeRule):
+            norms[rule.name] = own
+    if not norms:
+        typer.echo("normalise: off (keyword lists match the text as written, lower-cased)")
+        return
+    for who, norm in norms.items():
+        out = norm(text)
+        changed = "applied" if out != text.lower() else "applied, no change"
+        typer.echo(f"normalise ({who}: {'+'.join(norm.spec.steps)}): {changed}: {out!r}")
 
 
 def _shown(v: Any) -> str:
@@ -457,4 +544,4 @@ def register(parent: typer.Typer) -> None:
     parent.add_typer(app, name="rules")
 
 
-__all__ = ["app", "lint_problems", "register"]
+__all__ = ["app", "horizon_problems", "lint_problems", "register", "scenario_rule_warnings"]

@@ -21,6 +21,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "portfolio": ("sim.run.portfolio", "Portfolio", "groupsim portfolio"),
     "sweep": ("sim.experiments.design", "SweepSpec", "groupsim sweep"),
     "search": ("sim.experiments.optimize", "SearchSpec", "groupsim search"),
+    "texts": ("sim.spec.texts", "TextFile", "groupsim texts"),
 }
 """File kind -> (module, model class, schema title)."""
 

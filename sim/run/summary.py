@@ -63,6 +63,10 @@ def by_sender(sim: World, kind_of: np.ndarray, gone: np.ndarray) -> dict[str, An
     log = sim.log
     leaves = sum(1 for e, a in zip(log.event, log.actor) if e == "leave" and a >= 0 and g.truth[a] == LEGIT)
     refusals = [k for e, k in zip(log.event, log.kind) if e == "join_refused"]
+    spam = (kind_of == Kind.AD) & (truth == ADVERSARY)
+    n_spam = int(spam.sum())
+    cases = {k: sum(s.get(k, 0) for s in sim.moderation.stats.values()) for k in ("true_positives", "false_positives")}
+    judged = cases["true_positives"] + cases["false_positives"]
     return {
         "member_messages": int(legit.sum()),
         "staff_messages": int((truth == STAFF).sum()),
@@ -72,6 +76,8 @@ def by_sender(sim: World, kind_of: np.ndarray, gone: np.ndarray) -> dict[str, An
         "foreign_ad_share": float(foreign_ads / visible) if visible else 0.0,
         "legit_messages_deleted": int((legit & gone).sum()),
         "legit_joined": int((g.ever_joined[: g.n] & (g.truth[: g.n] == LEGIT)).sum()),
+        "spam_recall": float((spam & gone).sum() / n_spam) if n_spam else float("nan"),
+        "rule_precision": float(cases["true_positives"] / judged) if judged else float("nan"),
         # every refusal, the full group's included (the gate's own count misses those)
         "refused": len(refusals),
         "refused_full": sum(1 for k in refusals if k == ""),

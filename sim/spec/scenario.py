@@ -36,6 +36,7 @@ from sim.base.clock import CHAT_PROFILE
 from sim.spec.graph_files import read_graph_file
 from sim.spec.design_params import GROUP_PROFILES, Activity, Attention, Business, Delivery, Entry, Lifecycle
 from sim.base.params import Dist, Param, TruncNormal, scenario_folder
+from sim.spec.texts import TextsSpec
 from sim.base.schema import SpecModel
 from sim.spec.contract import Limits, check_limits, check_population, check_rates, check_role_name
 from sim.spec.objective import ObjectiveSpec
@@ -453,6 +454,9 @@ class Scenario(_Model):
     )
     population: list[RoleEntry] = Field(min_length=1)
     ruleset: str | RulesetSpec = Field(default="none", description="A ruleset name (scenarios/rulesets/) or inline.")
+    texts: TextsSpec = Field(
+        default_factory=TextsSpec, description="What members and adversaries write: a language of scenarios/texts/, extended.",
+    )
     outcomes: Outcomes = Outcomes()
     business: Business = Business()
     limits: Limits = Field(default_factory=Limits, description="Resource limits of one run (sim/spec/contract.py).")
@@ -563,7 +567,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and resolve a scenario file; every problem is an InputError."""
     p = Path(path)
     doc = read_mapping(p, "a scenario file", "name:, population:, ...")
-    with scenario_folder(p.resolve().parent):  # a relative social-graph file is next to the scenario
+    with scenario_folder(p.resolve().parent):  # a relative social-graph or texts file is next to the scenario
         scenario = validate_document(Scenario, doc)
     try:
         return resolve_ruleset(scenario, p)

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from sim.model.world import World
     from sim.spec.scenario import BrigadeRole, IncidentRole
 
-RUMOUR_TEXTS = ("这家产品有问题，大家小心", "听说要跑路了", "我买的是假货", "客服根本不理人", "退款退了一个月还没到")
-SECOND_TEXTS = ("确实，我也被坑了", "+1", "同感，太差了")
-GRIEVANCE_TEXTS = ("我的货还没到！", "收到的是坏的，怎么处理？", "说好的售后呢？", "要求退款")
+# Texts are data (scenarios/texts/<language>.yaml: brigade_chat, brigade_rumour, brigade_second,
+# member_grievance). Each is picked with a uniform from the attacker's own text stream, so the texts a
+# scenario adds never shift the draws behind what the attackers do.
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,8 @@ class Brigade:
         self.world = world
         rng = stream("brigade")
         self.rng = rng
+        self.text_rng = stream("brigade-texts")  # text choice only (sim/spec/texts.py)
+        self.texts = world.posting.texts
         pick = param_picker(rng, 0)
         infiltrate = max(pick(p.infiltration_days), 0.0) * 1440.0
         attack = max(pick(p.attack_day), 0.0) * 1440.0
@@ -81,7 +83,7 @@ class Brigade:
                 if g.muted_until[i] > t:
                     continue
                 if what == 0:
-                    world.post(i, Kind.CHAT, "今天天气不错", t)
+                    world.post(i, Kind.CHAT, self.texts.pick("brigade_chat", float(self.text_rng.random())), t)
                 elif what == 1:
                     self._attack(i, t)
                 else:
@@ -92,7 +94,7 @@ class Brigade:
     def _attack(self, i: int, t: float) -> None:
         world = self.world
         world.cast.brigade_complaints += 1
-        world.posting.complain(i, RUMOUR_TEXTS[int(self.rng.integers(len(RUMOUR_TEXTS)))], t)
+        world.posting.complain(i, self.texts.pick("brigade_rumour", float(self.text_rng.random())), t)
         if self.rng.random() < self.amplify:  # a teammate seconds it within minutes
             others = [j for j in self.ids if j != i and world.roster.present[j]]
             if others:
@@ -103,7 +105,7 @@ class Brigade:
         world = self.world
         if world.roster.present[j]:
             world.cast.brigade_complaints += 1
-            world.posting.complain(j, SECOND_TEXTS[int(self.rng.integers(len(SECOND_TEXTS)))], world.env.now)
+            world.posting.complain(j, self.texts.pick("brigade_second", float(self.text_rng.random())), world.env.now)
 
     def _report(self, i: int, t: float) -> None:
         g, n = self.world.roster, self.world.roster.n
@@ -123,10 +125,14 @@ def add_brigade(world: World, k: int, entry: BrigadeRole, first: int, n: int, t0
 class Incident:
     """A product or delivery incident and the complaint wave (群诉) that follows."""
 
-    def __init__(self, world: World, entry: IncidentRole, rng: np.random.Generator) -> None:
+    def __init__(
+        self, world: World, entry: IncidentRole, rng: np.random.Generator, text_rng: np.random.Generator,
+    ) -> None:
         p = entry.params
         pick = param_picker(rng, 0)
         self.world, self.rng, self.p = world, rng, p
+        # the aggrieved customers' texts: their own stream, so text choice shifts no other draw
+        self.text_rng = text_rng
         self.t = max(pick(p.day), 0.0) * 1440.0
         self.share = pick(p.affected_share)
         self.rate = pick(p.complaints_per_day)
@@ -159,7 +165,7 @@ class Incident:
             yield env.timeout(t - env.now)
             if g.present[i] and i not in self.calmed and g.muted_until[i] <= t:
                 world.cast.grievance_complaints += 1
-                world.posting.complain(i, GRIEVANCE_TEXTS[int(self.rng.integers(len(GRIEVANCE_TEXTS)))], t)
+                world.posting.complain(i, world.posting.texts.pick("member_grievance", float(self.text_rng.random())), t)
 
     def _respond(self, hit: list[int]) -> None:
         """The operator's response: calms each aggrieved member only if substantive (seed 001 §九.5)."""
@@ -181,7 +187,7 @@ class Incident:
 
 def add_incidents(world: World, k: int, entry: IncidentRole, first: int, n: int, t0: float, stream: Callable[[str], np.random.Generator]) -> list[int]:
     for j in range(first, first + n):
-        Incident(world, entry, stream(f"incident-{j}"))
+        Incident(world, entry, stream(f"incident-{j}"), stream(f"incident-{j}-texts"))
     return []
 
 

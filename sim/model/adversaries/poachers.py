@@ -42,6 +42,8 @@ class Poacher:
         self.ledger = AdversaryLedger("poacher", spent=pick(e.account_cost) + pick(e.entry_fee), value_per_view=pick(e.value_per_view))
         world.cast.ledgers.append(self.ledger)
         self.id = world.roster.new_agent(entry_idx, ADVERSARY, MEMBER)
+        self.texts = world.posting.texts  # what it says in the open: scenarios/texts/ (poacher_chat)
+        self.text_rng = world.streams.get("poacher-texts", self.id)  # its own stream: text choice shifts no other draw
         self.ledger.accounts.append(self.id)
         events = sorted([(float(t), 0) for t in chat] + [(float(t), 1) for t in dms])
         world.membership.start(self.id, self.life(join_t, end, events))
@@ -56,7 +58,7 @@ class Poacher:
                 yield env.timeout(t - env.now)
                 if what == 0:
                     if g.muted_until[self.id] <= t:
-                        world.post(self.id, Kind.CHAT, "哈哈同意", t)
+                        world.post(self.id, Kind.CHAT, self.texts.pick("poacher_chat", float(self.text_rng.random())), t)
                 else:
                     self._poach(t)
                 if not g.present[self.id]:

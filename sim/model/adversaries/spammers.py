@@ -26,10 +26,9 @@ if TYPE_CHECKING:
     from sim.model.world import World
     from sim.spec.scenario import AdSpammerRole
 
-AD_TEXTS = ("加微信领优惠券", "兼职日结，私聊", "代购正品，扫码进群", "招代理，返利高", "加v送资料")
-AD_LINK_TEXTS = ("点击领取 https://t.cn/xyz", "限时福利 http://bit.ly/abc")
-# Obfuscated keywords (seed 002's platform rules list this evasion): spaces, homophones, symbols.
-OBFUSCATED_TEXTS = ("加 微 信 领券", "+薇：abc123 送资料", "威信同号，私 聊", "加 V 送福利", "代 购 正 品")
+# Ad texts are data (scenarios/texts/<language>.yaml: ad_plain, ad_link, ad_evasive, ad_image, ad_card,
+# ad_mini_program; sim/spec/texts.py). Evasive texts (seed 002's platform rules list this evasion):
+# spacing, emoji, look-alike and variant characters, full-width letters, pinyin; images and QR cards carry none.
 EVASIVE_FORMS = ("obfuscated", "image", "card", "mini_program")
 EVASIVE_REACH = 0.6  # an obfuscated or image ad reaches fewer buyers than a plain one
 JUDGE_MINUTES = 60.0  # an ad still up after this long counts as having survived
@@ -132,16 +131,19 @@ class Spammer:
     # ---- posting ------------------------------------------------------------------
     def _post(self, i: int, mode: str, t: float, u_link: float, u_text: float) -> None:
         world = self.world
+        texts = world.posting.texts  # the scenario's pools; u_text is this spammer's own pre-drawn uniform
         if mode == "evade":
             form = EVASIVE_FORMS[int(np.searchsorted(self.form_cdf, u_link, side="right").clip(0, 3))]
             if form == "obfuscated":
-                m = world.post(i, Kind.AD, OBFUSCATED_TEXTS[int(u_text * len(OBFUSCATED_TEXTS))], t)
-            elif form == "image":
-                m = world.post(i, Kind.AD, "[图片]", t, form=MessageForm.IMAGE, has_image=True)
+                m = world.post(i, Kind.AD, texts.pick("ad_evasive", u_text), t)
+            elif form == "image":  # an image or QR code: no text for a keyword list to read
+                m = world.post(i, Kind.AD, texts.pick("ad_image", u_text), t, form=MessageForm.IMAGE, has_image=True)
             elif form == "card":
-                m = world.post(i, Kind.AD, "[名片]", t, form=MessageForm.CARD, has_card=True)
+                m = world.post(i, Kind.AD, texts.pick("ad_card", u_text), t, form=MessageForm.CARD, has_card=True)
             else:
-                m = world.post(i, Kind.AD, "[小程序] 领券", t, form=MessageForm.MINI_PROGRAM, has_mini_program=True)
+                m = world.post(
+                    i, Kind.AD, texts.pick("ad_mini_program", u_text), t, form=MessageForm.MINI_PROGRAM, has_mini_program=True,
+                )
         else:
             if mode == "comply":  # pays the group's ad fee as a red packet first (seed 001 §一.5, 004)
                 self.ledger.spent += self.ad_fee
@@ -149,9 +151,9 @@ class Spammer:
                 if not world.roster.present[i]:
                     return
             if u_link < self.link_share:
-                m = world.post(i, Kind.AD, AD_LINK_TEXTS[int(u_text * len(AD_LINK_TEXTS))], t, form=MessageForm.LINK, has_link=True)
+                m = world.post(i, Kind.AD, texts.pick("ad_link", u_text), t, form=MessageForm.LINK, has_link=True)
             else:
-                m = world.post(i, Kind.AD, AD_TEXTS[int(u_text * len(AD_TEXTS))], t)
+                m = world.post(i, Kind.AD, texts.pick("ad_plain", u_text), t)
         self.ledger.ads.append(m.id)
         self._pending.append((m.id, mode))
 
@@ -219,4 +221,4 @@ def add_spammers(world: World, k: int, entry: AdSpammerRole, first: int, n: int,
     return []
 
 
-__all__ = ["AD_LINK_TEXTS", "AD_TEXTS", "OBFUSCATED_TEXTS", "AdversaryLedger", "Spammer", "add_spammers", "param_picker", "stream_for"]
+__all__ = ["AdversaryLedger", "Spammer", "add_spammers", "param_picker", "stream_for"]

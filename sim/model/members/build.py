@@ -23,10 +23,7 @@ from sim.spec.scenario import VALUE_DIMENSIONS, MemberRole
 if TYPE_CHECKING:
     from sim.model.world import World
 
-CHAT_TEXTS = ("哈哈", "同意", "今天天气不错", "谢谢分享", "收到", "有道理", "早上好", "学到了", "👍", "这个怎么用？")
-QUESTION_TEXTS = ("请问这个怎么退款？", "发货一般要几天？", "有优惠吗？", "怎么使用优惠码？", "课程在哪里看？")
-ANSWER_TEXTS = ("可以在订单页申请", "一般两三天", "看公告", "我也是这样解决的", "联系客服就行")
-COMPLAINT_TEXTS = ("这群天天广告，退了", "说好的福利呢？", "质量太差了，要求退款")
+# Members' texts are data: scenarios/texts/<language>.yaml, chosen by the scenario's `texts` (sim/spec/texts.py).
 
 
 def _one(param: object, rng: np.random.Generator) -> float:

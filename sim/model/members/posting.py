@@ -17,7 +17,7 @@ import numpy as np
 
 from rules import MessageForm, MessagePosted
 from sim.base.clock import lexsort2
-from sim.model.members.build import ANSWER_TEXTS, ANSWER_VALUE, CHAT_TEXTS, CHAT_VALUE, QUESTION_TEXTS
+from sim.model.members.build import ANSWER_VALUE, CHAT_VALUE
 from sim.model.members.forwarding import Forwarding
 from sim.model.members.harmful import HarmfulViews
 from sim.model.members.norms import Norms
@@ -25,7 +25,6 @@ from sim.model.members.reports import MemberReports
 from sim.model.members.watched import Watched
 from sim.model.roster import ADVERSARY, LEGIT
 from sim.model.messages import N_KINDS, Kind, Message
-from sim.model.staff.crew import CALLOUT_TEXTS
 
 if TYPE_CHECKING:
     from sim.model.world import World
@@ -55,6 +54,7 @@ class Posting:
         self._rules_on_post = world.rules.wants(MessagePosted)
         self.harmful = HarmfulViews(world)  # harmful messages, followed exactly (sim/model/members/harmful.py)
         self.reports = self.harmful.reports = MemberReports(world, self.harmful)  # sim/model/members/reports.py
+        self.texts = world.scenario.texts.pools()  # what members write (scenarios/texts/, sim/spec/texts.py)
         # Norms and forwarding (sim/model/members/norms.py, forwarding.py) read other messages exactly too.
         self.watched = Watched(world)
         self.norms = Norms(world, self.harmful, self.reports, self.watched)
@@ -110,7 +110,11 @@ class Posting:
         messages, counter, posted, reply = g.messages, w.log.counter, self.posted, self._reply
         chat, question, text_form = Kind.CHAT, Kind.QUESTION, MessageForm.TEXT
         n, k = len(times), 0
-        n_chat, n_q, n_a = len(CHAT_TEXTS), len(QUESTION_TEXTS), len(ANSWER_TEXTS)
+        # The text is the candidate's own pre-drawn uniform `ut` into the scenario's pool (per member, see build.py).
+        pools, links = self.texts.texts, self.texts.links
+        chat_texts, q_texts, a_texts = pools["member_chat"], pools["member_question"], pools["member_answer"]
+        chat_link, q_link, a_link = links["member_chat"], links["member_question"], links["member_answer"]
+        n_chat, n_q, n_a = len(chat_texts), len(q_texts), len(a_texts)
         while True:
             if late and (k >= n or late[0][0] < times[k]):
                 t, i, ua, uk, ut = heapq.heappop(late)
@@ -135,16 +139,25 @@ class Posting:
                 else:
                     continue
                 del open_q[q.id]
-                reply(i, q, ANSWER_TEXTS[int(ut * n_a)], t, ANSWER_VALUE)
+                j = int(ut * n_a)
+                reply(i, q, a_texts[j], t, ANSWER_VALUE, a_link[j])
             elif uk < question_p[i] and (uk >= answer_p[i] or not open_q):  # a bystander chats instead
-                posted(Message(len(messages), next(counter), t, i, question, text_form, QUESTION_TEXTS[int(ut * n_q)]))
+                j = int(ut * n_q)
+                if q_link[j]:
+                    self.post(i, question, q_texts[j], t, form=MessageForm.LINK, has_link=True)
+                else:
+                    posted(Message(len(messages), next(counter), t, i, question, text_form, q_texts[j]))
             elif experts and uk < expert_p[i]:  # a KOL's expert sharing
                 self.post(i, Kind.CONTENT, "经验分享", t, value_dim=_INFORMATION, value=traits[i]["expert_value"])
             else:
-                posted(Message(
-                    len(messages), next(counter), t, i, chat, text_form, CHAT_TEXTS[int(ut * n_chat)],
-                    False, False, False, False, _CONNECTIONS, CHAT_VALUE,
-                ))
+                j = int(ut * n_chat)
+                if chat_link[j]:  # e.g. a link to the brand's own shop: a link, though not an ad
+                    self.post(i, chat, chat_texts[j], t, form=MessageForm.LINK, has_link=True, value_dim=_CONNECTIONS, value=CHAT_VALUE)
+                else:
+                    posted(Message(
+                        len(messages), next(counter), t, i, chat, text_form, chat_texts[j],
+                        False, False, False, False, _CONNECTIONS, CHAT_VALUE,
+                    ))
 
     # ---- messages ----------------------------------------------------------------------
     def post(
@@ -219,7 +232,8 @@ class Posting:
             legit = np.flatnonzero(g.present[:n] & g.reader[:n] & (g.truth[:n] == LEGIT))
             if len(legit):
                 j = int(legit[int(w.streams.get("callout", self.shill_exposures).integers(len(legit)))])
-                self.complain(j, CALLOUT_TEXTS[self.shill_exposures % len(CALLOUT_TEXTS)], t)
+                callouts = self.texts.texts["member_callout"]
+                self.complain(j, callouts[self.shill_exposures % len(callouts)], t)
 
     # ---- questions ---------------------------------------------------------------------
     def _open_question(self, m: Message) -> None:
@@ -247,13 +261,13 @@ class Posting:
         if q is not None:
             self._reply(i, q, text, t, value)
 
-    def _reply(self, i: int, q: Message, text: str, t: float, value: float) -> None:
+    def _reply(self, i: int, q: Message, text: str, t: float, value: float, has_link: bool = False) -> None:
         """``i`` answers question ``q`` (already taken off the open list); the asker is glad of it."""
         w = self.world
         self.answered += 1
         self.posted(Message(
-            len(w.roster.messages), next(w.log.counter), t, i, Kind.ANSWER, MessageForm.TEXT, text,
-            False, False, False, False, _INFORMATION, value, q.id,
+            len(w.roster.messages), next(w.log.counter), t, i, Kind.ANSWER, MessageForm.LINK if has_link else MessageForm.TEXT,
+            text, has_link, False, False, False, _INFORMATION, value, q.id,
         ))
         w.roster.bump_satisfaction(q.sender, w.traits.get(q.sender, _NO_TRAITS).get("answered_gain", 0.0), t)
 

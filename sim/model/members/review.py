@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from sim.base.clock import MINUTES_PER_DAY, lexsort2
-from sim.model.members.build import ANSWER_VALUE, CHAT_VALUE, COMPLAINT_TEXTS
+from sim.model.members.build import ANSWER_VALUE, CHAT_VALUE
 from sim.model.members.cascades import engagement_factor
 from sim.model.members.harmful import HarmfulViews
 from sim.model.members.posting import Posting
@@ -173,7 +173,8 @@ class Review:
         if leaving.any():
             for i in ids[leaving].tolist():
                 if self.leave_draw(i) < w.traits[i]["complain_on_leave"]:
-                    w.posting.complain(i, COMPLAINT_TEXTS[i % len(COMPLAINT_TEXTS)], t)
+                    complaints = w.posting.texts.texts["member_complaint"]
+                    w.posting.complain(i, complaints[i % len(complaints)], t)
                 w.leave(i)
         if self.volunteer_answer and w.posting.open_questions:
             self._volunteers_answer(ids, t)
