@@ -128,7 +128,7 @@ class SpammerStrategy(_Model):
     """How an ad spammer chooses where and when to post, and whether to join or pay (docs/MODEL.md, "Responsive spammers")."""
 
     responsive: bool = Field(
-        default=True,
+        default=False,
         description="Choose venue, timing, joining and paying by expected payoff against sanction risk; "
         "false: the fixed behaviour (post at every chance in the main chat, pay a fee if the budget allows).",
     )
