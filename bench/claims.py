@@ -89,12 +89,44 @@ class Claim:
     without_mechanism: Callable[[], Scenario] | None  # the one mechanism switched off; None: comparison only
     note: str = ""
     forced: bool = False  # the effect is set by a parameter that defines the arm: no evidence either way
+    lower: bool = False  # the claim is that the metric falls (the effect is negative)
+    baseline_off: Callable[[], Scenario] | None = None  # baseline of the ablation arm (default: ``baseline``)
 
 
 SMALL_FLASH = {"group__initial_members": 50, "group__arrivals__per_day": [20, 10], "duration_days": 16}
 SMALL_NEW = {"group__initial_members": 50, "group__arrivals__rate_per_day": 1, "duration_days": 16}
 SMALL_PAID = {"group__initial_members": 50, "group__arrivals__rate_per_day": 2, "duration_days": 20, "ruleset": "none"}
 SMALL_DELIVERY = {"group__initial_members": 60, "duration_days": 10}
+EVERYONE_PAYS = {f"population__{k}__params__willingness_to_pay": 1000.0 for k in range(3)}
+"""Every member pays the fee, so paid and free entry admit the same members: only spammers can differ."""
+
+
+def paid_entry(name: str, policy: str, members: int, responsive: bool = True, budget: float = 50.0) -> Scenario:
+    """paid_group.yaml, small and unmoderated, every member paying: the fee can only filter spammers."""
+    return variant("paid_group.yaml", name, group__entry__policy=policy, population__4__params__strategy={"responsive": responsive},
+                   population__4__params__economics={"budget": budget},
+                   population__4__params__join_day={"dist": "uniform", "low": 0, "high": 3}, **{**SMALL_PAID, **EVERYONE_PAYS,
+                   "group__initial_members": members, "duration_days": 10})
+
+
+def ladder(action: str, condition: str = "message.ad_like", executor: str = "operator") -> dict[str, Any]:
+    """Ads get ``action`` (by hand), a warning at the first strike and a kick at the third (seed 004's remedies)."""
+    return {"name": action, "rules": [{"name": action, "cite": "seed 004", "trigger": "message", "if": condition,
+                                       "then": [action], "executor": executor, "ladder": {"expire_days": 14, "steps": [
+                                           {"at": 1, "do": {"warn": "广告请发广告帖"}}, {"at": 3, "do": "kick"}]}}]}
+
+
+WINDOW = "message.ad_like and not (time.weekday == 5 and time.hour >= 20 and time.hour < 22)"
+
+
+def spam_group(name: str, ruleset: dict[str, Any], responsive: bool, members: int = 100, days: float = 6.0) -> Scenario:
+    """A moderated group of ``members`` with 6 ad spammers joining in the first two days."""
+    return Scenario.model_validate({
+        "name": name, "seed": 200, "duration_days": days, "group": {"initial_members": members},
+        "population": [{"role": "member", "share": 1.0}, {"role": "operator", "count": 1},
+                       {"role": "ad_spammer", "count": 6, "params": {"join_day": {"dist": "uniform", "low": 0, "high": 2},
+                                                                      "strategy": {"responsive": responsive}}}],
+        "ruleset": ruleset})
 
 CLAIMS: tuple[Claim, ...] = (
     Claim(
@@ -148,23 +180,68 @@ CLAIMS: tuple[Claim, ...] = (
         "Comparison only. The brand's pushes no longer make an 'ad group' by label: the ads-only group ends dead.",
     ),
     Claim(
-        "Paying is the best filter (paid entry)",
+        "Paying is the best filter (paid entry), when the fee exceeds what a seat is worth to a spammer",
         "seed 000: 付费是最好的筛选",
-        "adversaries with a spending budget below the fee do not join",
-        "lifetime_days",
-        lambda: variant("paid_group.yaml", "paid entry", **SMALL_PAID),
-        lambda: variant("paid_group.yaml", "free entry", group__entry__policy="open", **SMALL_PAID),
+        "a responsive spammer pays the fee only if its seat (ads over its stint × their value, cut by kick risk) is worth more",
+        "ad_exposure",
+        lambda: paid_entry("99-yuan fee, 50 members", "paid", 50), lambda: paid_entry("free, 50 members", "open", 50),
+        lambda: paid_entry("99-yuan fee, fixed spammers (budget 500)", "paid", 50, responsive=False, budget=500.0),
+        "Every member pays (willingness 1000), so the arms admit the same members and differ only in which spammers "
+        "pay. The ablation switches the spammers' payoff rule off (fixed spammers with a budget of 500 pay the fee); "
+        "its baseline is free entry with the same fixed spammers.",
+        lower=True,
+        baseline_off=lambda: paid_entry("free, fixed spammers (budget 500)", "open", 50, responsive=False, budget=500.0),
+    ),
+    Claim(
+        "Paid entry does not filter spammers to whom a seat is worth more than the fee",
+        "seed 000: 付费是最好的筛选 (its limit)",
+        "the same rule in a group ten times larger: the seat is worth more than 99 yuan, so spammers pay",
+        "ad_exposure",
+        lambda: paid_entry("99-yuan fee, 500 members", "paid", 500), lambda: paid_entry("free, 500 members", "open", 500),
         None,
-        "Not yet an ablation: forced by a constant spammer budget (50) below the fee (99); "
-        "issue 15 item 4 (spammers who weigh payoff) is not built here.",
-        forced=True,
+        "Comparison only, the counterpart of the claim above: same fee, a bigger group (seat value grows with the "
+        "members an ad reaches), and the fee no longer filters: the effect is expected to be zero.",
+        lower=True,
+    ),
+    Claim(
+        "An ad thread draws spammers out of the main chat",
+        "seed 004: 其三专门设置一个广告贴,由群管理员统一管理维护需求",
+        "responsive spammers weigh the thread (read by few, never sanctioned) against a main chat where ads are moved "
+        "and the third strike is a kick",
+        "ad_exposure",
+        lambda: spam_group("thread, responsive spammers", ladder("ad_thread"), True),
+        lambda: spam_group("thread, fixed spammers", ladder("ad_thread"), False),
+        lambda: spam_group("no thread (delete), responsive spammers", ladder("delete"), True),
+        "Effect: responsive minus fixed spammers, same rules (ads moved to the thread by hand, warn, kick at the third). "
+        "Ablation: the same difference when the rules delete instead of moving (no thread). Both fall: with no thread "
+        "responsive spammers stay away (deterrence); with it they come and post in the thread (spammer_thread_posts), "
+        "so the drop in members' exposure is not the thread's alone. Members' ad_exposure counts main-chat ads only.",
+        lower=True,
+        baseline_off=lambda: spam_group("no thread (delete), fixed spammers", ladder("delete"), False),
+    ),
+    Claim(
+        "A weekly ad window keeps ads out of the main chat the rest of the week",
+        "seed 004: 其二每个星期给一个时间段,允许大家统一发广告",
+        "responsive spammers wait for the hours the rules allow (Saturday 20-22) instead of posting into a bot's deletion",
+        "ad_exposure",
+        lambda: spam_group("window, responsive spammers", ladder("delete", WINDOW, "bot"), True, 300, 8),
+        lambda: spam_group("window, fixed spammers", ladder("delete", WINDOW, "bot"), False, 300, 8),
+        lambda: spam_group("no window, responsive spammers", ladder("delete", "message.ad_like", "bot"), True, 300, 8),
+        "Effect: responsive minus fixed spammers under a bot that deletes ads outside the window at once (warn, kick at "
+        "the third). Fixed spammers' ads are deleted before anyone reads them; responsive ones post in the window, "
+        "where ads stand and every later visitor sees them, so members' exposure rises: the window moves ads into "
+        "it, but as a licence it does not lower what members see.",
+        lower=True,
+        baseline_off=lambda: spam_group("no window, fixed spammers", ladder("delete", "message.ad_like", "bot"), False, 300, 8),
     ),
 )
 # 30% super users + 70% potential super users (seed 000) is an ablation in bench/claims_paths.py (PATH_CLAIMS).
 
 NOT_REPRODUCED = (
-    ("Adversaries respond to remedies (ad thread, weekly window)", "seed 004",
-     "spammers never move into the thread or window: their choices are fixed probabilities (issue 15 item 4)."),
+    ("A metanorm (sanctioning those who let a violation pass) lowers violations", "Axelrod 1986 (issue 16 item 5)",
+     "with adaptation on, a bystander-rebuke rule raises mean vengefulness (0.43 -> 0.67, 30 paired seeds) but not "
+     "violations per member-day (0.116 -> 0.119, interval [-0.006, 0.012]): norms alone already hold boldness down "
+     "(tests/test_members_norms.py; not tuned)."),
 )
 """Claims with no test yet; the causal-path claims that fail join them in the generated table."""
 
@@ -203,17 +280,19 @@ def measure_claim(c: Claim, seeds: int) -> dict[str, Any]:
     """Run one claim's arms on the same seeds; the effect with and without the mechanism, and a verdict."""
     base = _runs(c.baseline(), seeds)
     on = _diff(_runs(c.with_mechanism(), seeds), base, c.metric)
-    holds = on[1] > 0 and on[3] < 0.05
+    sign = -1.0 if c.lower else 1.0
+    holds = (on[2] < 0 if c.lower else on[1] > 0) and on[3] < 0.05
     off = None
     if c.without_mechanism is not None:
-        off = _diff(_runs(c.without_mechanism(), seeds), base, c.metric)
-        vanishes = off[1] <= 0 <= off[2] or off[0] < 0
+        base_off = base if c.baseline_off is None else _runs(c.baseline_off(), seeds)
+        off = _diff(_runs(c.without_mechanism(), seeds), base_off, c.metric)
+        vanishes = off[1] <= 0 <= off[2] or sign * off[0] < 0
         verdict = "holds, and vanishes without the mechanism" if holds and vanishes else (
             "holds, but not only through the mechanism" if holds else "not reproduced")
     elif c.forced:
         verdict = "forced by its parameters: no evidence either way"
     else:
-        verdict = "holds (comparison only)" if holds else "not reproduced"
+        verdict = "holds (comparison only)" if holds else "no effect (comparison only)" if on[1] <= 0 <= on[2] else "not reproduced"
     return {"claim": c, "on": on, "off": off, "verdict": verdict}
 
 

@@ -129,7 +129,7 @@ def test_chilling_lowers_posting_after_punishments() -> None:
         "name": "chill", "duration_days": 4, "group": {"initial_members": 150},
         "population": [{"role": "member", "share": 1.0, "params": {"post_rate": 1.0}},
                        {"role": "operator", "count": 1},
-                       {"role": "ad_spammer", "count": 6, "params": {"join_day": 0.1, "ad_rate": 20}}],
+                       {"role": "ad_spammer", "count": 6, "params": {"join_day": 0.1, "ad_rate": 20, "strategy": {"responsive": False}}}],
         "ruleset": {"name": "b", "rules": [{"use": "ban_ads_and_links", "params": {"kick_after": 50}}]},
         "outcomes": {"stop_on_outcome": False},
     }

@@ -123,7 +123,7 @@ def test_kicked_by_a_bot_while_posting_posts_no_more() -> None:
         duration_days=3,
         population=[
             {"role": "member", "share": 1.0},
-            {"role": "ad_spammer", "count": 1, "params": {"join_day": 0, "ad_rate": 50}},
+            {"role": "ad_spammer", "count": 1, "params": {"join_day": 0, "ad_rate": 50, "strategy": {"responsive": False}}},
         ],
         ruleset={"rules": [{"use": "ban_ads_and_links", "params": {"kick_after": 1}}]},
     )
@@ -139,7 +139,7 @@ def test_operator_executor_acts_after_a_delay() -> None:
         population=[
             {"role": "member", "share": 1.0},
             {"role": "operator", "count": 1, "params": {"response_delay_minutes": 30}},
-            {"role": "ad_spammer", "count": 2, "params": {"join_day": 0.4, "ad_rate": 20}},
+            {"role": "ad_spammer", "count": 2, "params": {"join_day": 0.4, "ad_rate": 20, "strategy": {"responsive": False}}},
         ],
         ruleset={"rules": [{"use": "ban_ads_and_links", "executor": "operator"}]},
     )

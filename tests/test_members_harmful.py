@@ -91,7 +91,7 @@ def _delay_scenario(delay: float) -> Scenario:
             {"role": "member", "share": 1.0, "params": {"check_rate": 12}},
             {"role": "operator", "count": 1, "params": {
                 "content_per_day": 0, "working_hours": [0, 24], "response_delay_minutes": delay}},
-            {"role": "ad_spammer", "count": 3, "params": {"join_day": 0.1, "ad_rate": 6, "stay_days": 5}},
+            {"role": "ad_spammer", "count": 3, "params": {"join_day": 0.1, "ad_rate": 6, "stay_days": 5, "strategy": {"responsive": False}}},
         ],
         "ruleset": {"name": "remove ads", "rules": [
             {"use": "ban_ads_and_links", "params": {"kick_after": 1000}, "executor": "operator"}]},

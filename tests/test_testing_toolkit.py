@@ -144,6 +144,7 @@ def test_failing_property_writes_a_small_runnable_counterexample(tmp_path: Path)
     data["ruleset"] = {"name": "strict", "rules": [
         {"use": "ban_ads_and_links", "params": {"kick_after": 1, "keywords": words, "links": False}}]}
     data["population"][2]["params"]["join_day"] = 0.1
+    data["population"][2]["params"]["strategy"] = {"responsive": False}  # spammers who post whatever the rules
     base = Scenario.model_validate(data)
     target = tmp_path / "cx.yaml"
 

@@ -32,7 +32,7 @@ def _scenario(
 ) -> Scenario:
     population: list[dict[str, Any]] = [{"role": "member", "share": 1.0}]
     if spammers:
-        population.append({"role": "ad_spammer", "count": spammers, "params": {"join_day": 0.0, "ad_rate": 10.0}})
+        population.append({"role": "ad_spammer", "count": spammers, "params": {"join_day": 0.0, "ad_rate": 10.0, "strategy": {"responsive": False}}})
     if operator:
         population.append({"role": "operator", "count": 1})
     return Scenario.model_validate({

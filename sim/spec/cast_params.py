@@ -188,6 +188,24 @@ class SpammerEconomics(_Model):
     view_share: Param = Field(default=0.3, description="Expected share of members one surviving ad reaches.")
 
 
+class SpammerStrategy(_Model):
+    """How an ad spammer chooses where and when to post, and whether to join or pay (docs/MODEL.md, "Responsive spammers")."""
+
+    responsive: bool = Field(
+        default=False,
+        description="Choose venue, timing, joining and paying by expected payoff against sanction risk; "
+        "false: the fixed behaviour (post at every chance in the main chat, pay a fee if the budget allows).",
+    )
+    thread_view_share: float = Field(
+        default=0.2, ge=0, le=1, description="Share of members who read one ad in the ad thread (an assumption; no seed figure)."
+    )
+    choice_noise: float = Field(
+        default=0.25, ge=0, description="Softmax temperature over venues, in yuan (0: always the best venue)."
+    )
+    prior_weight: float = Field(default=10.0, gt=0, description="Weight, in ads, of what the published rules say before any ad is seen.")
+    judge_minutes: float = Field(default=60.0, gt=0, description="An ad still up this long after posting, its sender not kicked, has worked.")
+
+
 class PoacherParams(_Model):
     """Poachers (盗粉): add members privately and pull them away (seed 001 §八.1, §九.2)."""
 
@@ -243,6 +261,7 @@ __all__ = [
     "PoacherParams",
     "ShillParams",
     "SpammerEconomics",
+    "SpammerStrategy",
     "StaffParams",
     "Tier",
     "VolunteerAdmins",

@@ -28,6 +28,7 @@ from sim.spec.cast_params import (
     PoacherParams,
     ShillParams,
     SpammerEconomics,
+    SpammerStrategy,
     StaffParams,
     Tier,
     VolunteerAdmins,
@@ -294,6 +295,7 @@ class AdSpammerParams(_Model):
     max_returns: Param = Field(default=0.0, description="New accounts after kicks at most (each costs account_cost).")
     return_delay_days: Param = Field(default=1.0, description="Days before coming back with a new account.")
     economics: SpammerEconomics = SpammerEconomics()
+    strategy: SpammerStrategy = SpammerStrategy()
 
 
 class _RoleBase(_Model):

@@ -28,6 +28,7 @@ class CastAccounts:
     brigade_complaints: int = 0
     grievance_complaints: int = 0
     compensation_paid: float = 0.0
+    venues: dict[Any, Any] = field(default_factory=dict)  # the charter and ad boards (sim/model/adversaries/venues.py)
 
 
 def ad_reach(world: World, message_ids: list[int]) -> float:
@@ -59,6 +60,7 @@ def cast_summary(world: World) -> dict[str, Any]:
     for ledger in world.cast.ledgers:
         if ledger.ads:
             ledger.reach = ad_reach(world, ledger.ads)
+        ledger.reach += getattr(ledger, "thread_views", 0.0)
     spammers = [x for x in world.cast.ledgers if x.role == "ad_spammer"]
     s_spent, s_payoff, s_roi = _roi(spammers)
     a_spent, a_payoff, a_roi = _roi(world.cast.ledgers)
@@ -68,6 +70,9 @@ def cast_summary(world: World) -> dict[str, Any]:
         "spammer_spent": float(s_spent),
         "spammer_payoff": float(s_payoff),
         "spammer_roi": float(s_roi),
+        "spammer_thread_posts": int(sum(x.thread_posts for x in spammers)),
+        "spammer_window_posts": int(sum(x.window_posts for x in spammers)),
+        "spammer_declined": int(sum(x.declined for x in spammers)),
         "adversary_spent": float(a_spent),
         "adversary_roi": float(a_roi),
         "poached": world.cast.poached,

@@ -13,7 +13,8 @@ and a member coming back after an upheld appeal is not judged again):
   ``approve_probability`` and spots and refuses an adversary's account with
   ``spot_probability`` (seed 001 §一.9).
 * ``paid``: a member joins only if their ``willingness_to_pay`` reaches ``fee``;
-  an adversary pays if the fee fits its remaining budget. A paying member's
+  a responsive ad spammer pays only if the seat is worth more to it than the fee
+  (``Spammer.pays``), a fixed one if the fee fits its budget; other adversaries pay. A paying member's
   leave threshold falls by ``commitment`` (sunk cost) (seed 000: "paying is the
   best filter"; seed 004: members want people, money, knowledge).
 * ``invitation_only``: a member gets in only if their ``screening_score``
@@ -67,7 +68,7 @@ class EntryGate:
             if spotted or (g.truth[i] != ADVERSARY and u >= cfg.approve_probability):
                 why = "not_approved"
         elif policy == "paid":
-            why = self._pay(i)
+            why = self._pay(i, t)
         elif policy == "invitation_only":
             score = world.traits.get(i, {}).get("screening_score", 0.0)
             if g.truth[i] == ADVERSARY or score < cfg.min_screening_score:
@@ -91,7 +92,7 @@ class EntryGate:
         accounts[key] = accounts.get(key, 0) + 1
         return ""
 
-    def _pay(self, i: int) -> str:
+    def _pay(self, i: int, t: float) -> str:
         world, fee = self.world, self.cfg.fee
         if world.roster.truth[i] == ADVERSARY:
             if self._ledger_of is None:
@@ -100,7 +101,11 @@ class EntryGate:
             if ledger is None:
                 self._ledger_of = {a: x for x in world.cast.ledgers for a in x.accounts}
                 ledger = self._ledger_of.get(i)
-            if ledger is not None:
+            owner = getattr(ledger, "owner", None)
+            if owner is not None:  # an ad spammer decides (sim/model/adversaries/spammers.py, Spammer.pays)
+                if not owner.pays(fee, t):
+                    return "fee_too_high"
+            elif ledger is not None:
                 if ledger.spent + fee > ledger.budget:  # type: ignore[attr-defined]
                     return "fee_too_high"
                 ledger.spent += fee  # type: ignore[attr-defined]
