@@ -207,7 +207,8 @@ def test_portfolio_groups_keep_the_cases_skipped() -> None:
 
     portfolio, scenarios = load_portfolio(SCENARIOS / "portfolios" / "private_domain.yaml")
     scenarios = [s.with_values(group=s.group.model_dump(mode="json") | {"initial_members": 60}) for s in scenarios]
-    r = PortfolioRun(portfolio.model_copy(update={"duration_days": 6}), scenarios).run()
+    # one hour a day: four cover three 60-member groups since the operator skips questions already answered
+    r = PortfolioRun(portfolio.model_copy(update={"duration_days": 6, "operator_minutes_per_day": 60.0}), scenarios).run()
     assert sum(g["cases_skipped"] for g in r["groups"]) == r["attention_skipped_total"] == sum(r["attention_skipped"].values())
     assert r["attention_skipped_total"] > 0
 
