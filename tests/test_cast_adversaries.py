@@ -134,7 +134,11 @@ def test_full_cast_mixes_every_role() -> None:
     s = run_scenario(_preset("full_cast"), 1).summary
     roles = {e.role for e in sim.scenario.population}
     assert roles == {"member", "operator", "admin", "kol", "shill", "ad_spammer", "poacher", "brigade", "incident"}
-    assert s["volunteer_admins"] == 2 and (sim.roster.visible[: sim.roster.n] == ADMIN).sum() == 4
+    g = sim.roster
+    present_volunteers = int((g.volunteer[: g.n] & g.present[: g.n]).sum())
+    # max_admins caps the volunteers in the group at once; one who leaves is replaced, so more can be promoted in all
+    assert s["volunteer_admins"] >= 2 and present_volunteers <= 2
+    assert ((g.visible[: g.n] == ADMIN) & ~g.volunteer[: g.n]).sum() == 2  # the two staff admins
     for key in ("referrals", "poached", "brigade_complaints", "grievance_complaints", "spammer_accounts"):
         assert s[key] > 0, key
 

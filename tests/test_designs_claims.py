@@ -110,18 +110,22 @@ def _paired(a: Scenario, b: Scenario, metric: str) -> tuple[list[dict[str, Any]]
     return ra, (d, lo, hi, p)
 
 
-def test_warm_up_crew_raises_members_own_talk_only_through_its_warm_up_posts() -> None:
+def test_warm_up_crew_raises_members_own_talk_only_through_its_staged_posts() -> None:
     """seed 001 §九.2: two shills per group warm it up. An ablation on legitimate members' messages.
 
     (a) a crew rarely found out raises members' own messages in a cold group;
-    (b) with its warm-up posts switched off (``warmup_burst: 0``) the effect vanishes;
+    (b) with its staged posts switched off (warm-up burst, seconding and answers: ``warmup_burst: 0``,
+        ``agree_probability: 0``, ``answer_probability: 0``) the effect vanishes. Since this round the
+        warm-up burst alone no longer explains it: the crew's answers to members' questions carry a part
+        (docs/VALIDATION.md);
     (c) the judged metric counts legitimate senders only, so the shills' own lines are not in it.
     Not reproduced: the crew does not make the cold group live measurably longer (docs/VALIDATION.md).
     """
     none = _cold_start("no crew", 0, 0.0)
     runs, (d, lo, hi, p) = _paired(_cold_start("crew, rarely found out", 2, 0.002), none, "member_messages")
     assert lo > 0 and p < 0.05, (d, lo, hi, p)
-    _, (d0, lo0, hi0, _) = _paired(_cold_start("crew, no warm-up", 2, 0.002, warmup_burst=0.0), none, "member_messages")
+    _, (d0, lo0, hi0, _) = _paired(_cold_start("crew, silent", 2, 0.002, warmup_burst=0.0, agree_probability=0.0,
+                                               answer_probability=0.0), none, "member_messages")
     assert lo0 <= 0 <= hi0 or d0 < 0, (d0, lo0, hi0)
     assert all(s["staff_messages"] > 0 and s["member_messages"] + s["staff_messages"] + s["adversary_messages"] == s["messages"]
                for s in runs)
