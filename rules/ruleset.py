@@ -357,13 +357,23 @@ def find_ruleset(name: str, search: Sequence[Path]) -> Path | None:
     return None
 
 
-def library_path() -> Path:
-    """The bundled rulesets folder: ``rulesets/`` of the installed ``scenarios`` package (package data).
+def bundled_package_root() -> Path:
+    """The folder of the installed ``scenarios`` package (bundled scenarios, rulesets, texts).
 
-    Found through :mod:`importlib.resources`, so it is the same folder in a
-    checkout (``scenarios/rulesets``), an editable install and a wheel.
+    The package sits beside ``rules`` in a checkout, an editable install and a
+    wheel, so that folder is taken first: a user's own ``scenarios/`` folder in
+    the working directory (a namespace package on ``sys.path``) must not shadow
+    it. :mod:`importlib.resources` is the fallback.
     """
-    return Path(str(importlib.resources.files("scenarios") / "rulesets"))
+    beside = Path(__file__).resolve().parent.parent / "scenarios"
+    if (beside / "__init__.py").is_file():
+        return beside
+    return Path(str(importlib.resources.files("scenarios")))
+
+
+def library_path() -> Path:
+    """The bundled rulesets folder: ``rulesets/`` of the installed ``scenarios`` package (package data)."""
+    return bundled_package_root() / "rulesets"
 
 
 def merge_rulesets(base: RulesetSpec, child: RulesetSpec) -> RulesetSpec:

@@ -167,3 +167,16 @@ def test_normalisation_raises_recall_and_not_false_positives() -> None:
     plain = [run_scenario(resolve_ruleset(_spam_scenario(_basic(flag), evasion=0.0)), 0).summary for flag in (False, True)]
     assert plain[0]["event_log_digest"] == plain[1]["event_log_digest"]
     assert not any(math.isnan(x) for x in recall_on)
+
+
+def test_a_users_own_scenarios_folder_does_not_shadow_the_bundled_texts(tmp_path: Path) -> None:
+    """Regression: in a repository with its own ``scenarios/`` folder (examples/group_ci), the bundled
+    texts, rulesets and scenarios are still found (``scenarios`` resolved as the user's namespace package)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "scenarios" / "rulesets").mkdir(parents=True)
+    code = ("from sim.spec.texts import bundled_texts_root; from rules.ruleset import library_path; "
+            "print((bundled_texts_root() / 'zh.yaml').is_file(), (library_path() / 'basic.yaml').is_file())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["True", "True"], out.stderr[-2000:]

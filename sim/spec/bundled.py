@@ -11,10 +11,10 @@ file ``x`` when there is one.
 from __future__ import annotations
 
 import difflib
-import importlib.resources
 from pathlib import Path
 
 from rules import InputError
+from rules.ruleset import bundled_package_root
 
 PACKAGE = "scenarios"
 SUFFIXES = (".yaml", ".yml")
@@ -22,7 +22,7 @@ SUFFIXES = (".yaml", ".yml")
 
 def bundled_root() -> Path:
     """The folder of the installed bundled scenarios (``scenarios/`` in a checkout)."""
-    return Path(str(importlib.resources.files(PACKAGE)))
+    return bundled_package_root()
 
 
 def bundled_scenario_names() -> list[str]:

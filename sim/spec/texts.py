@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib.resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
 from rules import FieldError, InputError, read_mapping, validate_document
+from rules.ruleset import bundled_package_root
 from sim.base.params import data_path
 from sim.base.schema import SpecModel
 
@@ -151,7 +151,7 @@ class TextPools:
 
 def bundled_texts_root() -> Path:
     """The folder of the bundled texts (``scenarios/texts/`` in a checkout)."""
-    return Path(str(importlib.resources.files("scenarios") / "texts"))
+    return bundled_package_root() / "texts"
 
 
 @functools.cache
