@@ -151,9 +151,18 @@ def _ablation(k: int, seeds: int = SEEDS) -> dict[str, Any]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("k", [1, 2, 3, 5], ids=["volunteers", "referral_gift", "water_group", "role_models"])
+@pytest.mark.parametrize("k", [2, 3, 5], ids=["referral_gift", "water_group", "role_models"])
 def test_seed_mechanism_holds_and_vanishes_without_it(k: int) -> None:
     assert _ablation(k)["verdict"] == "holds, and vanishes without the mechanism"
+
+
+@pytest.mark.slow
+def test_volunteer_admins_share_the_load_mostly_through_their_answers() -> None:
+    """Volunteers' answers at their visits cut the operator's answers; since this round's merge a small part
+    (-2 [-4.2, -0.1] on 30 seeds) remains with that path off: promoted members' higher answer propensity in chat."""
+    r = _ablation(1)
+    assert r["verdict"] != "not reproduced"
+    assert r["on"][0] < r["off"][0] <= 0
 
 
 @pytest.mark.slow
@@ -168,10 +177,9 @@ def test_welcome_ritual_keeps_newcomers_mostly_through_belonging() -> None:
 def test_size_alone_does_not_favour_the_small_group_in_the_model() -> None:
     """Seed 004's small-group advantage is not reproduced by size alone (docs/VALIDATION.md says so).
 
-    Attention narrows the big group's lead (the with-mechanism difference is less negative than
-    the one with attention off) but does not reverse it; if a model change reverses it, this test
-    fails and docs/VALIDATION.md must be regenerated and the claim moved out of "cannot reproduce".
+    Attention does not reverse the big group's lead (since this round's merge it no longer narrows it
+    either: -2.94 with attention against -2.86 without, 30 seeds); if a model change reverses it, this
+    test fails and docs/VALIDATION.md must be regenerated and the claim moved out of "cannot reproduce".
     """
     r = _ablation(4, 10)
     assert r["verdict"] == "not reproduced"
-    assert r["on"][0] > r["off"][0]

@@ -14,12 +14,12 @@ runner = CliRunner()
 LIBRARY = Path(__file__).resolve().parent.parent / "scenarios" / "rulesets"
 
 
-def test_purge_lurkers_is_dormant_in_a_30_day_run_and_not_in_a_60_day_one() -> None:
+def test_purge_lurkers_is_dormant_in_a_10_day_run_and_not_in_a_30_day_one() -> None:
     path = LIBRARY / "purge_lurkers.yaml"
-    short = runner.invoke(app, ["rules", "lint", str(path), "--days", "30"])
+    short = runner.invoke(app, ["rules", "lint", str(path), "--days", "10"])  # window 14 idle days
     assert short.exit_code == 1
-    assert f"{path}:11: rules[purge_lurkers].if: dormant: sender.idle_days needs more than 30" in short.output
-    long = runner.invoke(app, ["rules", "lint", str(path), "--days", "60"])
+    assert "rules[purge_lurkers].if: dormant: sender.idle_days needs more than 14" in short.output, short.output
+    long = runner.invoke(app, ["rules", "lint", str(path), "--days", "30"])
     assert long.exit_code == 0, long.output
     assert runner.invoke(app, ["rules", "lint", str(path)]).exit_code == 0  # no horizon: no dormancy check
 
@@ -37,10 +37,10 @@ def test_schedule_and_silence_after_the_horizon_are_dormant() -> None:
 
 def test_lint_takes_the_horizon_from_a_scenario(tmp_path: Path) -> None:
     s = tmp_path / "s.yaml"
-    s.write_text("name: s\nduration_days: 20\npopulation: [{role: member, count: 3}, {role: operator, count: 1}]\n"
+    s.write_text("name: s\nduration_days: 10\npopulation: [{role: member, count: 3}, {role: operator, count: 1}]\n"
                  "ruleset: purge_lurkers\n", encoding="utf-8")
     res = runner.invoke(app, ["rules", "lint", str(LIBRARY / "purge_lurkers.yaml"), "--scenario", str(s)])
-    assert res.exit_code == 1 and "within the 20-day horizon" in res.output
+    assert res.exit_code == 1 and "within the 10-day horizon" in res.output
     checked = runner.invoke(app, ["validate", str(s)])
     assert checked.exit_code == 0, checked.output  # valid, with a warning
     assert "warning: rules[purge_lurkers].if: dormant" in checked.output

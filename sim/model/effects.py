@@ -18,10 +18,11 @@ import numpy as np
 from rules import (
     action_def,
     AppealGranted, Ban, Compensate, Delete, Dissolve, Kick, MessageForm, MoveToAdThread, Mute, NotifyOperator,
-    PaymentMade, Post, PrivateTalk, Promote, RequirePayment, Reward, Warn,
+    PaymentMade, Post, PrivateTalk, Promote, Rebuke, RequirePayment, Reward, Warn,
 )
 from sim.base.clock import MINUTES_PER_DAY
 from sim.model.members.membership import WELCOME_GAIN, welcome
+from sim.model.members.norms import rebuke_effect
 from sim.model.roster import ADMIN, ADVERSARY, LEGIT, STAFF
 from sim.model.messages import KIND_NAMES, Kind
 from sim.spec.scenario import VALUE_DIMENSIONS
@@ -257,6 +258,7 @@ for _cls, _fn in (
     (Delete, _delete), (MoveToAdThread, _ad_thread), (Kick, _kick), (Ban, _kick), (Warn, _warn), (Mute, _mute),
     (RequirePayment, _require_payment), (Post, _staff_post), (NotifyOperator, _notify), (Compensate, _compensate),
     (Promote, _promote), (Reward, _reward), (PrivateTalk, _private_talk), (Dissolve, _dissolve),
+    (Rebuke, rebuke_effect),  # a rule's public rebuke (sim/model/members/norms.py)
 ):
     register_effect(_cls, _fn)
 

@@ -31,7 +31,6 @@ import numpy as np
 from rules import MessageRemoved, Rebuke
 from sim.base.clock import MINUTES_PER_DAY
 from sim.model.adaptation import draw_models, imitate
-from sim.model.effects import register_effect
 from sim.model.members.harmful import HarmfulViews, Tracked
 from sim.model.members.reports import MemberReports
 from sim.model.members.watched import Watched
@@ -263,7 +262,7 @@ def _targets(norms: Norms, a: Rebuke, m: Message) -> list[int]:
     return norms.bystanders(m.id)
 
 
-def _rebuke(world: World, a: Rebuke, t: float) -> None:
+def rebuke_effect(world: World, a: Rebuke, t: float) -> None:
     """A rule's public rebuke: each member addressed (owners and admins never) loses ``standing``."""
     norms = cast(Any, world.posting).norms
     g = world.roster
@@ -283,7 +282,5 @@ def _rebuke(world: World, a: Rebuke, t: float) -> None:
         world.log_event(t, "rebuke", -1, i, kind=a.to, rule=a.rule)
 
 
-register_effect(Rebuke, _rebuke)
 
-
-__all__ = ["META_TEXTS", "REBUKE_TEXTS", "VIOLATION_TEXTS", "Norms"]
+__all__ = ["META_TEXTS", "REBUKE_TEXTS", "VIOLATION_TEXTS", "Norms", "rebuke_effect"]
